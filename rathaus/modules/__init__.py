@@ -1,0 +1,1 @@
+"""Service modules: one Django app each, plus the registry (later issue)."""

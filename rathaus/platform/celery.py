@@ -1,0 +1,16 @@
+"""The Celery app: tenant-aware, so every task runs in the schema of the town that sent it.
+
+tenant-schemas-celery puts the sender's schema into the task headers and
+switches the worker's connection to that schema before the task runs.
+"""
+
+import os
+
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
+
+app = CeleryApp("rathaus")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["rathaus.platform.health"])
+app.autodiscover_tasks()

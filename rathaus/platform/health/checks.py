@@ -1,0 +1,91 @@
+"""Liveness of the parts a deployment needs: database, Redis and a Celery worker.
+
+Each check returns a small dict and never raises: a health endpoint that
+crashes tells the operator less than one that names the part that is down.
+"""
+
+import time
+from collections.abc import Callable
+from typing import Any, TypedDict
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+CHECK_TIMEOUT_SECONDS = 1.0
+HEARTBEAT_KEY = "rathaus:beat:heartbeat"
+
+
+class CheckResult(TypedDict, total=False):
+    ok: bool
+    ms: float
+    error: str
+    detail: Any
+
+
+def _timed(check: Callable[[], Any]) -> CheckResult:
+    started = time.perf_counter()
+    try:
+        detail = check()
+    except Exception as exc:  # noqa: BLE001  (the failure is the report)
+        return {"ok": False, "ms": _ms_since(started), "error": f"{type(exc).__name__}: {exc}"}
+    result: CheckResult = {"ok": True, "ms": _ms_since(started)}
+    if detail is not None:
+        result["detail"] = detail
+    return result
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _redis_client(url: str) -> "redis.Redis[bytes]":
+    return redis.Redis.from_url(
+        url, socket_timeout=CHECK_TIMEOUT_SECONDS, socket_connect_timeout=CHECK_TIMEOUT_SECONDS
+    )
+
+
+def check_database() -> CheckResult:
+    def probe() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+
+    return _timed(probe)
+
+
+def check_redis() -> CheckResult:
+    return _timed(lambda: _redis_client(settings.REDIS_URL).ping() and None)
+
+
+def check_worker() -> CheckResult:
+    from rathaus.platform.celery import app
+
+    def probe() -> dict[str, Any]:
+        # A broadcast ping goes past the task queues, so a long backlog of
+        # work does not make a healthy worker look dead.
+        replies = app.control.ping(timeout=CHECK_TIMEOUT_SECONDS, limit=1)
+        if not replies:
+            raise RuntimeError("no Celery worker answered")
+        return {"workers": sorted(name for reply in replies for name in reply)}
+
+    return _timed(probe)
+
+
+def check_all() -> dict[str, Any]:
+    """All checks; ``ok`` is true only when every part is up."""
+    checks = {
+        "database": check_database(),
+        "redis": check_redis(),
+        "worker": check_worker(),
+    }
+    beat = _redis_client(settings.CELERY_BROKER_URL)
+    try:
+        last_beat = beat.get(HEARTBEAT_KEY)
+    except redis.RedisError:
+        last_beat = None
+    return {
+        "ok": all(check["ok"] for check in checks.values()),
+        "checks": checks,
+        # Informational: the last time the beat scheduler's heartbeat ran.
+        "beat_last_seen": float(last_beat) if last_beat else None,
+    }

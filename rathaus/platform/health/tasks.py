@@ -1,0 +1,26 @@
+"""Tasks that show the background machinery works: the beat heartbeat and a town probe."""
+
+import time
+
+import redis
+from celery import shared_task
+from django.conf import settings
+from django.db import connection
+
+from rathaus.platform.health.checks import HEARTBEAT_KEY
+
+
+@shared_task(name="platform.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Records that beat scheduled and a worker ran a task (shown by ``/healthz``)."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).set(HEARTBEAT_KEY, time.time(), ex=600)
+
+
+@shared_task(name="platform.current_town")
+def current_town() -> dict[str, str]:
+    """Names the schema and town the task ran in; used to diagnose tenant routing."""
+    tenant = getattr(connection, "tenant", None)
+    return {
+        "schema": str(connection.schema_name),
+        "town": str(getattr(tenant, "slug", "") or ""),
+    }

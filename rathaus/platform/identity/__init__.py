@@ -1,0 +1,1 @@
+"""Accounts: vendor staff in the public schema, citizens and town staff in each town's schema."""

@@ -1,0 +1,242 @@
+"""Settings shared by every environment; values come from the environment.
+
+Every value has a safe development default so that a fresh checkout runs
+without an ``.env`` file. ``production`` refuses those defaults where they
+would be dangerous.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Known to be public: used only where DEBUG is on; production refuses it.
+DEVELOPMENT_SECRET_KEY = "rathaus-development-key-not-for-production"  # noqa: S105
+
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+DEBUG = env.bool("DEBUG", default=False)
+
+# Every town lives at <slug>.<BASE_DOMAIN>; the vendor's pages at BASE_DOMAIN.
+BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost")
+PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, f"www.{BASE_DOMAIN}"])
+# Host validation is done by the tenant middleware (an unknown host gets the
+# "no such town" page), so Django's own list admits every host.
+ALLOWED_HOSTS = ["*"]
+
+# --- applications -----------------------------------------------------------
+
+SHARED_APPS = [
+    "django_tenants",
+    "rathaus.tenants",
+    "rathaus.platform.identity",
+    "rathaus.platform.portal",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.admin",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+]
+
+# Each town's schema gets its own accounts, sessions and, later, module data.
+TENANT_APPS = [
+    "rathaus.platform.identity",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Municipality"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+AUTH_USER_MODEL = "identity.User"
+
+MIDDLEWARE = [
+    # /healthz answers on every host, even one that is no town (load balancers).
+    "rathaus.platform.health.middleware.HealthCheckMiddleware",
+    "rathaus.tenants.middleware.TenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rathaus.platform.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "rathaus.platform.urls_public"
+WSGI_APPLICATION = "rathaus.platform.wsgi.application"
+ASGI_APPLICATION = "rathaus.platform.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "rathaus.platform.portal.context_processors.town",
+            ],
+        },
+    },
+]
+
+# --- data stores ------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default="postgres://rathaus:rathaus@127.0.0.1:5432/rathaus"
+    ),
+}
+DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+CACHES = {
+    # Keys are prefixed with the current town's schema (django-tenants'
+    # make_key), so one town can never read another town's cache entries.
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    },
+    # Deployment-wide entries that are deliberately the same for every town,
+    # such as the host -> town lookup. Nothing town-specific goes here.
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "platform",
+    },
+}
+
+# Sessions live in each town's own schema and its own cache namespace; the
+# cookie is host-only, so a browser never sends one town's cookie to another.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- files --------------------------------------------------------------------
+
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+MEDIA_URL = "/media/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_URL = "/static/"
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="eu-central-1")
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_S3_FILE_OVERWRITE = False
+
+STORAGES = {
+    "default": {
+        "BACKEND": (
+            "rathaus.platform.storage.TownS3Storage"
+            if AWS_STORAGE_BUCKET_NAME
+            else "rathaus.platform.storage.TownFileSystemStorage"
+        ),
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- auth ---------------------------------------------------------------------
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- language -----------------------------------------------------------------
+
+# German first; message ids in templates and code are the German text.
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Berlin"
+USE_I18N = True
+USE_TZ = True
+
+# --- API ----------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rathaus API",
+    "DESCRIPTION": "The digital town hall: REST API of one town.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- background work ----------------------------------------------------------
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/1")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="redis://127.0.0.1:6379/2")
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="rathaus")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "rathaus.platform.beat.TownAwareScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "platform-heartbeat": {
+        "task": "platform.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+        "tenant_schemas": ["public"],
+    },
+}
+
+# --- observability ------------------------------------------------------------
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="development")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Imported last: it needs the settings above.
+from rathaus.platform.observability import init_sentry  # noqa: E402
+
+init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

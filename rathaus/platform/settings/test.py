@@ -1,0 +1,24 @@
+"""Test settings: real PostgreSQL and Redis, kept apart from development data.
+
+Redis databases and the Celery queue differ from development, so a test run
+never consumes the tasks of a running ``make run`` and vice versa.
+"""
+
+from rathaus.platform.settings.base import *  # noqa: F403
+from rathaus.platform.settings.base import BASE_DIR, env
+
+DEBUG = False
+REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/10")
+CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+CACHES["platform"]["LOCATION"] = REDIS_URL  # noqa: F405
+CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
+CACHES["platform"]["KEY_PREFIX"] = "test-platform"  # noqa: F405
+CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/11")
+CELERY_RESULT_BACKEND = env.str("TEST_CELERY_RESULT_BACKEND", default="redis://127.0.0.1:6379/12")
+CELERY_TASK_DEFAULT_QUEUE = "rathaus-test"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,18 @@
+"""URLs of a town's host (``<slug>.<BASE_DOMAIN>`` and its custom domains)."""
+
+from django.conf import settings
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from rathaus.platform.portal import views as portal
+
+urlpatterns = [
+    path("", portal.town_home, name="home"),
+    path("accounts/", include("rathaus.platform.identity.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(
+        rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", portal.town_file, name="town-file"
+    ),
+]

@@ -1,0 +1,59 @@
+"""Chooses the town, and with it the database schema and URLconf, from the request's host.
+
+Replaces django-tenants' ``TenantMainMiddleware``: the lookup is cached (see
+``selectors.municipality_for_host``), the vendor's own hosts need no tenant
+row, and a host that is no town gets a 404 page rendered here, before any
+URLconf could answer with the public schema's pages.
+"""
+
+from collections.abc import Callable
+
+import sentry_sdk
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import set_urlconf
+from django.utils import translation
+from django_tenants.utils import remove_www
+
+from rathaus.tenants.selectors import municipality_for_host
+
+
+def unknown_host_response(request: HttpRequest) -> HttpResponse:
+    """The 404 page for a host that belongs to no town; it shows no data at all."""
+    with translation.override(translation.get_language_from_request(request)):
+        response = TemplateResponse(request, "portal/unknown_host.html", status=404)
+        response.render()
+    return response
+
+
+class TenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.public_hosts = {host.lower() for host in settings.PUBLIC_HOSTS}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        connection.set_schema_to_public()
+        try:
+            hostname = request.get_host().split(":")[0].lower()
+        except DisallowedHost:
+            return unknown_host_response(request)
+
+        if hostname in self.public_hosts:
+            request.tenant = None  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
+            sentry_sdk.get_isolation_scope().set_tag("town", "public")
+            return self.get_response(request)
+
+        town = municipality_for_host(hostname=remove_www(hostname))
+        if town is None:
+            return unknown_host_response(request)
+
+        town.domain_url = hostname
+        request.tenant = town  # type: ignore[attr-defined]
+        connection.set_tenant(town)
+        sentry_sdk.get_isolation_scope().set_tag("town", town.slug)
+        return self.get_response(request)

@@ -1,0 +1,116 @@
+"""The tenant model: a municipality, and the host names it is reached on."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+ags_validator = RegexValidator(
+    r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel besteht aus genau 8 Ziffern.")
+)
+# A slug becomes a DNS label: lowercase letters, digits and inner hyphens.
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$",
+    _("Nur Kleinbuchstaben, Ziffern und Bindestriche (nicht am Anfang oder Ende)."),
+)
+
+
+class FederalState(models.TextChoices):
+    """The 16 Länder, keyed by the two leading digits of the AGS."""
+
+    SCHLESWIG_HOLSTEIN = "01", "Schleswig-Holstein"
+    HAMBURG = "02", "Hamburg"
+    NIEDERSACHSEN = "03", "Niedersachsen"
+    BREMEN = "04", "Bremen"
+    NORDRHEIN_WESTFALEN = "05", "Nordrhein-Westfalen"
+    HESSEN = "06", "Hessen"
+    RHEINLAND_PFALZ = "07", "Rheinland-Pfalz"
+    BADEN_WUERTTEMBERG = "08", "Baden-Württemberg"
+    BAYERN = "09", "Bayern"
+    SAARLAND = "10", "Saarland"
+    BERLIN = "11", "Berlin"
+    BRANDENBURG = "12", "Brandenburg"
+    MECKLENBURG_VORPOMMERN = "13", "Mecklenburg-Vorpommern"
+    SACHSEN = "14", "Sachsen"
+    SACHSEN_ANHALT = "15", "Sachsen-Anhalt"
+    THUERINGEN = "16", "Thüringen"
+
+
+ags_state_validator = RegexValidator(
+    r"^(0[1-9]|1[0-6])",
+    _("Die ersten beiden Ziffern des Gemeindeschlüssels nennen kein Bundesland."),
+)
+
+
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def in_state(self, state: FederalState | str) -> "MunicipalityQuerySet":
+        return self.filter(ags__startswith=str(state))
+
+    def active(self) -> "MunicipalityQuerySet":
+        return self.filter(status=Municipality.Status.ACTIVE)
+
+
+class Municipality(TenantMixin):
+    """A town (Gemeinde, Stadt, Verbandsgemeinde): one tenant with its own schema.
+
+    The schema is named after the AGS, which never changes, so renaming a
+    town's slug never touches its schema or its stored files.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("aktiv")
+        SUSPENDED = "suspended", _("gesperrt")
+
+    name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(
+        _("Kurzname"), max_length=63, unique=True, validators=[slug_validator]
+    )
+    ags = models.CharField(
+        _("Amtlicher Gemeindeschlüssel"),
+        max_length=8,
+        unique=True,
+        validators=[ags_validator, ags_state_validator],
+    )
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Schemas are created by the provisioning service, never dropped implicitly.
+    auto_create_schema = True
+    auto_drop_schema = False
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def state(self) -> FederalState:
+        """The federal state, derived from the AGS's first two digits."""
+        return FederalState(self.ags[:2])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @staticmethod
+    def schema_name_for(ags: str) -> str:
+        return f"town_{ags}"
+
+
+class Domain(DomainMixin):
+    """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain."""
+
+    class Meta:
+        verbose_name = _("Domain")
+        verbose_name_plural = _("Domains")
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,0 +1,60 @@
+"""Reads about municipalities, including the cached host -> town lookup.
+
+django-tenants resolves the town with a database query on every request; here
+the answer is kept in the deployment-wide Redis cache and dropped whenever a
+domain or a town changes (see ``signals``), so every web worker sees a change
+on its next request.
+"""
+
+from typing import Any
+
+from django.core.cache import caches
+from django.db import connection
+
+from rathaus.tenants.models import Domain, Municipality
+
+HOST_CACHE_TIMEOUT = 60 * 60
+# An unknown host is remembered briefly, so random host names cannot flood the
+# database, yet a newly added domain works at once (its save drops this entry).
+UNKNOWN_HOST_CACHE_TIMEOUT = 60
+_UNKNOWN = "unknown"
+
+
+def _host_cache_key(hostname: str) -> str:
+    # The version in the key lets a deploy that changes the model's fields
+    # ignore entries written by the previous code.
+    return f"tenants:host:v1:{hostname}"
+
+
+def _fields() -> list[str]:
+    return [field.attname for field in Municipality._meta.concrete_fields]
+
+
+def municipality_for_host(*, hostname: str) -> Municipality | None:
+    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
+    cache = caches["platform"]
+    key = _host_cache_key(hostname)
+    cached: Any = cache.get(key)
+    if cached == _UNKNOWN:
+        return None
+    if cached is not None:
+        return Municipality.from_db(connection.alias, _fields(), cached)
+
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    if domain is None:
+        cache.set(key, _UNKNOWN, UNKNOWN_HOST_CACHE_TIMEOUT)
+        return None
+    town: Municipality = domain.tenant
+    cache.set(key, [getattr(town, name) for name in _fields()], HOST_CACHE_TIMEOUT)
+    return town
+
+
+def forget_hosts(*hostnames: str) -> None:
+    """Drops cached host lookups, e.g. after a domain or its town changed."""
+    if hostnames:
+        caches["platform"].delete_many([_host_cache_key(name) for name in hostnames])
+
+
+def primary_domain(*, town: Municipality) -> str:
+    domain = town.domains.filter(is_primary=True).values_list("domain", flat=True).first()
+    return domain or ""
