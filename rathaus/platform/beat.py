@@ -26,7 +26,7 @@ class TownAwareScheduler(TenantAwareScheduler):
         return Municipality.objects.active()
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
-        headers = entry.options.setdefault("headers", {})
+        headers = (entry.options or {}).get("headers") or {}
         if headers.get("_schema_name") != get_public_schema_name():
             super().apply_entry(entry, producer=producer)
             return

@@ -16,16 +16,16 @@ def current_town_tag() -> str:
     Read from the database connection rather than from the request, so the same
     hook tags web requests, Celery tasks and management commands alike.
     """
-    from django.db import connection
+    from rathaus.tenants.db import tenant_connection
 
-    tenant = getattr(connection, "tenant", None)
+    tenant = getattr(tenant_connection, "tenant", None)
     slug = getattr(tenant, "slug", None)
     return str(slug) if slug else PUBLIC_TOWN_TAG
 
 
 def tag_event_with_town(event: Event, hint: Hint) -> Event:
     """``before_send`` hook: adds the ``town`` tag unless the event already has one."""
-    tags: dict[str, Any] = event.setdefault("tags", {})
+    tags = event.setdefault("tags", {})
     tags.setdefault("town", current_town_tag())
     return event
 
@@ -39,7 +39,6 @@ def init_sentry(*, dsn: str, environment: str, **options: Any) -> bool:
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         before_send=tag_event_with_town,
-        send_default_pii=False,
         traces_sample_rate=0.0,
         **options,
     )

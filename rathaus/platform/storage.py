@@ -11,23 +11,24 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
-from django.db import connection
 from storages.backends.s3 import S3Storage
+
+from rathaus.tenants.db import current_schema_name
 
 
 def current_town_prefix() -> str:
     """The storage prefix of the town the current thread works for (its schema name)."""
-    return str(connection.schema_name)
+    return current_schema_name()
 
 
 class TownFileSystemStorage(FileSystemStorage):
     """Local files under ``MEDIA_ROOT/<schema>/``; the default for development."""
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(Path(settings.MEDIA_ROOT) / current_town_prefix())
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
@@ -36,7 +37,7 @@ class TownS3Storage(S3Storage):
     """S3 objects under ``<schema>/`` in the shared bucket; URLs are pre-signed."""
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return current_town_prefix()
 
     @location.setter

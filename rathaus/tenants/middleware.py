@@ -11,13 +11,13 @@ from collections.abc import Callable
 import sentry_sdk
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
 from django_tenants.utils import remove_www
 
+from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.selectors import municipality_for_host
 
 
@@ -35,7 +35,7 @@ class TenantMiddleware:
         self.public_hosts = {host.lower() for host in settings.PUBLIC_HOSTS}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        tenant_connection.set_schema_to_public()
         try:
             hostname = request.get_host().split(":")[0].lower()
         except DisallowedHost:
@@ -54,6 +54,6 @@ class TenantMiddleware:
 
         town.domain_url = hostname
         request.tenant = town  # type: ignore[attr-defined]
-        connection.set_tenant(town)
+        tenant_connection.set_tenant(town)
         sentry_sdk.get_isolation_scope().set_tag("town", town.slug)
         return self.get_response(request)

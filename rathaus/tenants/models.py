@@ -62,9 +62,7 @@ class Municipality(TenantMixin):
         SUSPENDED = "suspended", _("gesperrt")
 
     name = models.CharField(_("Name"), max_length=200)
-    slug = models.SlugField(
-        _("Kurzname"), max_length=63, unique=True, validators=[slug_validator]
-    )
+    slug = models.SlugField(_("Kurzname"), max_length=63, unique=True, validators=[slug_validator])
     ags = models.CharField(
         _("Amtlicher Gemeindeschlüssel"),
         max_length=8,

@@ -23,13 +23,13 @@ def _forget_now_and_on_commit(hostnames: set[str]) -> None:
 @receiver(post_init, sender=Domain)
 def remember_loaded_domain(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
     # A renamed domain must drop the entry of its old host name too.
-    instance._loaded_domain = instance.domain  # type: ignore[attr-defined]
+    instance._loaded_domain = instance.domain
 
 
 @receiver([post_save, post_delete], sender=Domain)
 def domain_changed(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
     _forget_now_and_on_commit({instance.domain, getattr(instance, "_loaded_domain", "")})
-    instance._loaded_domain = instance.domain  # type: ignore[attr-defined]
+    instance._loaded_domain = instance.domain
 
 
 @receiver([post_save, post_delete], sender=Municipality)

@@ -5,9 +5,9 @@ import time
 import redis
 from celery import shared_task
 from django.conf import settings
-from django.db import connection
 
 from rathaus.platform.health.checks import HEARTBEAT_KEY
+from rathaus.tenants.db import current_schema_name, tenant_connection
 
 
 @shared_task(name="platform.heartbeat", ignore_result=True)
@@ -19,8 +19,8 @@ def heartbeat() -> None:
 @shared_task(name="platform.current_town")
 def current_town() -> dict[str, str]:
     """Names the schema and town the task ran in; used to diagnose tenant routing."""
-    tenant = getattr(connection, "tenant", None)
+    tenant = getattr(tenant_connection, "tenant", None)
     return {
-        "schema": str(connection.schema_name),
+        "schema": current_schema_name(),
         "town": str(getattr(tenant, "slug", "") or ""),
     }

@@ -1,0 +1,38 @@
+# The two commands: `make run` and `make test`. Both set up everything first.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test setup deps services messages lint typecheck check clean
+
+run: setup
+	bash infra/scripts/run.sh
+
+test: setup check
+	DJANGO_SETTINGS_MODULE=rathaus.platform.settings.test $(VENV)/bin/pytest
+
+setup: deps services messages
+
+deps: $(VENV)/.deps-installed
+
+$(VENV)/.deps-installed: uv.lock pyproject.toml infra/scripts/install-python-deps.sh
+	bash infra/scripts/install-python-deps.sh
+	touch $@
+
+services:
+	bash infra/scripts/ensure-services.sh
+
+messages: deps
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: deps
+	$(VENV)/bin/mypy rathaus tests $(wildcard bench/*.py)
+
+check: lint typecheck
+
+clean:
+	rm -rf $(VENV) .run var .mypy_cache .pytest_cache .ruff_cache

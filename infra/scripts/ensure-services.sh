@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL and Redis answer on localhost: uses running ones, otherwise
+# installs Debian's packages and starts them. Also the tools set-up needs (gettext).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source infra/scripts/lib.sh
+
+DB_NAME=${RATHAUS_DB_NAME:-rathaus}
+DB_USER=${RATHAUS_DB_USER:-rathaus}
+DB_PASSWORD=${RATHAUS_DB_PASSWORD:-rathaus}
+
+ensure_tools() {
+  command -v msgfmt >/dev/null || apt_install gettext
+}
+
+ensure_postgres() {
+  if ! port_open 5432; then
+    if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+      apt_install postgresql
+    fi
+    local version
+    version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    say "starting PostgreSQL $version"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    mark_started "postgres $version"
+    wait_for_port 5432 PostgreSQL
+  fi
+  command -v psql >/dev/null || apt_install postgresql-client
+
+  if PGPASSWORD=$DB_PASSWORD PGCONNECT_TIMEOUT=3 psql -h 127.0.0.1 -U "$DB_USER" -d "$DB_NAME" \
+      -tAc 'SELECT 1' >/dev/null 2>&1; then
+    return 0
+  fi
+  say "creating PostgreSQL role and database '$DB_NAME'"
+  local sql="DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
+        CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+      ELSE
+        ALTER ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+      END IF;
+    END \$\$;"
+  # As the cluster's superuser: over TCP where that is trusted, else by peer auth.
+  if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
+    admin=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q)
+  else
+    admin=(runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -q)
+  fi
+  "${admin[@]}" -c "$sql"
+  if [ -z "$("${admin[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then
+    "${admin[@]}" -c "CREATE DATABASE \"$DB_NAME\" OWNER $DB_USER"
+  fi
+}
+
+ensure_redis() {
+  port_open 6379 && return 0
+  command -v redis-server >/dev/null || apt_install redis-server
+  say "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --dir "$RUN_DIR" --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"
+  mark_started redis
+  wait_for_port 6379 Redis
+}
+
+ensure_tools
+ensure_postgres
+ensure_redis

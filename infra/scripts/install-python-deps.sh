@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Creates .venv with Python 3.11 and installs the locked dependencies (uv.lock) into it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source infra/scripts/lib.sh
+
+UV_VERSION=0.13.9
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+"$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
+  || { echo "Rathaus needs Python 3.11 (set PYTHON=...)" >&2; exit 1; }
+
+if [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv
+  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    apt_install python3-venv
+    "$PYTHON" -m venv .venv
+  fi
+fi
+if [ "$(.venv/bin/python -m uv --version 2>/dev/null)" != "uv $UV_VERSION" ]; then
+  say "installing uv $UV_VERSION"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
+fi
+say "installing locked Python dependencies"
+# --inexact keeps uv and pip, which live in the same environment.
+UV_PYTHON_DOWNLOADS=never .venv/bin/python -m uv sync --frozen --inexact --quiet \
+  --python .venv/bin/python

@@ -1,0 +1,120 @@
+"""Fixtures shared by the whole suite.
+
+Towns are created once per test session (committed, like in production) and
+each test runs in a transaction on top of them, so the suite stays fast.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+
+from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import municipality_create, town_host
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def towns(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> dict[str, Municipality]:
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        return {
+            "a": municipality_create(name="Tangerhütte", slug="tangerhuette", ags="15090520"),
+            "b": municipality_create(name="Hohe Börde", slug="hohe-boerde", ags="15083298"),
+        }
+
+
+@pytest.fixture
+def town_a(towns: dict[str, Municipality], db: None) -> Municipality:
+    return towns["a"]
+
+
+@pytest.fixture
+def town_b(towns: dict[str, Municipality], db: None) -> Municipality:
+    return towns["b"]
+
+
+def host_client(host: str) -> Client:
+    """A browser on ``host``; like a real one, it keeps its cookies across requests."""
+    return Client(HTTP_HOST=host)
+
+
+@pytest.fixture
+def client_a(town_a: Municipality) -> Client:
+    return host_client(town_host(slug=town_a.slug))
+
+
+@pytest.fixture
+def client_b(town_b: Municipality) -> Client:
+    return host_client(town_host(slug=town_b.slug))
+
+
+@pytest.fixture
+def public_client(db: None) -> Client:
+    return host_client("localhost")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_schema() -> Iterator[None]:
+    # Every test starts with an empty Redis cache, in the public schema.
+    caches["platform"].clear()
+    yield
+    caches["platform"].clear()
+    tenant_connection.set_schema_to_public()
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker(towns: dict[str, Municipality]) -> Iterator[None]:
+    """A real Celery worker process on the test database and the test queue."""
+    from rathaus.platform.celery import app
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rathaus.platform.settings.test",
+        "DATABASE_URL": _test_database_url(),
+    }
+    app.control.purge()
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "rathaus.platform.celery",
+            "worker",
+            "--pool=solo",
+            "--loglevel=warning",
+            "-Q",
+            "rathaus-test",
+            "--hostname=test@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker for the tests did not start")
+        yield
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)

@@ -1,0 +1,42 @@
+"""``/healthz`` reports the database, Redis and the worker on every host."""
+
+import pytest
+from django.test import Client, override_settings
+
+from rathaus.tenants.models import Municipality
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost", "tangerhuette.localhost", "10.0.0.7", "nirgendwo.example"]
+)
+def test_healthz_answers_200_with_every_part_up_on_any_host(
+    host: str, town_a: Municipality, celery_worker: None
+) -> None:
+    response = Client(HTTP_HOST=host).get("/healthz")
+
+    assert response.status_code == 200
+    report = response.json()
+    assert report["ok"] is True
+    assert {name: check["ok"] for name, check in report["checks"].items()} == {
+        "database": True,
+        "redis": True,
+        "worker": True,
+    }
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_healthz_answers_503_and_names_redis_when_redis_is_down(
+    town_a: Municipality, celery_worker: None
+) -> None:
+    # Nothing listens on port 1: a real refused connection, not a stand-in.
+    with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
+        response = Client(HTTP_HOST="tangerhuette.localhost").get("/healthz")
+
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["redis"]["ok"] is False
+    assert "Connection" in checks["redis"]["error"]
+    assert checks["database"]["ok"] is True
+    assert checks["worker"]["ok"] is True

@@ -1,0 +1,30 @@
+"""Celery tasks run in the schema of the town that sent them (real worker, real Redis)."""
+
+import pytest
+from django_tenants.utils import schema_context, tenant_context
+
+from rathaus.platform.health.tasks import current_town
+from rathaus.tenants.models import Municipality
+
+pytestmark = pytest.mark.worker
+
+
+def test_a_task_sent_by_a_town_runs_in_that_towns_schema(
+    towns: dict[str, Municipality], celery_worker: None
+) -> None:
+    results = {}
+    for key, town in towns.items():
+        with tenant_context(town):
+            results[key] = current_town.delay()
+
+    assert results["a"].get(timeout=30) == {"schema": "town_15090520", "town": "tangerhuette"}
+    assert results["b"].get(timeout=30) == {"schema": "town_15083298", "town": "hohe-boerde"}
+
+
+def test_a_task_sent_outside_any_town_runs_in_the_public_schema(
+    towns: dict[str, Municipality], celery_worker: None
+) -> None:
+    with schema_context("public"):
+        result = current_town.delay()
+
+    assert result.get(timeout=30) == {"schema": "public", "town": ""}

@@ -1,0 +1,125 @@
+"""Files are stored under a per-town prefix and served only on their own town's host."""
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from rathaus.platform.storage import TownS3Storage
+from rathaus.tenants.models import Municipality
+
+
+def test_a_file_saved_for_a_town_lies_under_that_towns_prefix(town_a: Municipality) -> None:
+    with tenant_context(town_a):
+        name = default_storage.save("logos/wappen.txt", ContentFile(b"Tangerhuette"))
+        try:
+            path = Path(default_storage.path(name))
+            assert path.is_relative_to(Path(settings.MEDIA_ROOT) / "town_15090520")
+            assert default_storage.url(name) == f"/media/{name}"
+        finally:
+            default_storage.delete(name)
+
+
+def test_a_file_is_served_on_its_town_and_not_on_another(
+    town_a: Municipality, client_a: Client, client_b: Client
+) -> None:
+    with tenant_context(town_a):
+        name = default_storage.save("notices/bescheid.txt", ContentFile(b"Gebuehrenbescheid"))
+    try:
+        url = f"/media/{name}"
+        response = client_a.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"Gebuehrenbescheid"  # type: ignore[attr-defined]
+
+        assert client_b.get(url).status_code == 404
+    finally:
+        with tenant_context(town_a):
+            default_storage.delete(name)
+
+
+def test_a_path_that_climbs_out_of_the_towns_folder_is_not_served(
+    town_a: Municipality, client_b: Client
+) -> None:
+    with tenant_context(town_a):
+        name = default_storage.save("secret.txt", ContentFile(b"only for A"))
+    try:
+        assert client_b.get(f"/media/../town_15090520/{name}").status_code == 404
+        assert client_b.get(f"/media/%2e%2e/town_15090520/{name}").status_code == 404
+    finally:
+        with tenant_context(town_a):
+            default_storage.delete(name)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server, started for real on a free local port."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_s3_objects_are_keyed_by_town(
+    s3_endpoint: str, town_a: Municipality, town_b: Municipality
+) -> None:
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    s3.create_bucket(
+        Bucket="rathaus-files",
+        CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
+    )
+    storage = TownS3Storage(
+        bucket_name="rathaus-files",
+        endpoint_url=s3_endpoint,
+        region_name="eu-central-1",
+        access_key="test",
+        secret_key="test",
+    )
+
+    with tenant_context(town_a):
+        storage.save("logos/wappen.svg", ContentFile(b"<svg/>"))
+        url_a = storage.url("logos/wappen.svg")
+    with tenant_context(town_b):
+        assert not storage.exists("logos/wappen.svg")
+
+    keys = [item["Key"] for item in s3.list_objects_v2(Bucket="rathaus-files")["Contents"]]
+    assert keys == ["town_15090520/logos/wappen.svg"]
+    assert "/town_15090520/logos/wappen.svg?" in url_a
