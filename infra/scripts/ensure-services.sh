@@ -20,8 +20,11 @@ ensure_postgres() {
     fi
     local version
     version=$(ls /etc/postgresql | sort -V | tail -n 1)
-    say "starting PostgreSQL $version"
-    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    # The package's own scripts may already have started the new cluster.
+    if ! port_open 5432; then
+      say "starting PostgreSQL $version"
+      pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    fi
     mark_started "postgres $version"
     wait_for_port 5432 PostgreSQL
   fi
@@ -54,6 +57,8 @@ ensure_postgres() {
 ensure_redis() {
   port_open 6379 && return 0
   command -v redis-server >/dev/null || apt_install redis-server
+  # The package's own scripts may already have started it.
+  port_open 6379 && return 0
   say "starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
     --dir "$RUN_DIR" --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log"

@@ -17,7 +17,7 @@ if [ ! -x .venv/bin/pip ]; then
     "$PYTHON" -m venv .venv
   fi
 fi
-if [ "$(.venv/bin/python -m uv --version 2>/dev/null)" != "uv $UV_VERSION" ]; then
+if [[ "$(.venv/bin/python -m uv --version 2>/dev/null)" != "uv $UV_VERSION "* ]]; then
   say "installing uv $UV_VERSION"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi

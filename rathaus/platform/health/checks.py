@@ -6,6 +6,7 @@ crashes tells the operator less than one that names the part that is down.
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypedDict
 
 import redis
@@ -78,14 +79,24 @@ def check_all() -> dict[str, Any]:
         "redis": check_redis(),
         "worker": check_worker(),
     }
-    beat = _redis_client(settings.CELERY_BROKER_URL)
-    try:
-        last_beat = beat.get(HEARTBEAT_KEY)
-    except redis.RedisError:
-        last_beat = None
     return {
         "ok": all(check["ok"] for check in checks.values()),
         "checks": checks,
-        # Informational: the last time the beat scheduler's heartbeat ran.
-        "beat_last_seen": float(last_beat) if last_beat else None,
+        # Informational: beat may be run elsewhere or paused for maintenance.
+        "beat": beat_status(),
+    }
+
+
+def beat_status() -> dict[str, Any]:
+    """When the beat heartbeat last ran (``None`` before its first run)."""
+    try:
+        last_run = _redis_client(settings.CELERY_BROKER_URL).get(HEARTBEAT_KEY)
+    except redis.RedisError:
+        last_run = None
+    if not last_run:
+        return {"last_run": None, "age_s": None}
+    ran_at = float(last_run)
+    return {
+        "last_run": datetime.fromtimestamp(ran_at, tz=UTC).isoformat(timespec="seconds"),
+        "age_s": round(time.time() - ran_at),
     }

@@ -80,3 +80,10 @@ def test_unknown_page_on_a_town_is_a_town_branded_404(client_a: Client) -> None:
 
     assert response.status_code == 404
     assert "Tangerhütte" in response.content.decode()
+
+
+def test_the_towns_openapi_schema_is_served(client_a: Client) -> None:
+    response = client_a.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Rathaus API"

@@ -1,0 +1,71 @@
+"""Beat sends a town's periodic work once per active town, and platform work once."""
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import redis
+from celery.beat import ScheduleEntry
+from django.conf import settings
+
+from rathaus.platform.beat import TownAwareScheduler
+from rathaus.platform.celery import app
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import municipality_update
+
+QUEUE = "beat-test"
+
+
+@pytest.fixture
+def sent_messages() -> Iterator[list[dict[str, object]]]:
+    """Headers of the messages beat put on a queue of its own in the real broker."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(QUEUE)
+    messages: list[dict[str, object]] = []
+    yield messages
+    broker.delete(QUEUE)
+
+
+def _drain(into: list[dict[str, object]]) -> list[dict[str, object]]:
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    while (raw := broker.rpop(QUEUE)) is not None:
+        into.append(json.loads(raw)["headers"])
+    return into
+
+
+def _run(schedule: dict[str, dict[str, object]]) -> None:
+    scheduler = TownAwareScheduler(app=app, lazy=True)
+    scheduler.merge_inplace(schedule)
+    for entry in scheduler.schedule.values():
+        assert isinstance(entry, ScheduleEntry)
+        scheduler.apply_entry(entry)
+
+
+def test_a_town_entry_is_sent_once_to_each_active_town_and_not_to_a_suspended_one(
+    town_a: Municipality, town_b: Municipality, sent_messages: list[dict[str, object]]
+) -> None:
+    municipality_update(town=town_b, status=Municipality.Status.SUSPENDED)
+
+    _run({"remind": {"task": "platform.current_town", "schedule": 60, "options": {"queue": QUEUE}}})
+
+    assert [h["_schema_name"] for h in _drain(sent_messages)] == ["town_15090520"]
+
+
+def test_a_platform_entry_is_sent_once_in_the_public_schema(
+    town_a: Municipality, town_b: Municipality, sent_messages: list[dict[str, object]]
+) -> None:
+    _run(
+        {
+            "heartbeat": {
+                "task": "platform.heartbeat",
+                "schedule": 30,
+                "options": {"queue": QUEUE},
+                "tenant_schemas": ["public"],
+            }
+        }
+    )
+
+    headers = _drain(sent_messages)
+    assert len(headers) == 1
+    assert headers[0]["task"] == "platform.heartbeat"
+    assert headers[0]["_schema_name"] == "public"
