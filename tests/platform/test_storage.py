@@ -70,7 +70,7 @@ def _free_port() -> int:
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server, started for real on a free local port."""
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

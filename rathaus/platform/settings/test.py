@@ -15,7 +15,7 @@ CACHES["default"]["KEY_PREFIX"] = "test"  # noqa: F405
 CACHES["platform"]["KEY_PREFIX"] = "test-platform"  # noqa: F405
 CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/11")
 CELERY_RESULT_BACKEND = env.str("TEST_CELERY_RESULT_BACKEND", default="redis://127.0.0.1:6379/12")
-CELERY_TASK_DEFAULT_QUEUE = "rathaus-test"
+CELERY_TASK_DEFAULT_QUEUE = env.str("TEST_CELERY_QUEUE", default="rathaus-test")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
