@@ -28,7 +28,7 @@ def sent_messages() -> Iterator[list[dict[str, object]]]:
 
 def _drain(into: list[dict[str, object]]) -> list[dict[str, object]]:
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    while (raw := broker.rpop(QUEUE)) is not None:
+    for raw in broker.lrange(QUEUE, 0, -1):
         into.append(json.loads(raw)["headers"])
     return into
 
