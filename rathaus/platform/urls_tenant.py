@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from rathaus.modules import urls as module_urls
 from rathaus.platform.portal import views as portal
 
 urlpatterns = [
@@ -13,4 +14,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", portal.town_file, name="town-file"),
+    *module_urls.citizen_patterns(),
+    *module_urls.staff_patterns(),
+    *module_urls.api_patterns(),
 ]

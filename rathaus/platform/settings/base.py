@@ -30,9 +30,21 @@ ALLOWED_HOSTS = ["*"]
 
 # --- applications -----------------------------------------------------------
 
+
+def _module_apps() -> list[str]:
+    """Every service module is an app folder under rathaus/modules/; none is listed by name."""
+    folder = BASE_DIR / "rathaus" / "modules"
+    return [
+        f"rathaus.modules.{app.name}"
+        for app in sorted(folder.iterdir())
+        if (app / "apps.py").exists()
+    ]
+
+
 SHARED_APPS = [
     "django_tenants",
     "rathaus.tenants",
+    "rathaus.modules",
     "rathaus.platform.identity",
     "rathaus.platform.portal",
     "django.contrib.contenttypes",
@@ -45,13 +57,15 @@ SHARED_APPS = [
     "drf_spectacular",
 ]
 
-# Each town's schema gets its own accounts, sessions and, later, module data.
+# Each town's schema gets its own accounts, sessions, audit log and module data.
 TENANT_APPS = [
     "rathaus.platform.identity",
+    "rathaus.platform.audit",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
+    *_module_apps(),
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -92,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "rathaus.platform.portal.context_processors.town",
+                "rathaus.modules.context_processors.town_modules",
             ],
         },
     },
@@ -198,6 +213,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The digital town hall: REST API of one town.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["rathaus.modules.openapi.drop_inactive_module_endpoints"],
 }
 
 # --- background work ----------------------------------------------------------

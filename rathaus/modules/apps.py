@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class ModulesConfig(AppConfig):
+    name = "rathaus.modules"
+    label = "modules"
+    verbose_name = "Dienste"
+
+    def ready(self) -> None:
+        # Every installed app's module.py registers its module; nothing else
+        # lists module names.
+        autodiscover_modules("module")
+        from rathaus.modules import signals  # noqa: F401

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.modules.registry import Module, NavEntry, modules
+
+from .serializers import ContactSettings
+
+
+@modules.register
+class Contact(Module):
+    key = "contact"
+    title = _("Kontakt und Öffnungszeiten")
+    description = _("Anschrift, Telefon, E-Mail und Öffnungszeiten der Verwaltung.")
+    settings_serializer = ContactSettings
+    citizen_urls = "rathaus.modules.contact.urls"
+    api_urls = "rathaus.modules.contact.api"
+    nav = (NavEntry(_("Kontakt"), "index"),)
+    price = "module_contact"
+    default_enabled = True

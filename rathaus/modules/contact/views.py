@@ -1,0 +1,28 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .selectors import contact_details
+from .serializers import ContactSettings
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "contact/index.html",
+        {"contact": contact_details(town=request.tenant)},  # type: ignore[attr-defined]
+    )
+
+
+@extend_schema(responses=ContactSettings, summary="Contact details and opening hours of the town")
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def contact_api(request: Request) -> Response:
+    details = contact_details(town=request.tenant)  # type: ignore[attr-defined]
+    return Response(ContactSettings(details).data)

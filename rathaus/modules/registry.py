@@ -1,0 +1,95 @@
+"""The module contract and the registry every service module registers with."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import ClassVar, TypeAlias
+
+from django.utils.functional import Promise
+from rest_framework import serializers
+
+Text: TypeAlias = str | Promise
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the town's navigation, shown only while its module is active."""
+
+    label: Text
+    url_name: str  # reversed in the module's namespace, e.g. "index" -> "appointments:index"
+    staff_only: bool = False
+
+
+@dataclass(frozen=True)
+class Role:
+    """A staff role a module defines, e.g. the clerk who manages bookings."""
+
+    key: str
+    label: Text
+    description: Text = field(default="")
+
+
+class Module:
+    """Base class of a service module: everything the platform needs to know about it.
+
+    Subclasses set the class attributes below and are decorated with
+    ``@modules.register``. The platform mounts ``citizen_urls`` under
+    ``/<key>/``, ``staff_urls`` under ``/staff/<key>/`` and ``api_urls``
+    under ``/api/v1/<key>/``; all of them answer 404 for a town where the
+    module is not active (vendor allows it *and* the town enables it).
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[Text]
+    description: ClassVar[Text] = ""
+    # Validates the town's settings of this module; its validated_data is stored.
+    settings_serializer: ClassVar[type[serializers.Serializer] | None] = None
+    citizen_urls: ClassVar[str | None] = None
+    staff_urls: ClassVar[str | None] = None
+    api_urls: ClassVar[str | None] = None
+    nav: ClassVar[tuple[NavEntry, ...]] = ()
+    roles: ClassVar[tuple[Role, ...]] = ()
+    # The billing price key (Stripe lookup key) of this module.
+    price: ClassVar[str]
+    # Switched on for new towns unless the vendor chooses otherwise.
+    default_enabled: ClassVar[bool] = False
+
+    @classmethod
+    def default_settings(cls) -> dict[str, object]:
+        """The settings a town starts with: the serializer's defaults."""
+        if cls.settings_serializer is None:
+            return {}
+        serializer = cls.settings_serializer(data={})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.data)
+
+
+class ModuleRegistry:
+    """All registered modules, keyed and ordered by their key."""
+
+    def __init__(self) -> None:
+        self._modules: dict[str, type[Module]] = {}
+
+    def register(self, module: type[Module]) -> type[Module]:
+        """Class decorator: adds a module; a key can be registered only once."""
+        key = module.key
+        if not key.isidentifier() or key != key.lower():
+            raise ValueError(f"Module key {key!r} must be a lowercase identifier")
+        if key in self._modules and self._modules[key] is not module:
+            raise ValueError(f"Module key {key!r} is registered twice")
+        self._modules[key] = module
+        return module
+
+    def __getitem__(self, key: str) -> type[Module]:
+        return self._modules[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def __iter__(self) -> Iterator[type[Module]]:
+        return iter(sorted(self._modules.values(), key=lambda module: module.key))
+
+    def keys(self) -> list[str]:
+        return sorted(self._modules)
+
+
+modules = ModuleRegistry()

@@ -1,0 +1,61 @@
+"""Which modules are active for a town; cached in Redis, dropped on every change."""
+
+from django.core.cache import caches
+
+from rathaus.modules.models import ModuleActivation
+from rathaus.modules.registry import Module, modules
+from rathaus.tenants.models import Municipality
+
+ACTIVE_CACHE_TIMEOUT = 60 * 60
+
+
+def _active_cache_key(town_id: int) -> str:
+    return f"modules:active:v1:{town_id}"
+
+
+def active_module_keys(*, town: Municipality) -> frozenset[str]:
+    """Keys of the modules serving ``town`` now: allowed by the vendor and enabled by the town."""
+    cache = caches["platform"]
+    key = _active_cache_key(town.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = sorted(
+            ModuleActivation.objects.filter(town=town, allowed=True, enabled=True).values_list(
+                "module", flat=True
+            )
+        )
+        cache.set(key, cached, ACTIVE_CACHE_TIMEOUT)
+    # A row may outlive the code of a removed module: only registered ones count.
+    return frozenset(k for k in cached if k in modules)
+
+
+def active_modules(*, town: Municipality) -> list[type[Module]]:
+    keys = active_module_keys(town=town)
+    return [module for module in modules if module.key in keys]
+
+
+def module_is_active(*, town: Municipality | None, key: str) -> bool:
+    return town is not None and key in active_module_keys(town=town)
+
+
+def forget_active_modules(*, town_id: int) -> None:
+    caches["platform"].delete(_active_cache_key(town_id))
+
+
+def module_activation(*, town: Municipality, key: str) -> ModuleActivation:
+    """The town's row for a module (unsaved and off if there is none yet)."""
+    row = ModuleActivation.objects.filter(town=town, module=key).first()
+    return row or ModuleActivation(town=town, module=key, settings=modules[key].default_settings())
+
+
+def module_overview(*, town: Municipality) -> list[tuple[type[Module], ModuleActivation]]:
+    """Every registered module with the town's gates and settings, for back office pages."""
+    rows = {row.module: row for row in ModuleActivation.objects.filter(town=town)}
+    return [
+        (
+            module,
+            rows.get(module.key)
+            or ModuleActivation(town=town, module=module.key, settings=module.default_settings()),
+        )
+        for module in modules
+    ]

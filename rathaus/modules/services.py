@@ -1,0 +1,108 @@
+"""Switching modules on and off for a town and configuring them; every change is audited."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.modules.models import ModuleActivation
+from rathaus.modules.registry import modules
+from rathaus.modules.selectors import module_activation
+from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.tenants.models import Municipality
+
+
+def _known(key: str) -> None:
+    if key not in modules:
+        raise ValidationError({"module": _("Unbekannter Dienst: %(key)s") % {"key": key}})
+
+
+@transaction.atomic
+def module_allow(*, town: Municipality, key: str, allowed: bool, actor: Actor) -> ModuleActivation:
+    """The vendor's gate: allows a module for a town (plan, billing) or withdraws it."""
+    _known(key)
+    row = module_activation(town=town, key=key)
+    if row.pk is not None and row.allowed == allowed:
+        return row
+    before = row.allowed
+    row.allowed = allowed
+    row.save()
+    audit_record(
+        town=town, actor=actor, action="module.allow", target=key, before=before, after=allowed
+    )
+    return row
+
+
+@transaction.atomic
+def module_enable(*, town: Municipality, key: str, enabled: bool, actor: Actor) -> ModuleActivation:
+    """The town's gate: switches an allowed module on or off for citizens."""
+    _known(key)
+    row = module_activation(town=town, key=key)
+    if enabled and not row.allowed:
+        raise ValidationError(
+            {"module": _("Dieser Dienst ist für Ihre Kommune nicht freigegeben.")}
+        )
+    if row.pk is not None and row.enabled == enabled:
+        return row
+    before = row.enabled
+    row.enabled = enabled
+    row.save()
+    audit_record(
+        town=town, actor=actor, action="module.enable", target=key, before=before, after=enabled
+    )
+    return row
+
+
+@transaction.atomic
+def module_configure(
+    *, town: Municipality, key: str, settings: dict[str, Any], actor: Actor
+) -> ModuleActivation:
+    """Validates and stores a town's settings of a module; invalid input stores nothing.
+
+    Raises ``ValidationError`` whose ``message_dict`` names each bad field.
+    """
+    _known(key)
+    serializer_class = modules[key].settings_serializer
+    if serializer_class is None:
+        raise ValidationError({"module": _("Dieser Dienst hat keine Einstellungen.")})
+    serializer = serializer_class(data=settings)
+    if not serializer.is_valid():
+        raise ValidationError(
+            {field: [str(error) for error in errors] for field, errors in serializer.errors.items()}
+        )
+    row = module_activation(town=town, key=key)
+    before = row.settings
+    row.settings = serializer.data
+    row.save()
+    audit_record(
+        town=town,
+        actor=actor,
+        action="module.configure",
+        target=key,
+        before=before,
+        after=row.settings,
+    )
+    return row
+
+
+def modules_set_up_for_new_town(
+    *, town: Municipality, keys: Iterable[str] | None = None, actor: Actor
+) -> list[ModuleActivation]:
+    """Allows and enables a new town's first modules: ``keys``, or every ``default_enabled`` one.
+
+    Unknown keys raise ``ValidationError`` before anything is stored.
+    """
+    chosen = list(keys) if keys is not None else [m.key for m in modules if m.default_enabled]
+    unknown = sorted(set(chosen) - set(modules.keys()))
+    if unknown:
+        raise ValidationError(
+            {"modules": _("Unbekannte Dienste: %(keys)s") % {"keys": ", ".join(unknown)}}
+        )
+    rows = []
+    with transaction.atomic():
+        for key in chosen:
+            module_allow(town=town, key=key, allowed=True, actor=actor)
+            rows.append(module_enable(town=town, key=key, enabled=True, actor=actor))
+    return rows
