@@ -61,6 +61,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "rathaus.platform.identity",
     "rathaus.platform.audit",
+    "rathaus.platform.staff",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

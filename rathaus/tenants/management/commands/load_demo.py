@@ -6,7 +6,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
+from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
+from rathaus.platform.staff.models import TOWN_ADMIN
+from rathaus.platform.staff.services import staff_set_roles
 from rathaus.tenants.services import municipality_create, town_host
 
 DEMO_PASSWORD = "rathaus-demo"  # noqa: S105  (printed on purpose; DEBUG only)
@@ -16,6 +19,7 @@ DEMO_TOWNS = [
     {"name": "Hohe Börde", "slug": "hohe-boerde", "ags": "15083298"},
 ]
 VENDOR_EMAIL = "vendor@rathaus.localhost"
+DEMO_ACTOR = Actor.system("load_demo")
 
 
 class Command(BaseCommand):
@@ -38,7 +42,8 @@ class Command(BaseCommand):
             with schema_context(town.schema_name):
                 admin_email = f"admin@{town.slug}.localhost"
                 citizen_email = f"buerger@{town.slug}.localhost"
-                _ensure_user(admin_email, is_staff=True, first_name="Stadtverwaltung")
+                admin = _ensure_user(admin_email, first_name="Stadtverwaltung")
+                staff_set_roles(town=town, user=admin, roles=[TOWN_ADMIN], actor=DEMO_ACTOR)
                 _ensure_user(citizen_email, first_name="Erika", last_name="Mustermann")
             lines.append(f"  {town.name:<16} http://{town_host(slug=town.slug)}:{port}/")
             lines.append(f"      town admin   {admin_email} / {DEMO_PASSWORD}")

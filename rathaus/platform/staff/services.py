@@ -1,0 +1,63 @@
+"""Managing a town's staff; every change is written to the town's audit log."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.identity.models import User
+from rathaus.platform.staff.models import StaffRole
+from rathaus.platform.staff.roles import is_known_role
+from rathaus.tenants.models import Municipality
+
+
+@transaction.atomic
+def staff_set_roles(
+    *, town: Municipality, user: User, roles: Iterable[str], actor: Actor
+) -> frozenset[str]:
+    """Gives ``user`` exactly ``roles`` in the current town (none: no longer staff).
+
+    Unknown roles raise ``ValidationError`` and change nothing.
+    """
+    wanted = frozenset(roles)
+    unknown = sorted(role for role in wanted if not is_known_role(role))
+    if unknown:
+        raise ValidationError({"roles": _("Unbekannte Rollen: %(r)s") % {"r": ", ".join(unknown)}})
+    before = frozenset(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    if before == wanted and user.is_staff == bool(wanted):
+        return wanted
+    StaffRole.objects.filter(user=user).exclude(role__in=wanted).delete()
+    StaffRole.objects.bulk_create(
+        [StaffRole(user=user, role=role) for role in wanted - before], ignore_conflicts=True
+    )
+    user.is_staff = bool(wanted)
+    user.save(update_fields=["is_staff"])
+    audit_record(
+        town=town,
+        actor=actor,
+        action="staff.roles",
+        target=user.email,
+        before=sorted(before),
+        after=sorted(wanted),
+    )
+    return wanted
+
+
+def staff_add(
+    *, town: Municipality, email: str, roles: Iterable[str], actor: Actor, **names: Any
+) -> User:
+    """Makes the person with ``email`` staff with ``roles``, creating the account if needed.
+
+    A new account has no usable password: the person sets one through the
+    password-reset link (the invitation).
+    """
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email, None, **names)
+            audit_record(town=town, actor=actor, action="staff.create", target=user.email)
+        staff_set_roles(town=town, user=user, roles=roles, actor=actor)
+    return user
