@@ -63,6 +63,27 @@ class Module:
         return dict(serializer.data)
 
 
+# Paths the platform itself uses at /<name>/ and /staff/<name>/.
+RESERVED_KEYS = frozenset(
+    {
+        "accounts",
+        "api",
+        "audit",
+        "branding",
+        "federation",
+        "i18n",
+        "media",
+        "modules",
+        "staff",
+        "support",
+        "team",
+        "invitation",
+        "healthz",
+        "static",
+    }
+)
+
+
 class ModuleRegistry:
     """All registered modules, keyed and ordered by their key."""
 
@@ -74,6 +95,8 @@ class ModuleRegistry:
         key = module.key
         if not key.isidentifier() or key != key.lower():
             raise ValueError(f"Module key {key!r} must be a lowercase identifier")
+        if key in RESERVED_KEYS:
+            raise ValueError(f"Module key {key!r} is a path the platform uses itself")
         if key in self._modules and self._modules[key] is not module:
             raise ValueError(f"Module key {key!r} is registered twice")
         self._modules[key] = module

@@ -55,11 +55,8 @@ def module_enable(*, town: Municipality, key: str, enabled: bool, actor: Actor) 
     return row
 
 
-@transaction.atomic
-def module_configure(
-    *, town: Municipality, key: str, settings: dict[str, Any], actor: Actor
-) -> ModuleActivation:
-    """Validates and stores a town's settings of a module; invalid input stores nothing.
+def module_settings_validate(*, key: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The module's own validation of a town's settings; returns them as they will be stored.
 
     Raises ``ValidationError`` whose ``message_dict`` names each bad field.
     """
@@ -70,11 +67,32 @@ def module_configure(
     serializer = serializer_class(data=settings)
     if not serializer.is_valid():
         raise ValidationError(
-            {field: [str(error) for error in errors] for field, errors in serializer.errors.items()}
+            {
+                field: [str(error) for error in _flatten(errors)]
+                for field, errors in serializer.errors.items()
+            }
         )
+    return dict(serializer.data)
+
+
+def _flatten(errors: Any) -> list[Any]:
+    """DRF nests errors of list items as lists of dicts; flatten them to readable messages."""
+    if isinstance(errors, dict):
+        return [message for value in errors.values() for message in _flatten(value)]
+    if isinstance(errors, list):
+        return [message for value in errors for message in _flatten(value)]
+    return [errors]
+
+
+@transaction.atomic
+def module_configure(
+    *, town: Municipality, key: str, settings: dict[str, Any], actor: Actor
+) -> ModuleActivation:
+    """Validates and stores a town's settings of a module; invalid input stores nothing."""
+    validated = module_settings_validate(key=key, settings=settings)
     row = module_activation(town=town, key=key)
     before = row.settings
-    row.settings = serializer.data
+    row.settings = validated
     row.save()
     audit_record(
         town=town,

@@ -25,6 +25,10 @@ class Actor:
         return cls(AuditEntry.ActorKind.VENDOR, str(user.email))
 
     @classmethod
+    def vendor_support(cls, email: str) -> "Actor":
+        return cls(AuditEntry.ActorKind.VENDOR, f"{email} (Support)")
+
+    @classmethod
     def system(cls, what: str = "system") -> "Actor":
         return cls(AuditEntry.ActorKind.SYSTEM, what)
 

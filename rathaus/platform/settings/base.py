@@ -62,6 +62,7 @@ TENANT_APPS = [
     "rathaus.platform.identity",
     "rathaus.platform.audit",
     "rathaus.platform.staff",
+    "rathaus.platform.branding",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "rathaus.platform.portal.context_processors.town",
                 "rathaus.modules.context_processors.town_modules",
+                "rathaus.platform.branding.context_processors.branding",
             ],
         },
     },
@@ -177,6 +179,13 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- e-mail -------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rathaus <noreply@rathaus.localhost>")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 
 # --- auth ---------------------------------------------------------------------
 

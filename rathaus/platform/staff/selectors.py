@@ -31,3 +31,10 @@ def may_work_on(*, user: Any, module: str, role: str | None = None) -> bool:
     if role is not None:
         return f"{module}.{role}" in roles
     return any(granted.startswith(f"{module}.") for granted in roles)
+
+
+def staff_members() -> Any:
+    """The current town's staff with their roles, by e-mail address."""
+    from rathaus.platform.identity.models import User
+
+    return User.objects.filter(is_staff=True).prefetch_related("staff_roles").order_by("email")

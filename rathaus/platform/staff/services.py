@@ -47,17 +47,28 @@ def staff_set_roles(
 
 
 def staff_add(
-    *, town: Municipality, email: str, roles: Iterable[str], actor: Actor, **names: Any
+    *,
+    town: Municipality,
+    email: str,
+    roles: Iterable[str],
+    actor: Actor,
+    base_url: str = "",
+    **names: Any,
 ) -> User:
     """Makes the person with ``email`` staff with ``roles``, creating the account if needed.
 
-    A new account has no usable password: the person sets one through the
-    password-reset link (the invitation).
+    A new account has no usable password: with ``base_url`` (the town's
+    address) it is invited by e-mail to set one, once the change is committed.
     """
+    from rathaus.platform.staff.tasks import send_staff_invitation
+
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
             user = User.objects.create_user(email, None, **names)
             audit_record(town=town, actor=actor, action="staff.create", target=user.email)
+            if base_url:
+                user_id = user.pk
+                transaction.on_commit(lambda: send_staff_invitation.delay(user_id, base_url))
         staff_set_roles(town=town, user=user, roles=roles, actor=actor)
     return user

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from rathaus.platform.branding.selectors import current_branding
+from rathaus.tenants.models import Municipality
+
+
+def branding(request: HttpRequest) -> dict[str, Any]:
+    """``branding`` of the request's town on every page (``None`` on the vendor's hosts)."""
+    if not isinstance(getattr(request, "tenant", None), Municipality):
+        return {"branding": None}
+    return {"branding": SimpleLazyObject(current_branding)}

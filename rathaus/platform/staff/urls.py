@@ -1,0 +1,22 @@
+from django.urls import path
+
+from rathaus.platform.staff import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("branding/", views.branding, name="branding"),
+    path("modules/", views.module_list, name="modules"),
+    path("modules/<str:key>/switch/", views.module_switch, name="module-switch"),
+    path("modules/<str:key>/settings/", views.module_settings, name="module-settings"),
+    path("team/", views.team, name="team"),
+    path("team/add/", views.team_add, name="team-add"),
+    path("team/<int:pk>/", views.team_member, name="team-member"),
+    path("audit/", views.audit_log, name="audit"),
+    path(
+        "invitation/<uidb64>/<token>/",
+        views.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
+]

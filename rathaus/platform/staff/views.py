@@ -1,0 +1,196 @@
+"""The town admin's back office. Thin: forms collect, services change, selectors read."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rathaus.modules.forms import ModuleSettingsForm
+from rathaus.modules.registry import modules
+from rathaus.modules.selectors import active_modules, module_activation, module_overview
+from rathaus.modules.services import module_configure, module_enable
+from rathaus.platform.audit.selectors import audit_entries
+from rathaus.platform.branding.models import Branding
+from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
+from rathaus.platform.branding.services import branding_update
+from rathaus.platform.identity.models import User
+from rathaus.platform.staff.actors import request_actor
+from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
+from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.staff.selectors import is_town_admin, may_work_on, roles_of, staff_members
+from rathaus.platform.staff.services import staff_add, staff_set_roles
+
+
+def _town(request: HttpRequest) -> Any:
+    return request.tenant  # type: ignore[attr-defined]
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data, or None for a GET: an empty POST must still bind the form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Every staff member's start page: their module pages, and the admin's tools."""
+    if not request.user.is_authenticated:
+        return auth_views.redirect_to_login(request.get_full_path())
+    if not roles_of(user=request.user):
+        raise Http404
+    module_pages = [
+        (module, entry)
+        for module in active_modules(town=_town(request))
+        for entry in module.nav
+        if entry.staff_only and may_work_on(user=request.user, module=module.key)
+    ]
+    return render(
+        request,
+        "staff/dashboard.html",
+        {"module_pages": module_pages, "is_town_admin": is_town_admin(user=request.user)},
+    )
+
+
+@staff_required()
+def branding(request: HttpRequest) -> HttpResponse:
+    current = Branding.objects.filter(pk=1).first() or Branding(pk=1)
+    form = BrandingForm(
+        _posted(request), request.FILES if request.method == "POST" else None, instance=current
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in BRANDING_FIELDS}
+        for image in ("logo", "coat_of_arms"):
+            # An untouched file input keeps the stored image; "clear" empties it.
+            if image not in form.changed_data:
+                changes.pop(image)
+            elif changes[image] is False:
+                changes[image] = ""
+        try:
+            branding_update(town=_town(request), actor=request_actor(request), **changes)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Das Erscheinungsbild wurde gespeichert."))
+            return redirect("staff:branding")
+    return render(request, "staff/branding.html", {"form": form})
+
+
+@staff_required()
+def module_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/modules.html", {"overview": module_overview(town=_town(request))})
+
+
+@staff_required()
+@require_POST
+def module_switch(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in modules:
+        raise Http404
+    enabled = request.POST.get("enabled") == "on"
+    try:
+        module_enable(town=_town(request), key=key, enabled=enabled, actor=request_actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = _("%(title)s ist eingeschaltet.") if enabled else _("%(title)s ist ausgeschaltet.")
+        messages.success(request, text % {"title": modules[key].title})
+    return redirect("staff:modules")
+
+
+@staff_required()
+def module_settings(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in modules or modules[key].settings_serializer is None:
+        raise Http404
+    module = modules[key]
+    row = module_activation(town=_town(request), key=key)
+    form = ModuleSettingsForm(_posted(request), module_key=key, initial=row.settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            module_configure(
+                town=_town(request), key=key, settings=form.settings(), actor=request_actor(request)
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Die Einstellungen wurden gespeichert."))
+            return redirect("staff:modules")
+    return render(request, "staff/module_settings.html", {"module": module, "form": form})
+
+
+@staff_required()
+def team(request: HttpRequest) -> HttpResponse:
+    return render(request, "staff/team.html", {"members": staff_members()})
+
+
+@staff_required()
+def team_add(request: HttpRequest) -> HttpResponse:
+    form = StaffAddForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff_add(
+                town=_town(request),
+                email=data["email"],
+                roles=data["roles"],
+                actor=request_actor(request),
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(email)s gehört jetzt zum Team.") % data)
+            return redirect("staff:team")
+    return render(request, "staff/team_add.html", {"form": form})
+
+
+@staff_required()
+def team_member(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(User, pk=pk, is_staff=True)
+    form = StaffRolesForm(_posted(request), initial={"roles": sorted(roles_of(user=member))})
+    if request.method == "POST" and form.is_valid():
+        roles = form.cleaned_data["roles"]
+        if member == request.user and "town_admin" not in roles:
+            form.add_error("roles", _("Sie können sich nicht selbst die Verwaltung entziehen."))
+        else:
+            try:
+                staff_set_roles(
+                    town=_town(request), user=member, roles=roles, actor=request_actor(request)
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Die Rollen wurden gespeichert."))
+                return redirect("staff:team")
+    return render(request, "staff/team_member.html", {"member": member, "form": form})
+
+
+@staff_required()
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit_entries(**{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/audit.html", {"form": form, "page": page})
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """A new staff member sets their password from the link in the invitation e-mail."""
+
+    template_name = "staff/invitation_accept.html"
+    success_url = reverse_lazy("accounts:login")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Ihr Passwort ist gesetzt. Bitte melden Sie sich an."))
+        return super().form_valid(form)
