@@ -23,25 +23,36 @@ from rathaus.tenants.services import municipality_create, town_host
 ROOT = Path(__file__).resolve().parents[1]
 
 
+TOWNS = {
+    "a": {"name": "Tangerhütte", "slug": "tangerhuette", "ags": "15090520"},
+    "b": {"name": "Hohe Börde", "slug": "hohe-boerde", "ags": "15083298"},
+}
+
+
 @pytest.fixture(scope="session")
 def towns(
     django_db_setup: None, django_db_blocker: pytest.FixtureRequest
 ) -> dict[str, Municipality]:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        return {
-            "a": municipality_create(name="Tangerhütte", slug="tangerhuette", ags="15090520"),
-            "b": municipality_create(name="Hohe Börde", slug="hohe-boerde", ags="15083298"),
-        }
+        return {key: municipality_create(**spec) for key, spec in TOWNS.items()}
+
+
+def _alive(towns: dict[str, Municipality], key: str) -> Municipality:
+    # A transactional test's flush empties the public tables; the town's schema
+    # survives, so registering the town again is cheap (no migrations).
+    if not Municipality.objects.filter(pk=towns[key].pk).exists():
+        towns[key] = municipality_create(**TOWNS[key])
+    return towns[key]
 
 
 @pytest.fixture
 def town_a(towns: dict[str, Municipality], db: None) -> Municipality:
-    return towns["a"]
+    return _alive(towns, "a")
 
 
 @pytest.fixture
 def town_b(towns: dict[str, Municipality], db: None) -> Municipality:
-    return towns["b"]
+    return _alive(towns, "b")
 
 
 def host_client(host: str) -> Client:

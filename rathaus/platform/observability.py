@@ -24,9 +24,12 @@ def current_town_tag() -> str:
 
 
 def tag_event_with_town(event: Event, hint: Hint) -> Event:
-    """``before_send`` hook: adds the ``town`` tag unless the event already has one."""
-    tags = event.setdefault("tags", {})
-    tags.setdefault("town", current_town_tag())
+    """``before_send`` hook: tags the event with the town whose schema it happened in.
+
+    The connection is the one truth about where code runs; a tag left on a
+    long-lived scope by earlier work could name the wrong town.
+    """
+    event.setdefault("tags", {})["town"] = current_town_tag()
     return event
 
 

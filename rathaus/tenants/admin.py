@@ -1,6 +1,9 @@
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.models import Domain, Municipality
 
 
@@ -16,6 +19,22 @@ class MunicipalityAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "ags"]
     readonly_fields = ["schema_name", "created_at", "updated_at"]
     inlines = [DomainInline]
+    actions = ["open_support_session"]
+
+    @admin.action(description="Support-Zugang öffnen (protokolliert)")
+    def open_support_session(
+        self, request: HttpRequest, queryset: QuerySet[Municipality]
+    ) -> HttpResponse | None:
+        if queryset.count() != 1:
+            self.message_user(request, "Bitte genau eine Kommune wählen.", messages.ERROR)
+            return None
+        town = queryset.get()
+        token = support_token_issue(
+            town=town, vendor_email=request.user.email, reason="Support über die Betreiberkonsole"
+        )
+        return redirect(
+            support_url(town=town, token=token, scheme=request.scheme, port=request.get_port())
+        )
 
     # Towns are onboarded and offboarded through the lifecycle services, which
     # also create or archive schemas, admins and billing; never by a bare row.

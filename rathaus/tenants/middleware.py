@@ -8,7 +8,6 @@ URLconf could answer with the public schema's pages.
 
 from collections.abc import Callable
 
-import sentry_sdk
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
@@ -45,7 +44,6 @@ class TenantMiddleware:
             request.tenant = None  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
-            sentry_sdk.get_isolation_scope().set_tag("town", "public")
             return self.get_response(request)
 
         town = municipality_for_host(hostname=remove_www(hostname))
@@ -55,5 +53,4 @@ class TenantMiddleware:
         town.domain_url = hostname
         request.tenant = town  # type: ignore[attr-defined]
         tenant_connection.set_tenant(town)
-        sentry_sdk.get_isolation_scope().set_tag("town", town.slug)
         return self.get_response(request)

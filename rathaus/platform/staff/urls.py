@@ -14,6 +14,7 @@ urlpatterns = [
     path("team/add/", views.team_add, name="team-add"),
     path("team/<int:pk>/", views.team_member, name="team-member"),
     path("audit/", views.audit_log, name="audit"),
+    path("support/<str:token>/", views.support_enter, name="support-enter"),
     path(
         "invitation/<uidb64>/<token>/",
         views.InvitationAcceptView.as_view(),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,11 +22,12 @@ from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
 from rathaus.platform.identity.models import User
-from rathaus.platform.staff.actors import request_actor
+from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.platform.staff.selectors import is_town_admin, may_work_on, roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
+from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
 
 
 def _town(request: HttpRequest) -> Any:
@@ -182,6 +184,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     entries = audit_entries(**{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "staff/audit.html", {"form": form, "page": page})
+
+
+def support_enter(request: HttpRequest, token: str) -> HttpResponse:
+    """Redeems a vendor's support token on the town's host and opens an audited session."""
+    user, payload = support_token_redeem(town=_town(request), token=token)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[SUPPORT_SESSION_KEY] = payload["by"]
+    request.session.set_expiry(support_session_seconds())
+    return redirect("staff:dashboard")
 
 
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
