@@ -30,11 +30,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
             return None
         town = queryset.get()
         token = support_token_issue(
-            town=town, vendor_email=request.user.email, reason="Support über die Betreiberkonsole"
+            town=town,
+            vendor_email=str(getattr(request.user, "email", "")),
+            reason="Support über die Betreiberkonsole",
         )
-        return redirect(
-            support_url(town=town, token=token, scheme=request.scheme, port=request.get_port())
-        )
+        scheme = "https" if request.is_secure() else "http"
+        return redirect(support_url(town=town, token=token, scheme=scheme, port=request.get_port()))
 
     # Towns are onboarded and offboarded through the lifecycle services, which
     # also create or archive schemas, admins and billing; never by a bare row.
