@@ -37,12 +37,14 @@ class IdentityProvider(models.Model):
 
     saml_metadata_url = models.URLField(_("Metadaten-URL des IdP"), blank=True)
     saml_metadata_xml = models.TextField(_("Metadaten des IdP (XML)"), blank=True)
-    sp_private_key = EncryptedTextField(_("privater Schlüssel des SP"), blank=True)
+    sp_private_key = EncryptedTextField(_("privater Schlüssel des SP"), blank=True, null=True)
     sp_certificate = models.TextField(_("Zertifikat des SP"), blank=True)
 
     oidc_issuer = models.URLField(_("Issuer"), blank=True)
     oidc_client_id = models.CharField(_("Client-ID"), max_length=200, blank=True)
-    oidc_client_secret = EncryptedCharField(_("Client-Secret"), max_length=500, blank=True)
+    oidc_client_secret = EncryptedCharField(
+        _("Client-Secret"), max_length=500, blank=True, null=True
+    )
     oidc_scopes = models.CharField(
         _("Scopes"), max_length=300, default="openid email profile", blank=True
     )

@@ -22,6 +22,7 @@ from saml2.config import SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, AuthnContextClassRef
 from saml2.samlp import RequestedAuthnContext
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from rathaus.platform.federation.keys import keyfiles
 from rathaus.platform.federation.models import IdentityProvider, TrustLevel
@@ -121,12 +122,12 @@ class SamlPlugin(Plugin):
         "email": "mail",
         "first_name": "givenName",
         "last_name": "sn",
-        "birth_date": "dateOfBirth",
+        "birth_date": "schacDateOfBirth",
         "street": "street",
         "postal_code": "postalCode",
         "city": "l",
     }
-    default_attributes = ["mail", "givenName", "sn", "dateOfBirth", "street", "postalCode", "l"]
+    default_attributes = ["mail", "givenName", "sn", "schacDateOfBirth", "street", "postalCode", "l"]
 
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
@@ -140,6 +141,8 @@ class SamlPlugin(Plugin):
                 entityid=_idp_entity_id(client),
                 binding=BINDING_HTTP_REDIRECT,
                 sign=True,
+                sigalg=SIG_RSA_SHA256,
+                digest_alg=DIGEST_SHA256,
                 requested_authn_context=RequestedAuthnContext(
                     authn_context_class_ref=[
                         AuthnContextClassRef(text=EIDAS_LOA[TrustLevel(provider.trust_level)])
