@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.platform.federation.models import IdentityProvider
 
 
-class ProviderForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProviderForm(forms.ModelForm):
     # The stored secret is never sent to the browser; empty keeps it.
     oidc_client_secret = forms.CharField(
         label=_("Client-Secret"),

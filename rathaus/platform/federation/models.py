@@ -49,14 +49,12 @@ class IdentityProvider(models.Model):
         _("Scopes"), max_length=300, default="openid email profile", blank=True
     )
 
-    requested_attributes = models.JSONField(
-        _("angefragte Attribute"), default=list, blank=True
-    )
+    requested_attributes = models.JSONField(_("angefragte Attribute"), default=list, blank=True)
     attribute_mapping = models.JSONField(
         _("Zuordnung der Attribute"),
         default=dict,
         blank=True,
-        help_text=_("Kontofeld → Attribut/Claim, z. B. {\"first_name\": \"given_name\"}"),
+        help_text=_('Kontofeld → Attribut/Claim, z. B. {"first_name": "given_name"}'),
     )
     trust_level = models.CharField(
         _("nötiges Vertrauensniveau"),
@@ -91,7 +89,9 @@ class FederatedIdentity(models.Model):
         verbose_name = _("Verknüpfung mit dem Landeskonto")
         verbose_name_plural = _("Verknüpfungen mit dem Landeskonto")
         constraints = [
-            models.UniqueConstraint(fields=["provider", "subject"], name="federated_subject_unique"),
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="federated_subject_unique"
+            ),
             models.UniqueConstraint(fields=["provider", "user"], name="federated_user_unique"),
         ]
 

@@ -12,11 +12,11 @@ import logging
 from typing import Any
 
 import requests
+from authlib.integrations.django_client import OAuth
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from authlib.integrations.django_client import OAuth
 from rathaus.platform.federation.models import IdentityProvider, TrustLevel
 from rathaus.platform.federation.registry import (
     Check,
@@ -118,7 +118,9 @@ class OidcPlugin(Plugin):
             try:
                 info = client.userinfo(token=token)
             except requests.RequestException as exc:
-                raise FederationError(_("Der Anbieter des Landeskontos ist nicht erreichbar.")) from exc
+                raise FederationError(
+                    _("Der Anbieter des Landeskontos ist nicht erreichbar.")
+                ) from exc
             if info.get("sub") != claims["sub"]:  # OIDC Core 5.3.2
                 raise FederationError(_("Die Antwort des Landeskontos ist ungültig."))
             attributes.update(info)
@@ -148,5 +150,7 @@ class OidcPlugin(Plugin):
             checks.append(Check(False, _("Schlüssel (JWKS)"), str(exc)))
         checks.append(Check(bool(provider.oidc_client_id), _("Client-ID"), provider.oidc_client_id))
         checks.append(Check(bool(provider.oidc_client_secret), _("Client-Secret hinterlegt")))
-        checks.append(Check(True, _("Redirect-URI zum Eintragen beim Anbieter"), redirect_uri(request)))
+        checks.append(
+            Check(True, _("Redirect-URI zum Eintragen beim Anbieter"), redirect_uri(request))
+        )
         return checks

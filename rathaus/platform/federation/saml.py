@@ -75,7 +75,9 @@ def _config(
         "service": {
             "sp": {
                 "name": str(town) if town else "Rathaus",
-                "endpoints": {"assertion_consumer_service": [(sp_acs_url(request), BINDING_HTTP_POST)]},
+                "endpoints": {
+                    "assertion_consumer_service": [(sp_acs_url(request), BINDING_HTTP_POST)]
+                },
                 "allow_unsolicited": False,
                 "authn_requests_signed": True,
                 "want_assertions_signed": True,
@@ -127,7 +129,15 @@ class SamlPlugin(Plugin):
         "postal_code": "postalCode",
         "city": "l",
     }
-    default_attributes = ["mail", "givenName", "sn", "schacDateOfBirth", "street", "postalCode", "l"]
+    default_attributes = [
+        "mail",
+        "givenName",
+        "sn",
+        "schacDateOfBirth",
+        "street",
+        "postalCode",
+        "l",
+    ]
 
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
@@ -195,7 +205,9 @@ class SamlPlugin(Plugin):
         if provider.saml_metadata_url:
             try:
                 saml_metadata_fetch(provider=provider)
-                checks.append(Check(True, _("Metadaten des IdP geladen"), provider.saml_metadata_url))
+                checks.append(
+                    Check(True, _("Metadaten des IdP geladen"), provider.saml_metadata_url)
+                )
             except requests.RequestException as exc:
                 checks.append(Check(False, _("Metadaten des IdP nicht erreichbar"), str(exc)))
         if not provider.saml_metadata_xml:
@@ -220,9 +232,15 @@ class SamlPlugin(Plugin):
             try:
                 answer = requests.get(sso[0]["location"], timeout=10)
                 checks.append(
-                    Check(answer.status_code < 500, _("Anmeldeadresse antwortet"), f"HTTP {answer.status_code}")
+                    Check(
+                        answer.status_code < 500,
+                        _("Anmeldeadresse antwortet"),
+                        f"HTTP {answer.status_code}",
+                    )
                 )
             except requests.RequestException as exc:
                 checks.append(Check(False, _("Anmeldeadresse antwortet"), str(exc)))
-        checks.append(Check(bool(provider.sp_private_key), _("Eigener SP-Schlüssel"), sp_entity_id(request)))
+        checks.append(
+            Check(bool(provider.sp_private_key), _("Eigener SP-Schlüssel"), sp_entity_id(request))
+        )
         return checks

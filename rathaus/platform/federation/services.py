@@ -20,7 +20,15 @@ from rathaus.platform.federation.registry import FederatedLogin, FederationError
 from rathaus.platform.identity.models import User
 
 # Account fields a state account may fill in (and mark verified).
-MAPPABLE_FIELDS = ["email", "first_name", "last_name", "birth_date", "street", "postal_code", "city"]
+MAPPABLE_FIELDS = [
+    "email",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "street",
+    "postal_code",
+    "city",
+]
 
 
 def provider_save(*, provider: IdentityProvider, common_name: str) -> IdentityProvider:
@@ -104,7 +112,9 @@ def federation_login_complete(
     Raises ``FederationError`` when the login's trust level is too low.
     """
     if not _trust_sufficient(achieved=login.trust_level, required=provider.trust_level):
-        raise FederationError(_("Das Vertrauensniveau der Anmeldung reicht für diese Kommune nicht."))
+        raise FederationError(
+            _("Das Vertrauensniveau der Anmeldung reicht für diese Kommune nicht.")
+        )
     values = mapped_attributes(provider=provider, attributes=login.attributes)
     link = (
         FederatedIdentity.objects.select_for_update()

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, user_passes_test
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,9 +12,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.platform.federation import oidc, saml, services
+from rathaus.platform.federation.forms import ProviderForm
 from rathaus.platform.federation.models import IdentityProvider
 from rathaus.platform.federation.presets.models import FederationPreset
-from rathaus.platform.federation.forms import ProviderForm
 from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.identity.models import User
@@ -88,7 +88,8 @@ def saml_metadata(request: HttpRequest) -> HttpResponse:
 @require_POST
 def unlink(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    assert isinstance(user, User)
+    if not isinstance(user, User):
+        raise PermissionDenied
     if services.federation_unlink(user=user, link_id=pk):
         messages.info(request, _("Die Verknüpfung mit dem Landeskonto ist gelöst."))
     return redirect("accounts:account")
@@ -161,7 +162,7 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
 @staff_required
 @require_POST
 def preset_apply(request: HttpRequest) -> HttpResponse:
-    preset = FederationPreset.objects.filter(pk=request.POST.get("preset")).first()
+    preset = FederationPreset.objects.filter(pk=request.POST.get("preset", "0")).first()
     if preset is None:
         raise Http404("No such preset")
     provider = services.preset_apply(preset=preset)

@@ -34,9 +34,7 @@ class RegistrationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("kind") != AccountKind.PERSON and not data.get("organisation_name"):
-            self.add_error(
-                "organisation_name", _("Bitte geben Sie den Namen der Organisation an.")
-            )
+            self.add_error("organisation_name", _("Bitte geben Sie den Namen der Organisation an."))
         if data.get("password1") != data.get("password2"):
             self.add_error("password2", _("Die Passwörter stimmen nicht überein."))
         elif data.get("password1"):
@@ -56,7 +54,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "birth_date", "street", "postal_code", "city"]

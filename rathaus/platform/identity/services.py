@@ -3,7 +3,6 @@
 import secrets
 from datetime import timedelta
 
-
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -15,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.platform.identity.models import (
     AccountKind,
-    Membership,
     MemberRole,
+    Membership,
     PhoneChallenge,
     User,
 )
@@ -223,5 +222,3 @@ def new_phone_code_allowed(*, user: User) -> bool:
     """At most one SMS a minute per account, so a bot cannot run up SMS costs."""
     last = PhoneChallenge.objects.filter(user=user).first()
     return last is None or last.created_at < timezone.now() - timedelta(minutes=1)
-
-

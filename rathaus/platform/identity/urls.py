@@ -25,7 +25,9 @@ urlpatterns = [
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(
             template_name="identity/message.html",
-            extra_context={"message": _("Wenn es ein Konto mit dieser Adresse gibt, ist ein Link unterwegs.")},
+            extra_context={
+                "message": _("Wenn es ein Konto mit dieser Adresse gibt, ist ein Link unterwegs.")
+            },
         ),
         name="password-reset-done",
     ),
@@ -45,7 +47,9 @@ urlpatterns = [
         "password-reset/done/",
         auth_views.PasswordResetCompleteView.as_view(
             template_name="identity/message.html",
-            extra_context={"message": _("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden.")},
+            extra_context={
+                "message": _("Ihr neues Passwort ist gespeichert. Sie können sich jetzt anmelden.")
+            },
         ),
         name="password-reset-complete",
     ),

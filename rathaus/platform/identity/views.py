@@ -10,11 +10,11 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, login, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -43,9 +43,11 @@ OTP_PENDING = "identity_otp_pending"
 
 
 def _user(request: HttpRequest) -> User:
+    # Only called behind login_required, so this is the town's account.
     user = request.user
-    assert isinstance(user, get_user_model())  # only called behind login_required
-    return user  # type: ignore[return-value]
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def _form_page(
@@ -87,7 +89,8 @@ class AccountLoginView(auth_views.LoginView):
 
 @ratelimit(key="ip", rate="20/m", method="POST", block=True)
 def login_otp(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(OTP_PENDING), is_active=True).first()
+    pending = request.session.get(OTP_PENDING)
+    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
     if user is None:
         return redirect("accounts:login")
     form = CodeForm(request.POST or None)
@@ -172,7 +175,9 @@ def resend_phone_code(request: HttpRequest) -> HttpResponse:
         services.phone_challenge_send(user=user)
         messages.info(request, _("Wir haben Ihnen einen neuen Code geschickt."))
     else:
-        messages.error(request, _("Bitte warten Sie eine Minute, bevor Sie einen neuen Code anfordern."))
+        messages.error(
+            request, _("Bitte warten Sie eine Minute, bevor Sie einen neuen Code anfordern.")
+        )
     return redirect("accounts:confirm-phone")
 
 
@@ -298,7 +303,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_context = {
         "title": gettext_lazy("Passwort vergessen"),
         "submit": gettext_lazy("Link anfordern"),
-        "intro": gettext_lazy("Wir schicken Ihnen einen Link, mit dem Sie ein neues Passwort setzen."),
+        "intro": gettext_lazy(
+            "Wir schicken Ihnen einen Link, mit dem Sie ein neues Passwort setzen."
+        ),
     }
-
-

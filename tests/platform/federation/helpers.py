@@ -48,7 +48,9 @@ def saml_configure(*, town: Municipality, client: Client, idp: str) -> IdentityP
     return provider
 
 
-def saml_idp_answer(client: Client, *, extra: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+def saml_idp_answer(
+    client: Client, *, extra: dict[str, str] | None = None
+) -> tuple[str, dict[str, str]]:
     """Starts the login on the town's host and logs in at the IdP.
 
     Returns the ACS path and the form the IdP's page would auto-submit.
@@ -60,13 +62,21 @@ def saml_idp_answer(client: Client, *, extra: dict[str, str] | None = None) -> t
     idp_base = f"{urlparse(start['Location']).scheme}://{urlparse(start['Location']).netloc}"
     answer = requests.post(
         f"{idp_base}/sso/login",
-        data={"ticket": _field(page.text, "ticket"), "username": "erika", "password": IDP_PASSWORD, **(extra or {})},
+        data={
+            "ticket": _field(page.text, "ticket"),
+            "username": "erika",
+            "password": IDP_PASSWORD,
+            **(extra or {}),
+        },
         timeout=10,
     )
     assert answer.status_code == 200, answer.text
     action = re.search(r'action="([^"]+)"', answer.text)
     assert action
-    form = {"SAMLResponse": _field(answer.text, "SAMLResponse"), "RelayState": _field(answer.text, "RelayState")}
+    form = {
+        "SAMLResponse": _field(answer.text, "SAMLResponse"),
+        "RelayState": _field(answer.text, "RelayState"),
+    }
     return urlparse(action.group(1)).path, form
 
 
@@ -75,7 +85,11 @@ def oidc_configure(*, town: Municipality, issuer: str, client_id: str) -> Identi
     redirect = f"http://{town_host(slug=town.slug)}/federation/oidc/callback/"
     requests.post(
         f"{issuer}/_test/clients",
-        json={"client_id": client_id, "client_secret": f"secret-{client_id}", "redirect_uris": [redirect]},
+        json={
+            "client_id": client_id,
+            "client_secret": f"secret-{client_id}",
+            "redirect_uris": [redirect],
+        },
         timeout=10,
     ).raise_for_status()
     with tenant_context(town):

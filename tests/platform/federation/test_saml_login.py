@@ -68,7 +68,9 @@ def test_linking_an_existing_account_keeps_its_data(client_a: Client, town_a: Mu
 
 
 @pytest.mark.usefixtures("saml_a")
-def test_unlinking_keeps_the_account_and_drops_the_marks(client_a: Client, town_a: Municipality) -> None:
+def test_unlinking_keeps_the_account_and_drops_the_marks(
+    client_a: Client, town_a: Municipality
+) -> None:
     acs, form = saml_idp_answer(client_a)
     client_a.post(acs, form)
     with tenant_context(town_a):
@@ -124,7 +126,9 @@ def test_a_replayed_response_is_refused(client_a: Client, town_a: Municipality) 
 
 
 @pytest.mark.usefixtures("saml_a")
-def test_a_login_below_the_towns_trust_level_is_refused(client_a: Client, town_a: Municipality) -> None:
+def test_a_login_below_the_towns_trust_level_is_refused(
+    client_a: Client, town_a: Municipality
+) -> None:
     acs, form = saml_idp_answer(client_a, extra={"loa": "http://eidas.europa.eu/LoA/low"})
 
     response = client_a.post(acs, form)

@@ -2,6 +2,7 @@
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from django.core import mail
 from django.test import Client
@@ -14,10 +15,14 @@ from rathaus.platform.identity.models import Membership, User
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 NEW_PASSWORD = "Lindenblüte-im-Mai-42"
+ERIKA = {"username": "erika@example.org", "password": PASSWORD}
 
 
-def _register(client: Client, **extra: str) -> object:
+def _register(client: Client, **extra: str) -> "_MonkeyPatchedWSGIResponse":
     sms.outbox.clear()
     data = {
         "kind": "person",
@@ -45,7 +50,10 @@ def test_registration_confirms_email_by_link_and_mobile_by_sms(
 
     assert response.status_code == 302
     assert sms.outbox[-1].to == "+4915112345678"
-    link = re.search(r"http://tangerhuette\.localhost/accounts/confirm-email/\?token=\S+", mail.outbox[-1].body)
+    link = re.search(
+        r"http://tangerhuette\.localhost/accounts/confirm-email/\?token=\S+",
+        str(mail.outbox[-1].body),
+    )
     assert link
     assert client_a.post("/accounts/confirm-phone/", {"code": _sms_code()}).status_code == 302
     assert client_a.get(link.group(0)).status_code == 302
@@ -53,7 +61,8 @@ def test_registration_confirms_email_by_link_and_mobile_by_sms(
     assert "noch nicht bestätigt" not in page
     with tenant_context(town_a):
         user = User.objects.get(email="erika@example.org")
-        assert user.email_verified_at and user.phone_verified_at
+        assert user.email_verified_at
+        assert user.phone_verified_at
 
 
 def test_a_wrong_sms_code_does_not_confirm_and_five_kill_the_code(
@@ -63,7 +72,9 @@ def test_a_wrong_sms_code_does_not_confirm_and_five_kill_the_code(
     code = _sms_code()
 
     for _ in range(5):
-        wrong = client_a.post("/accounts/confirm-phone/", {"code": "000000" if code != "000000" else "111111"})
+        wrong = client_a.post(
+            "/accounts/confirm-phone/", {"code": "000000" if code != "000000" else "111111"}
+        )
         assert "stimmt nicht" in wrong.content.decode()
     client_a.post("/accounts/confirm-phone/", {"code": code})
 
@@ -73,7 +84,7 @@ def test_a_wrong_sms_code_does_not_confirm_and_five_kill_the_code(
 
 def test_a_tampered_email_link_is_refused(client_a: Client) -> None:
     _register(client_a)
-    link = re.search(r"token=(\S+)", mail.outbox[-1].body)
+    link = re.search(r"token=(\S+)", str(mail.outbox[-1].body))
     assert link
 
     response = client_a.get(f"/accounts/confirm-email/?token={link.group(1)}x")
@@ -81,7 +92,9 @@ def test_a_tampered_email_link_is_refused(client_a: Client) -> None:
     assert response.status_code == 400
 
 
-def test_an_association_needs_its_name_and_gets_members(client_a: Client, town_a: Municipality) -> None:
+def test_an_association_needs_its_name_and_gets_members(
+    client_a: Client, town_a: Municipality
+) -> None:
     assert "Organisation" in _register(client_a, kind="association").content.decode()
 
     _register(client_a, kind="association", organisation_name="SV Tangerhütte e. V.")
@@ -100,12 +113,18 @@ def test_password_reset_by_email_link(client_a: Client, town_a: Municipality) ->
         UserFactory(email="erika@example.org")
 
     client_a.post("/accounts/password-reset/", {"email": "erika@example.org"})
-    link = re.search(r"http://tangerhuette\.localhost(/accounts/password-reset/\S+/)", mail.outbox[-1].body)
+    link = re.search(
+        r"http://tangerhuette\.localhost(/accounts/password-reset/\S+/)", str(mail.outbox[-1].body)
+    )
     assert link
     form = client_a.get(link.group(1), follow=True)
-    client_a.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client_a.post(
+        form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
 
-    response = client_a.post("/accounts/login/", {"username": "erika@example.org", "password": NEW_PASSWORD})
+    response = client_a.post(
+        "/accounts/login/", {"username": "erika@example.org", "password": NEW_PASSWORD}
+    )
     assert response.status_code == 302
 
 
@@ -118,8 +137,8 @@ def test_guessing_locks_the_account_in_its_own_town_only(
     for _ in range(5):
         client_a.post("/accounts/login/", {"username": "erika@example.org", "password": "falsch"})
 
-    locked = client_a.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
-    other_town = client_b.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
+    locked = client_a.post("/accounts/login/", ERIKA)
+    other_town = client_b.post("/accounts/login/", ERIKA)
 
     assert locked.status_code == 429
     assert "Vorübergehend gesperrt" in locked.content.decode()
@@ -129,14 +148,14 @@ def test_guessing_locks_the_account_in_its_own_town_only(
 def test_totp_second_factor_is_asked_at_login(client_a: Client, town_a: Municipality) -> None:
     with tenant_context(town_a):
         user = UserFactory.create(email="erika@example.org")
-    client_a.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
+    client_a.post("/accounts/login/", ERIKA)
     client_a.get("/accounts/two-factor/")
     with tenant_context(town_a):
         device = TOTPDevice.objects.get(user=user)
     client_a.post("/accounts/two-factor/", {"code": f"{totp(device.bin_key):06d}"})
     client_a.post("/accounts/logout/")
 
-    first = client_a.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
+    first = client_a.post("/accounts/login/", ERIKA)
     assert first["Location"].startswith("/accounts/login/code/")
     assert "_auth_user_id" not in client_a.session
     assert client_a.post("/accounts/login/code/", {"code": "000000"}).status_code == 200
@@ -153,10 +172,12 @@ def test_totp_second_factor_is_asked_at_login(client_a: Client, town_a: Municipa
     assert "_auth_user_id" in client_a.session
 
 
-def test_export_holds_all_data_and_deletion_removes_it(client_a: Client, town_a: Municipality) -> None:
+def test_export_holds_all_data_and_deletion_removes_it(
+    client_a: Client, town_a: Municipality
+) -> None:
     with tenant_context(town_a):
         UserFactory(email="erika@example.org", phone="+4915112345678", city="Tangerhütte")
-    client_a.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
+    client_a.post("/accounts/login/", ERIKA)
 
     export = client_a.get("/accounts/export/")
     data = json.loads(export.content)
@@ -166,7 +187,10 @@ def test_export_holds_all_data_and_deletion_removes_it(client_a: Client, town_a:
     assert data["account"]["city"] == "Tangerhütte"
     assert data["state_account_links"] == []
 
-    assert client_a.post("/accounts/delete/", {"password": "falsch", "confirm": "on"}).status_code == 200
+    assert (
+        client_a.post("/accounts/delete/", {"password": "falsch", "confirm": "on"}).status_code
+        == 200
+    )
     gone = client_a.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
     assert "gelöscht" in gone.content.decode()
     with tenant_context(town_a):

@@ -9,7 +9,7 @@ from rathaus.tenants.models import Municipality
 
 
 @admin.register(FederationPreset)
-class FederationPresetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class FederationPresetAdmin(admin.ModelAdmin):
     list_display = ["name", "key", "protocol", "trust_level"]
     actions = ["apply_to_all_active_towns"]
 

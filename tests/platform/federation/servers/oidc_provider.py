@@ -8,7 +8,6 @@ misbehave (wrong nonce, wrong audience, forged signature), or rotate the key.
 """
 
 import secrets
-import sys
 import time
 from typing import Any
 
@@ -37,7 +36,11 @@ USERS: dict[str, dict[str, Any]] = {
         "family_name": "Musterfrau",
         "email": "erika.musterfrau@example.org",
         "birthdate": "1964-08-12",
-        "address": {"street_address": "Lindenstraße 1", "postal_code": "39517", "locality": "Tangerhütte"},
+        "address": {
+            "street_address": "Lindenstraße 1",
+            "postal_code": "39517",
+            "locality": "Tangerhütte",
+        },
     },
     "max": {
         "sub": "bund-max-0002",
@@ -51,7 +54,9 @@ USERS: dict[str, dict[str, Any]] = {
 
 
 def new_key() -> RSAKey:
-    return RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8), "use": "sig", "alg": "RS256"})
+    return RSAKey.generate_key(
+        2048, parameters={"kid": secrets.token_hex(8), "use": "sig", "alg": "RS256"}
+    )
 
 
 class Client(ClientMixin):
@@ -85,7 +90,15 @@ class Client(ClientMixin):
 
 class AuthCode:
     def __init__(self, **kw: Any) -> None:
-        self.__dict__.update(kw)
+        self.code: str = kw["code"]
+        self.client_id: str = kw["client_id"]
+        self.redirect_uri: str = kw["redirect_uri"]
+        self.scope: str = kw["scope"]
+        self.user: dict[str, Any] = kw["user"]
+        self.nonce: str = kw["nonce"]
+        self.acr: str = kw["acr"]
+        self.code_challenge: str | None = kw["code_challenge"]
+        self.code_challenge_method: str | None = kw["code_challenge_method"]
         self.auth_time = int(time.time())
 
     def get_redirect_uri(self) -> str:
@@ -122,7 +135,8 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             scope=req.payload.scope,
             user=req.user,
             nonce=data.get("nonce"),
-            acr=data.get("acr_values", "").split(" ")[0] or "http://eidas.europa.eu/LoA/substantial",
+            acr=data.get("acr_values", "").split(" ")[0]
+            or "http://eidas.europa.eu/LoA/substantial",
             code_challenge=data.get("code_challenge"),
             code_challenge_method=data.get("code_challenge_method"),
         )
@@ -147,7 +161,7 @@ class IdTokens(OpenIDCode):
     def resolve_client_private_key(self, client: Client) -> RSAKey:
         if TAMPER.pop("forge", None):
             # Signed with a key nobody published, under the published key's ID.
-            return RSAKey.generate_key(2048, parameters={"kid": KEYS[-1].kid})
+            return RSAKey.generate_key(2048, parameters={"kid": str(KEYS[-1].kid)})
         return KEYS[-1]
 
     def get_encode_header(self, client: Client) -> dict[str, str]:
@@ -166,7 +180,11 @@ class IdTokens(OpenIDCode):
     def generate_user_info(self, user: dict[str, Any], scope: str) -> UserInfo:
         info = UserInfo(sub=user["sub"])
         if "profile" in scope:
-            info.update(given_name=user["given_name"], family_name=user["family_name"], birthdate=user["birthdate"])
+            info.update(
+                given_name=user["given_name"],
+                family_name=user["family_name"],
+                birthdate=user["birthdate"],
+            )
         if "email" in scope:
             info.update(email=user["email"], email_verified=True)
         if "address" in scope and user["address"]:
@@ -240,7 +258,9 @@ def userinfo() -> Any:
 @app.post("/_test/clients")
 def register_client() -> Any:
     data = request.get_json()
-    CLIENTS[data["client_id"]] = Client(data["client_id"], data["client_secret"], data["redirect_uris"])
+    CLIENTS[data["client_id"]] = Client(
+        data["client_id"], data["client_secret"], data["redirect_uris"]
+    )
     return jsonify(ok=True)
 
 
@@ -267,4 +287,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -12,7 +12,6 @@ import base64
 import html
 import re
 import secrets
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -112,8 +111,10 @@ def sso() -> Any:
         "relay": request.args.get("RelayState", ""),
     }
     return (
-        f'<form method="post" action="/sso/login"><input type="hidden" name="ticket" value="{ticket}">'
-        '<input name="username"><input name="password" type="password"><button>Anmelden</button></form>'
+        '<form method="post" action="/sso/login">'
+        f'<input type="hidden" name="ticket" value="{ticket}">'
+        '<input name="username"><input name="password" type="password">'
+        "<button>Anmelden</button></form>"
     )
 
 
@@ -124,7 +125,12 @@ def sso_login() -> Any:
     if pending is None or user is None or request.form.get("password") != PASSWORD:
         return "wrong credentials", 401
     server = build_server()
-    acs = pending["acs"] or server.metadata.assertion_consumer_service(pending["sp"], BINDING_HTTP_POST)[0]["location"]
+    acs = (
+        pending["acs"]
+        or server.metadata.assertion_consumer_service(pending["sp"], BINDING_HTTP_POST)[0][
+            "location"
+        ]
+    )
     response = server.create_authn_response(
         identity=user["attributes"],
         in_response_to=pending["id"],
@@ -160,4 +166,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
