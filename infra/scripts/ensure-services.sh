@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure PostgreSQL and Redis answer on localhost: uses running ones, otherwise
-# installs Debian's packages and starts them. Also the tools set-up needs (gettext).
+# installs Debian's packages and starts them. Also the tools set-up needs (gettext, xmlsec1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/lib.sh
@@ -11,6 +11,8 @@ DB_PASSWORD=${RATHAUS_DB_PASSWORD:-rathaus}
 
 ensure_tools() {
   command -v msgfmt >/dev/null || apt_install gettext
+  # pysaml2 signs and checks SAML messages with the xmlsec1 program.
+  command -v xmlsec1 >/dev/null || apt_install xmlsec1
 }
 
 ensure_postgres() {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", portal.town_home, name="home"),
     path("accounts/", include("rathaus.platform.identity.urls")),
     path("staff/", include("rathaus.platform.staff.urls")),
+    path("federation/", include("rathaus.platform.federation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

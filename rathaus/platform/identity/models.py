@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class UserManager(BaseUserManager["User"]):
@@ -26,11 +27,20 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+class AccountKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ASSOCIATION = "association", _("Verein")
+    COMPANY = "company", _("Unternehmen")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who logs in with an e-mail address.
+    """A person, association or company that logs in with an e-mail address.
 
     In the public schema: vendor staff. In a town's schema: that town's
     citizens and staff; ``is_staff`` marks the town's own staff.
+
+    ``verified_fields`` names the fields whose current value came from the
+    state account (Landeskonto/BundID); a change by hand drops the mark.
     """
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
@@ -39,6 +49,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("Mitarbeiter"), default=False)
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+
+    kind = models.CharField(
+        _("Kontoart"), max_length=16, choices=AccountKind.choices, default=AccountKind.PERSON
+    )
+    organisation_name = models.CharField(_("Name der Organisation"), max_length=200, blank=True)
+    phone = PhoneNumberField(_("Mobilnummer"), blank=True)
+    email_verified_at = models.DateTimeField(_("E-Mail bestätigt am"), null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("Mobilnummer bestätigt am"), null=True, blank=True)
+    birth_date = models.DateField(_("Geburtsdatum"), null=True, blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=10, blank=True)
+    city = models.CharField(_("Ort"), max_length=100, blank=True)
+    verified_fields = models.JSONField(_("vom Landeskonto bestätigt"), default=list, blank=True)
 
     objects = UserManager()
 
@@ -58,3 +81,50 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+class MemberRole(models.TextChoices):
+    ADMIN = "admin", _("Verwaltung des Kontos")
+    MEMBER = "member", _("Mitglied")
+
+
+class Membership(models.Model):
+    """A person acting for an association or company account, with a role."""
+
+    organisation = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("Organisation")
+    )
+    member = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="organisations", verbose_name=_("Person")
+    )
+    role = models.CharField(
+        _("Rolle"), max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitgliedschaft")
+        verbose_name_plural = _("Mitgliedschaften")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "member"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.organisation} ({self.role})"
+
+
+class PhoneChallenge(models.Model):
+    """A one-time code sent by SMS to confirm a mobile number. Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_challenges")
+    phone = PhoneNumberField()
+    code_hash = models.CharField(max_length=128)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -55,6 +55,11 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # Vendor staff log in on the public schema too: lockout and TOTP tables there.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rathaus.platform.federation.presets",
 ]
 
 # Each town's schema gets its own accounts, sessions, audit log and module data.
@@ -68,6 +73,11 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     *_module_apps(),
+    # Lockout state, TOTP devices and federation settings are each town's own.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "rathaus.platform.federation",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -87,8 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into its "locked" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rathaus.platform.urls_tenant"
@@ -198,6 +211,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- accounts and federation (issue 5) ------------------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out login before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout against guessing. The attempts table is in each town's schema, so
+# failures on one town's host never lock an account of another town.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per address only: an office behind one NAT address must not lock itself out.
+# Requests per IP are limited by django-ratelimit on the login view instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
+AXES_VERBOSE = False
+RATELIMIT_USE_CACHE = "default"  # keys carry the town's schema (make_key)
+PHONENUMBER_DEFAULT_REGION = "DE"
+OTP_TOTP_ISSUER = "Rathaus"
+# Where SMS go: the console/file backend in development and tests; a provider
+# adapter (rathaus.platform.identity.sms.HttpSmsBackend) in production.
+SMS_BACKEND = env.str("SMS_BACKEND", default="rathaus.platform.identity.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
+SMS_PROVIDER_URL = env.str("SMS_PROVIDER_URL", default="")
+SMS_PROVIDER_TOKEN = env.str("SMS_PROVIDER_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="Rathaus")
+# Secrets of federation settings are encrypted at rest with Fernet keys derived
+# from SECRET_KEY (and SECRET_KEY_FALLBACKS, for rotation) and this salt.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALT", default=["rathaus-federation-secrets"])
+XMLSEC_BINARY = env.str("XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+# Tolerated clock difference to an identity provider, in seconds.
+FEDERATION_CLOCK_SKEW = env.int("FEDERATION_CLOCK_SKEW", default=120)
 
 # --- language -----------------------------------------------------------------
 

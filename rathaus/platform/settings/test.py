@@ -25,3 +25,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Static files come from the apps' folders (runserver); WhiteNoise serves the
 # collected ones in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"

@@ -1,0 +1,29 @@
+"""Vendor code: applies a preset to many towns (crosses schemas, hence the name)."""
+
+from collections.abc import Iterable
+
+from django_tenants.utils import tenant_context
+
+from rathaus.platform.federation.presets.models import FederationPreset
+from rathaus.platform.federation.services import preset_apply, provider_save
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import town_host
+
+
+def all_tenants_preset_apply(
+    *, preset: FederationPreset, towns: Iterable[Municipality], enable: bool = False
+) -> int:
+    """Writes ``preset`` into each town's settings (its secrets and SP keys stay).
+
+    Returns the number of towns changed. Used at rollout, e.g. the
+    Sachsen-Anhalt preset for every town of that state.
+    """
+    count = 0
+    for town in towns:
+        with tenant_context(town):
+            provider = preset_apply(preset=preset)
+            if enable:
+                provider.enabled = True
+            provider_save(provider=provider, common_name=town_host(slug=town.slug))
+            count += 1
+    return count

@@ -1,0 +1,171 @@
+"""State-account login, SP metadata and the town admin's settings page (thin views)."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from rathaus.platform.federation import oidc, saml, services
+from rathaus.platform.federation.forms import ProviderForm
+from rathaus.platform.federation.models import IdentityProvider
+from rathaus.platform.federation.presets.models import FederationPreset
+from rathaus.platform.federation.registry import Check, FederationError, registry
+from rathaus.platform.federation.selectors import provider_enabled
+from rathaus.platform.identity.models import User
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _provider_or_404(protocol: str) -> IdentityProvider:
+    # Only the current town's schema is searched: another town's settings do not exist here.
+    provider = provider_enabled(protocol=protocol) if protocol in registry else None
+    if provider is None:
+        raise Http404("No state account of this kind for this town")
+    return provider
+
+
+def _refused(request: HttpRequest, error: FederationError) -> HttpResponse:
+    return render(request, "identity/message.html", {"error": str(error)}, status=403)
+
+
+@require_safe
+def login_start(request: HttpRequest, protocol: str) -> HttpResponse:
+    provider = _provider_or_404(protocol)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    try:
+        return registry[protocol].start_login(request, provider, next_url=next_url)
+    except FederationError as exc:
+        return _refused(request, exc)
+
+
+def _finish(request: HttpRequest, protocol: str) -> HttpResponse:
+    provider = _provider_or_404(protocol)
+    current = request.user if request.user.is_authenticated else None
+    try:
+        result = registry[protocol].complete_login(request, provider)
+        user = services.federation_login_complete(
+            provider=provider,
+            login=result,
+            current_user=current if isinstance(current, User) else None,
+        )
+    except FederationError as exc:
+        return _refused(request, exc)
+    if current is None:
+        login(request, user, backend=MODEL_BACKEND)
+    messages.success(request, _("Sie sind mit Ihrem Landeskonto angemeldet."))
+    return redirect(result.next_url or "accounts:account")
+
+
+@csrf_exempt  # the IdP's auto-submitted form cannot carry our token; the signature protects it
+@require_POST
+def saml_acs(request: HttpRequest) -> HttpResponse:
+    return _finish(request, "saml")
+
+
+@require_safe
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    return _finish(request, "oidc")
+
+
+@require_safe
+def saml_metadata(request: HttpRequest) -> HttpResponse:
+    provider = IdentityProvider.objects.filter(protocol="saml").first()
+    if provider is None or not provider.sp_private_key:
+        raise Http404("This town has no SAML settings")
+    xml = saml.sp_metadata_xml(request=request, provider=provider)
+    return HttpResponse(xml, content_type="application/samlmetadata+xml")
+
+
+@login_required
+@require_POST
+def unlink(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    if services.federation_unlink(user=user, link_id=pk):
+        messages.info(request, _("Die Verknüpfung mit dem Landeskonto ist gelöst."))
+    return redirect("accounts:account")
+
+
+def _is_town_staff(user: object) -> bool:
+    # A role system arrives with another issue; until then town staff edit these settings.
+    return bool(getattr(user, "is_staff", False))
+
+
+staff_required = user_passes_test(_is_town_staff)
+
+
+@login_required
+@staff_required
+def settings_overview(request: HttpRequest) -> HttpResponse:
+    providers = {p.protocol: p for p in IdentityProvider.objects.all()}
+    return render(
+        request,
+        "federation/settings_overview.html",
+        {
+            "rows": [(plugin, providers.get(plugin.key)) for plugin in registry],
+            "presets": FederationPreset.objects.all(),
+        },
+    )
+
+
+@login_required
+@staff_required
+def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
+    if protocol not in registry:
+        raise Http404("Unknown protocol")
+    provider = IdentityProvider.objects.filter(protocol=protocol).first() or IdentityProvider(
+        protocol=protocol, name=registry[protocol].title
+    )
+    form = ProviderForm(request.POST or None, request.FILES or None, instance=provider)
+    checks: list[Check] = []
+    if request.method == "POST" and form.is_valid():
+        provider = form.save(commit=False)
+        if form.cleaned_data.get("saml_metadata_xml"):
+            provider.saml_metadata_xml = form.cleaned_data["saml_metadata_xml"]
+        if form.cleaned_data.get("oidc_client_secret"):
+            provider.oidc_client_secret = form.cleaned_data["oidc_client_secret"]
+        if "test" in request.POST:
+            # Tried on the entered values, saved or not.
+            checks = registry[protocol].check_connection(request, provider)
+        else:
+            try:
+                services.provider_save(provider=provider, common_name=request.get_host())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Die Einstellungen sind gespeichert."))
+                return redirect("federation:settings-edit", protocol=protocol)
+    return render(
+        request,
+        "federation/settings_edit.html",
+        {
+            "form": form,
+            "provider": provider,
+            "protocol": protocol,
+            "checks": checks,
+            "metadata_url": request.build_absolute_uri("/federation/saml/metadata/"),
+            "redirect_uri": oidc.redirect_uri(request),
+        },
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def preset_apply(request: HttpRequest) -> HttpResponse:
+    preset = FederationPreset.objects.filter(pk=request.POST.get("preset", "0")).first()
+    if preset is None:
+        raise Http404("No such preset")
+    provider = services.preset_apply(preset=preset)
+    services.provider_save(provider=provider, common_name=request.get_host())
+    messages.success(request, _("Die Vorlage „%s“ ist übernommen.") % preset.name)
+    return redirect("federation:settings-edit", protocol=preset.protocol)

@@ -1,0 +1,106 @@
+"""The town admin's settings page, "test connection", secrets at rest and vendor presets."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from rathaus.platform.federation.models import IdentityProvider
+from rathaus.platform.federation.presets.models import FederationPreset
+from rathaus.platform.federation.presets.services import all_tenants_preset_apply
+from rathaus.tenants.models import Municipality
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture
+def staff_a(client_a: Client, town_a: Municipality) -> Client:
+    with tenant_context(town_a):
+        UserFactory(email="amt@example.org", is_staff=True)
+    client_a.post("/accounts/login/", {"username": "amt@example.org", "password": PASSWORD})
+    return client_a
+
+
+def _oidc_form(issuer: str, **extra: str) -> dict[str, str]:
+    return {
+        "name": "BundID",
+        "enabled": "on",
+        "oidc_issuer": issuer,
+        "oidc_client_id": "tangerhuette",
+        "oidc_client_secret": "geheimes-secret",
+        "oidc_scopes": "openid email profile",
+        "requested_attributes": "[]",
+        "attribute_mapping": "{}",
+        "trust_level": "substantial",
+        **extra,
+    }
+
+
+def test_citizens_cannot_open_the_settings(client_a: Client, town_a: Municipality) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="buerger@example.org")
+    client_a.post("/accounts/login/", {"username": "buerger@example.org", "password": PASSWORD})
+
+    assert client_a.get("/federation/settings/").status_code == 302
+
+
+def test_admin_saves_oidc_settings_and_the_secret_is_encrypted_at_rest(
+    staff_a: Client, town_a: Municipality, oidc_provider: str
+) -> None:
+    response = staff_a.post("/federation/settings/oidc/", _oidc_form(oidc_provider))
+
+    assert response.status_code == 302
+    page = staff_a.get("/federation/settings/oidc/").content.decode()
+    assert "geheimes-secret" not in page
+    assert "http://tangerhuette.localhost/federation/oidc/callback/" in page
+    with tenant_context(town_a):
+        assert IdentityProvider.objects.get().oidc_client_secret == "geheimes-secret"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT oidc_client_secret FROM federation_identityprovider")
+            stored = cursor.fetchone()[0]
+    assert "geheimes-secret" not in stored
+
+
+def test_test_connection_says_what_works(staff_a: Client, oidc_provider: str) -> None:
+    good = staff_a.post("/federation/settings/oidc/", _oidc_form(oidc_provider, test="1"))
+    bad = staff_a.post(
+        "/federation/settings/oidc/", _oidc_form("http://127.0.0.1:9/nothing", test="1")
+    )
+
+    assert "✓ PKCE (S256)" in good.content.decode()
+    assert "✓ Schlüssel (JWKS)" in good.content.decode()
+    assert "✗ Discovery-Dokument" in bad.content.decode()
+
+
+def test_saml_test_connection_reads_the_idp_metadata(staff_a: Client, saml_idp: str) -> None:
+    form = {
+        "name": "Servicekonto",
+        "saml_metadata_url": f"{saml_idp}/metadata",
+        "saml_metadata_xml": "",
+        "requested_attributes": "[]",
+        "attribute_mapping": "{}",
+        "trust_level": "substantial",
+    }
+    staff_a.post("/federation/settings/saml/", form)
+
+    page = staff_a.post("/federation/settings/saml/", {**form, "test": "1"}).content.decode()
+
+    assert f"✓ Identity Provider: {saml_idp}/metadata" in page
+    assert "✓ Anmeldeadresse antwortet" in page
+    assert staff_a.get("/federation/saml/metadata/").status_code == 200
+
+
+def test_vendor_presets_apply_to_many_towns(
+    staff_a: Client, town_a: Municipality, town_b: Municipality
+) -> None:
+    preset = FederationPreset.objects.get(key="servicekonto-sachsen-anhalt")
+
+    assert all_tenants_preset_apply(preset=preset, towns=[town_a, town_b]) == 2
+
+    for town in (town_a, town_b):
+        with tenant_context(town):
+            provider = IdentityProvider.objects.get()
+            assert provider.name == "Servicekonto Sachsen-Anhalt"
+            assert provider.sp_private_key
+    page = staff_a.get("/federation/settings/").content.decode()
+    assert "BundID" in page
+    assert "Servicekonto Sachsen-Anhalt" in page
