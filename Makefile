@@ -3,12 +3,12 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup deps services messages lint typecheck check clean
+.PHONY: run test setup deps services browser messages lint typecheck check clean
 
 run: setup
 	bash infra/scripts/run.sh
 
-test: setup check
+test: setup browser check
 	DJANGO_SETTINGS_MODULE=rathaus.platform.settings.test $(VENV)/bin/pytest
 
 setup: deps services messages
@@ -21,6 +21,9 @@ $(VENV)/.deps-installed: uv.lock pyproject.toml infra/scripts/install-python-dep
 
 services:
 	bash infra/scripts/ensure-services.sh
+
+browser:
+	bash infra/scripts/ensure-browser.sh
 
 messages: deps
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
