@@ -46,6 +46,17 @@ def _alive(towns: dict[str, Municipality], key: str) -> Municipality:
 
 
 @pytest.fixture
+def live_towns(
+    towns: dict[str, Municipality], django_db_blocker: pytest.FixtureRequest
+) -> dict[str, Municipality]:
+    """The towns, committed: for tests whose other processes (worker, server) must see them."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        for key in TOWNS:
+            _alive(towns, key)
+    return towns
+
+
+@pytest.fixture
 def town_a(towns: dict[str, Municipality], db: None) -> Municipality:
     return _alive(towns, "a")
 

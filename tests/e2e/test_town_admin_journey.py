@@ -13,7 +13,6 @@ from rathaus.platform.audit.services import Actor
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
-from tests.conftest import _alive
 from tests.e2e.conftest import screenshot_path
 from tests.factories import PASSWORD
 from tests.platform.staff.conftest import make_staff
@@ -24,10 +23,10 @@ ADMIN_EMAIL = "e2e-verwaltung@tangerhuette.de"
 
 @pytest.fixture
 def town_with_admin(
-    transactional_db: None, towns: dict[str, Municipality]
+    transactional_db: None, live_towns: dict[str, Municipality]
 ) -> Iterator[Municipality]:
     """Committed data, so the separate server process sees it; removed again afterwards."""
-    town = _alive(towns, "a")
+    town = live_towns["a"]
     make_staff(town, ADMIN_EMAIL, ["town_admin"])
     module_allow(town=town, key="contact", allowed=True, actor=Actor.system("vendor"))
     yield town

@@ -10,10 +10,10 @@ pytestmark = pytest.mark.worker
 
 
 def test_a_task_sent_by_a_town_runs_in_that_towns_schema(
-    towns: dict[str, Municipality], celery_worker: None
+    live_towns: dict[str, Municipality], celery_worker: None
 ) -> None:
     results = {}
-    for key, town in towns.items():
+    for key, town in live_towns.items():
         with tenant_context(town):
             results[key] = current_town.delay()
 
@@ -22,7 +22,7 @@ def test_a_task_sent_by_a_town_runs_in_that_towns_schema(
 
 
 def test_a_task_sent_outside_any_town_runs_in_the_public_schema(
-    towns: dict[str, Municipality], celery_worker: None
+    live_towns: dict[str, Municipality], celery_worker: None
 ) -> None:
     with schema_context("public"):
         result = current_town.delay()
