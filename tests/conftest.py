@@ -10,8 +10,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_django.fixtures as pytest_django_fixtures
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
@@ -21,6 +23,22 @@ from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_create, town_host
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _always_with_default_database(setup: Any) -> Any:
+    # pytest-django sets up only the databases of tests that ask for `db`; the
+    # session's towns (and the worker and server tests built on them) need the
+    # test database even when only such tests are selected.
+    def aliases(items: Any) -> tuple[set[str], set[str]]:
+        databases, serialized = setup(items)
+        return {*databases, "default"}, serialized
+
+    return aliases
+
+
+pytest_django_fixtures._get_databases_for_setup = _always_with_default_database(
+    pytest_django_fixtures._get_databases_for_setup
+)
 
 
 TOWNS = {

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.federation.models import (
     TRUST_ORDER,
     FederatedIdentity,
@@ -18,6 +19,7 @@ from rathaus.platform.federation.models import (
 )
 from rathaus.platform.federation.registry import FederatedLogin, FederationError, registry
 from rathaus.platform.identity.models import User
+from rathaus.tenants.db import tenant_connection
 
 # Account fields a state account may fill in (and mark verified).
 MAPPABLE_FIELDS = [
@@ -31,9 +33,28 @@ MAPPABLE_FIELDS = [
 ]
 
 
-def provider_save(*, provider: IdentityProvider, common_name: str) -> IdentityProvider:
-    """Validates and saves a town's settings; a SAML row gets the town's own SP keys."""
+def _audit_snapshot(provider: IdentityProvider | None) -> dict[str, str]:
+    """The provider's settings for the audit log, without secrets and keys."""
+    if provider is None:
+        return {}
+    return {
+        field.name: str(getattr(provider, field.attname))
+        for field in provider._meta.concrete_fields
+        if not any(word in field.name for word in ("secret", "private_key", "certificate", "xml"))
+    }
+
+
+def provider_save(
+    *, provider: IdentityProvider, common_name: str, actor: Actor | None = None
+) -> IdentityProvider:
+    """Validates and saves a town's settings; a SAML row gets the town's own SP keys.
+
+    The change goes into the town's audit log (secrets and keys left out).
+    """
     from rathaus.platform.federation.keys import sp_keypair_generate
+
+    stored = IdentityProvider.objects.filter(pk=provider.pk).first() if provider.pk else None
+    before = _audit_snapshot(stored)
 
     plugin = registry[provider.protocol]
     if not provider.attribute_mapping:
@@ -51,6 +72,15 @@ def provider_save(*, provider: IdentityProvider, common_name: str) -> IdentityPr
         )
     provider.full_clean()
     provider.save()
+    after = _audit_snapshot(provider)
+    audit_record(
+        town=tenant_connection.tenant,
+        actor=actor or Actor.system("federation"),
+        action="federation.save",
+        target=provider.protocol,
+        before={key: value for key, value in before.items() if after.get(key) != value} or None,
+        after={key: value for key, value in after.items() if before.get(key) != value},
+    )
     return provider
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,8 @@ from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.identity.models import User
+from rathaus.platform.staff.actors import request_actor
+from rathaus.platform.staff.permissions import staff_required
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -95,16 +97,7 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:account")
 
 
-def _is_town_staff(user: object) -> bool:
-    # A role system arrives with another issue; until then town staff edit these settings.
-    return bool(getattr(user, "is_staff", False))
-
-
-staff_required = user_passes_test(_is_town_staff)
-
-
-@login_required
-@staff_required
+@staff_required()
 def settings_overview(request: HttpRequest) -> HttpResponse:
     providers = {p.protocol: p for p in IdentityProvider.objects.all()}
     return render(
@@ -117,15 +110,16 @@ def settings_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@staff_required
+@staff_required()
 def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
     if protocol not in registry:
         raise Http404("Unknown protocol")
     provider = IdentityProvider.objects.filter(protocol=protocol).first() or IdentityProvider(
         protocol=protocol, name=registry[protocol].title
     )
-    form = ProviderForm(request.POST or None, request.FILES or None, instance=provider)
+    form = ProviderForm(
+        request.POST if request.method == "POST" else None, request.FILES or None, instance=provider
+    )
     checks: list[Check] = []
     if request.method == "POST" and form.is_valid():
         provider = form.save(commit=False)
@@ -138,7 +132,11 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
             checks = registry[protocol].check_connection(request, provider)
         else:
             try:
-                services.provider_save(provider=provider, common_name=request.get_host())
+                services.provider_save(
+                    provider=provider,
+                    common_name=request.get_host(),
+                    actor=request_actor(request),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -158,14 +156,15 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
     )
 
 
-@login_required
-@staff_required
+@staff_required()
 @require_POST
 def preset_apply(request: HttpRequest) -> HttpResponse:
     preset = FederationPreset.objects.filter(pk=request.POST.get("preset", "0")).first()
     if preset is None:
         raise Http404("No such preset")
     provider = services.preset_apply(preset=preset)
-    services.provider_save(provider=provider, common_name=request.get_host())
+    services.provider_save(
+        provider=provider, common_name=request.get_host(), actor=request_actor(request)
+    )
     messages.success(request, _("Die Vorlage „%s“ ist übernommen.") % preset.name)
     return redirect("federation:settings-edit", protocol=preset.protocol)

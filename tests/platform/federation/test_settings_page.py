@@ -5,17 +5,19 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.federation.models import IdentityProvider
 from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.presets.services import all_tenants_preset_apply
+from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
+from tests.platform.staff.conftest import make_staff
 
 
 @pytest.fixture
 def staff_a(client_a: Client, town_a: Municipality) -> Client:
-    with tenant_context(town_a):
-        UserFactory(email="amt@example.org", is_staff=True)
+    make_staff(town_a, "amt@example.org", [TOWN_ADMIN])
     client_a.post("/accounts/login/", {"username": "amt@example.org", "password": PASSWORD})
     return client_a
 
@@ -40,7 +42,7 @@ def test_citizens_cannot_open_the_settings(client_a: Client, town_a: Municipalit
         UserFactory(email="buerger@example.org")
     client_a.post("/accounts/login/", {"username": "buerger@example.org", "password": PASSWORD})
 
-    assert client_a.get("/federation/settings/").status_code == 302
+    assert client_a.get("/federation/settings/").status_code == 403
 
 
 def test_admin_saves_oidc_settings_and_the_secret_is_encrypted_at_rest(
@@ -104,3 +106,15 @@ def test_vendor_presets_apply_to_many_towns(
     page = staff_a.get("/federation/settings/").content.decode()
     assert "BundID" in page
     assert "Servicekonto Sachsen-Anhalt" in page
+
+
+def test_a_settings_change_is_audited_without_the_secret(
+    staff_a: Client, town_a: Municipality, oidc_provider: str
+) -> None:
+    staff_a.post("/federation/settings/oidc/", _oidc_form(oidc_provider))
+
+    with tenant_context(town_a):
+        entry = AuditEntry.objects.get(action="federation.save")
+    assert entry.actor == "amt@example.org"
+    assert (entry.after or {})["oidc_client_id"] == "tangerhuette"
+    assert "geheimes-secret" not in str(entry.after)
