@@ -6,11 +6,13 @@ mailbox that does not exist.
 """
 
 import asyncio
+import logging
 import socket
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 REFUSED_DOMAIN = "@bounce.invalid"
+# aiosmtpd logs every SMTP command at INFO: far too much for 10,000 messages.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass
@@ -35,7 +39,7 @@ class SinkHandler:
     recipients: Counter[str] = field(default_factory=Counter)
     refused: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    _parser: BytesHeaderParser = field(default_factory=BytesHeaderParser)
+    _parser: BytesHeaderParser = field(default_factory=lambda: BytesHeaderParser(policy=policy.default))
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
