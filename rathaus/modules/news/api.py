@@ -59,9 +59,7 @@ class MySubscription(APIView):
         subscriber = selectors.subscriber_for_user(user=request.user)
         receiving = bool(subscriber and subscriber.is_receiving)
         topics = list(subscriber.topics.all()) if subscriber and receiving else []
-        return Response(
-            SubscriptionSerializer({"topics": topics, "receiving": receiving}).data
-        )
+        return Response(SubscriptionSerializer({"topics": topics, "receiving": receiving}).data)
 
     @extend_schema(responses=SubscriptionSerializer, summary="The topics my account receives")
     def get(self, request: Request) -> Response:

@@ -19,12 +19,10 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=_("E-Mail-Adresse"), widget=forms.EmailInput(
-        attrs={"autocomplete": "email"}
-    ))
-    topics = TopicChoiceField(
-        error_messages={"required": _("Bitte mindestens ein Thema wählen.")}
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+    topics = TopicChoiceField(error_messages={"required": _("Bitte mindestens ein Thema wählen.")})
 
 
 class MyTopicsForm(forms.Form):
@@ -42,9 +40,7 @@ class PostForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
     attachment = forms.FileField(label=_("Anhang (optional, höchstens 10 MB)"), required=False)
-    topics = TopicChoiceField(
-        error_messages={"required": _("Bitte mindestens ein Thema wählen.")}
-    )
+    topics = TopicChoiceField(error_messages={"required": _("Bitte mindestens ein Thema wählen.")})
     when = forms.ChoiceField(
         label=_("Veröffentlichen"),
         choices=[

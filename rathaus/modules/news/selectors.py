@@ -54,9 +54,7 @@ def post_stats(*, post: Post) -> DeliveryStats:
     status = Delivery.Status
     counts = Delivery.objects.filter(post=post).aggregate(
         recipients=Count("pk"),
-        waiting=Count(
-            "pk", filter=Q(status__in=[status.PENDING, status.CLAIMED, status.SENDING])
-        ),
+        waiting=Count("pk", filter=Q(status__in=[status.PENDING, status.CLAIMED, status.SENDING])),
         sent=Count("pk", filter=Q(status=status.SENT)),
         bounced=Count("pk", filter=Q(status=status.BOUNCED)),
         failed=Count("pk", filter=Q(status=status.FAILED)),
@@ -70,9 +68,9 @@ def post_stats(*, post: Post) -> DeliveryStats:
 def town_base_url(*, town: Municipality) -> str:
     """``scheme://host[:port]`` of the town's primary host, for links in e-mails."""
     domain = (
-        Domain.objects.filter(tenant=town).order_by("-is_primary", "pk").values_list(
-            "domain", flat=True
-        )
+        Domain.objects.filter(tenant=town)
+        .order_by("-is_primary", "pk")
+        .values_list("domain", flat=True)
     ).first() or town.slug
     port = f":{settings.PUBLIC_URL_PORT}" if settings.PUBLIC_URL_PORT else ""
     return f"{settings.PUBLIC_URL_SCHEME}://{domain}{port}"

@@ -10,14 +10,14 @@ class TopicSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "description"]
 
 
-def _topic_field(**kwargs: object) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Topic.objects.all(),
-        many=True,
+def _topic_field(*, allow_empty: bool) -> serializers.ManyRelatedField:
+    return serializers.ManyRelatedField(
+        child_relation=serializers.SlugRelatedField(
+            slug_field="slug", queryset=Topic.objects.all()
+        ),
+        allow_empty=allow_empty,
         label=_("Themen"),
-        help_text=_("Kurznamen der Themen, z. B. strassenbau"),
-        **kwargs,
+        help_text=_("Kurznamen der Themen, z. B. strassenbau"),  # type: ignore[arg-type]
     )
 
 

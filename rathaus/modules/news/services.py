@@ -28,10 +28,10 @@ from .tokens import BadToken, confirm_token, read_confirm_token, read_unsubscrib
 # --- topics ---------------------------------------------------------------------
 
 
-def _unique_slug(name: str, *, exclude: int | None = None) -> str:
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:90] or "thema"
     slug, n = base, 2
-    while Topic.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    while Topic.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -97,7 +97,7 @@ def post_create(
     _check_topics(topics)
     post = Post(title=title.strip(), body=body, created_by=author)
     if attachment is not None:
-        post.attachment = attachment  # type: ignore[assignment]
+        post.attachment = attachment
     post.full_clean(exclude=["topics"])
     post.save()
     post.topics.set(topics)

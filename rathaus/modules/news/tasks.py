@@ -9,9 +9,9 @@ from rathaus.tenants.models import Municipality
 
 from .delivery import (
     DeliveryInterrupted,
-    delivery_batch_send,
     deliveries_create,
     deliveries_to_send,
+    delivery_batch_send,
     posts_stalled,
 )
 from .models import Post

@@ -16,7 +16,7 @@ UNSUBSCRIBE_SALT = "rathaus.news.unsubscribe"
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 3
 
 
-class BadToken(Exception):
+class BadToken(Exception):  # noqa: N818 (reads as what happened)
     """The link is forged, damaged, expired or from another town."""
 
 

@@ -103,9 +103,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
             },
         )
     topics = Topic.objects.filter(pk__in=pending.topic_ids)
-    return render(
-        request, "news/confirm.html", {"email": pending.email, "topics": topics}
-    )
+    return render(request, "news/confirm.html", {"email": pending.email, "topics": topics})
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to this URL with no
@@ -158,5 +156,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def post(request: HttpRequest, pk: int) -> HttpResponse:
-    shown = get_object_or_404(Post.objects.prefetch_related("topics"), pk=pk, status=Post.Status.PUBLISHED)
+    shown = get_object_or_404(
+        Post.objects.prefetch_related("topics"), pk=pk, status=Post.Status.PUBLISHED
+    )
     return render(request, "news/post.html", {"post": shown})

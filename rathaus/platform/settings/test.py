@@ -19,7 +19,9 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("TEST_CELERY_QUEUE", default="rathaus-test")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The test process keeps mail in memory; the worker fixture points its worker
 # at a real SMTP sink through TEST_EMAIL_BACKEND, EMAIL_HOST and EMAIL_PORT.
-EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_BACKEND = env.str(
+    "TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
 PUBLIC_URL_SCHEME = "http"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES["staticfiles"] = {  # noqa: F405

@@ -10,7 +10,6 @@ from django.core.mail.backends.smtp import EmailBackend
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-
 from rathaus.modules.news.delivery import (
     DeliveryInterrupted,
     deliveries_create,
@@ -53,11 +52,12 @@ def test_every_email_has_one_click_unsubscribe_headers(
     assert smtp.count() == 2
     [message] = smtp.messages_to("erika@example.org")
     headers = message.headers
-    assert str(make_header(decode_header(headers["Subject"]))) == "Tangerhütte: Freibad heute geschlossen"
-    unsubscribe = str(headers["List-Unsubscribe"]).strip()  # long headers are folded
-    assert unsubscribe.startswith(
-        "<http://tangerhuette.localhost/news/unsubscribe/"
+    assert (
+        str(make_header(decode_header(headers["Subject"])))
+        == "Tangerhütte: Freibad heute geschlossen"
     )
+    unsubscribe = str(headers["List-Unsubscribe"]).strip()  # long headers are folded
+    assert unsubscribe.startswith("<http://tangerhuette.localhost/news/unsubscribe/")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert headers["Message-ID"].endswith("@tangerhuette.localhost>")
     assert unsubscribe[1:-1].encode() in message.body
@@ -67,9 +67,7 @@ def test_a_refused_recipient_is_recorded_as_bounced_and_the_rest_go_out(
     news_a: Municipality, smtp: SmtpSink
 ) -> None:
     topic = make_topic(news_a, "Freibad")
-    make_subscribers(
-        news_a, topic, ["erika@example.org", "weg@bounce.invalid", "max@example.org"]
-    )
+    make_subscribers(news_a, topic, ["erika@example.org", "weg@bounce.invalid", "max@example.org"])
     post = make_post(news_a, topic)
 
     with tenant_context(news_a):
@@ -132,9 +130,7 @@ def test_a_crash_halfway_resumes_where_it_stopped_without_duplicates(
 
     # Later (the claim has gone stale), the publish task runs again.
     with tenant_context(news_a):
-        Delivery.objects.filter(post=post).update(
-            claimed_at=timezone.now() - timedelta(minutes=11)
-        )
+        Delivery.objects.filter(post=post).update(claimed_at=timezone.now() - timedelta(minutes=11))
         for batch in deliveries_to_send(post=post):
             delivery_batch_send(town=news_a, post_id=post.pk, delivery_ids=batch, claim="t2")
         stats = post_stats(post=post)
@@ -197,7 +193,7 @@ def test_someone_who_left_before_their_turn_is_skipped(
     news_a: Municipality, smtp: SmtpSink
 ) -> None:
     topic = make_topic(news_a, "Freibad")
-    [leaver, stayer] = make_subscribers(news_a, topic, ["weg@example.org", "da@example.org"])
+    [leaver, _stayer] = make_subscribers(news_a, topic, ["weg@example.org", "da@example.org"])
     post = make_post(news_a, topic)
 
     with tenant_context(news_a):

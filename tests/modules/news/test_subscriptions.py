@@ -14,8 +14,8 @@ from tests.factories import UserFactory
 from tests.modules.news.conftest import log_in, make_post, make_subscribers, make_topic
 
 
-def _link(body: str) -> str:
-    match = re.search(r"http://[^/\s]+(/news/confirm/\S+/)", body)
+def _link(body: object) -> str:
+    match = re.search(r"http://[^/\s]+(/news/confirm/\S+/)", str(body))
     assert match, body
     return match.group(1)
 
@@ -81,9 +81,7 @@ def test_a_damaged_or_foreign_confirmation_link_is_refused(
         assert not Subscriber.objects.exists()
 
 
-def test_a_citizen_manages_topics_from_the_account(
-    client_a: Client, news_a: Municipality
-) -> None:
+def test_a_citizen_manages_topics_from_the_account(client_a: Client, news_a: Municipality) -> None:
     roads = make_topic(news_a, "Straßenbau", "strassenbau")
     waste = make_topic(news_a, "Abfall")
     with tenant_context(news_a):
