@@ -21,6 +21,7 @@ from django.test import Client
 from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_create, town_host
+from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,14 +123,28 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(towns: dict[str, Municipality]) -> Iterator[None]:
-    """A real Celery worker process on the test database and the test queue."""
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port; the worker sends mail to it."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(towns: dict[str, Municipality], smtp_sink: SmtpSink) -> Iterator[None]:
+    """A real Celery worker process on the test database and the test queue.
+
+    Its e-mail goes over SMTP to ``smtp_sink``.
+    """
     from rathaus.platform.celery import app
 
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rathaus.platform.settings.test",
         "DATABASE_URL": _test_database_url(),
+        "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": smtp_sink.host,
+        "EMAIL_PORT": str(smtp_sink.port),
     }
     app.control.purge()
     worker = subprocess.Popen(

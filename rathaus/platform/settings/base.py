@@ -193,13 +193,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# --- e-mail -------------------------------------------------------------------
-
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rathaus <noreply@rathaus.localhost>")
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-
 # --- auth ---------------------------------------------------------------------
 
 LOGIN_URL = "accounts:login"
@@ -275,6 +268,21 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["rathaus.modules.openapi.drop_inactive_module_endpoints"],
 }
 
+# --- e-mail -------------------------------------------------------------------
+
+# SMTP by default; a provider's Django backend can replace it (EMAIL_BACKEND).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAIN}")
+# Links in e-mails point at a town's primary host with this scheme (and port, if not 0).
+PUBLIC_URL_SCHEME = env.str("PUBLIC_URL_SCHEME", default="https")
+PUBLIC_URL_PORT = env.int("PUBLIC_URL_PORT", default=0)
+
 # --- background work ----------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/1")
@@ -295,6 +303,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 30},
         "tenant_schemas": ["public"],
+    },
+    # Per active town: publishes scheduled news posts, resumes stalled fan-outs.
+    "news-publish-due": {
+        "task": "news.publish_due",
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
 }
 

@@ -5,6 +5,8 @@ from rathaus.platform.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+PUBLIC_URL_SCHEME = env.str("PUBLIC_URL_SCHEME", default="http")
+PUBLIC_URL_PORT = env.int("PUBLIC_URL_PORT", default=env.int("RATHAUS_PORT", default=8000))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

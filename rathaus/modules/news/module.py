@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.modules.registry import Module, NavEntry, Role, modules
+
+
+@modules.register
+class News(Module):
+    key = "news"
+    title = _("Neuigkeiten")
+    description = _("Meldungen der Verwaltung zu Ihren Themen, per E-Mail und als Feed.")
+    citizen_urls = "rathaus.modules.news.urls"
+    staff_urls = "rathaus.modules.news.staff_urls"
+    api_urls = "rathaus.modules.news.api_urls"
+    nav = (NavEntry(_("Neuigkeiten"), "index"),)
+    roles = (
+        Role(
+            "editor",
+            _("Redaktion"),
+            _("Themen anlegen, Beiträge schreiben und veröffentlichen, Zustellung einsehen."),
+        ),
+    )
+    price = "module_news"
