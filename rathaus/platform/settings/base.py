@@ -238,6 +238,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 30},
         "tenant_schemas": ["public"],
     },
+    # Per active town (no tenant_schemas); both tasks are idempotent.
+    "appointments-reminders": {
+        "task": "appointments.send_reminders",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60},
+    },
+    "appointments-expire-holds": {
+        "task": "appointments.expire_holds",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 5 * 60},
+    },
 }
 
 # --- observability ------------------------------------------------------------
