@@ -85,3 +85,11 @@ def make_clerk(town: Municipality, email: str = "clerk@example.org") -> object:
         user.set_password("correct horse battery staple")
         user.save()
     return user
+
+
+def log_in(client: object, email: str, password: str = "correct horse battery staple") -> None:
+    """Logs in through the town's login page, as a person would."""
+    response = client.post(  # type: ignore[attr-defined]
+        "/accounts/login/", {"username": email, "password": password}
+    )
+    assert response.status_code == 302, "login failed"

@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from rathaus.modules.appointments.models import Booking
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import Office, at, open_day
+from .conftest import Office, at, log_in, open_day
 
 API = "/api/v1/appointments"
 
@@ -94,7 +94,7 @@ def test_a_logged_in_citizen_lists_their_bookings(client_a: Client, office_a: Of
     assert client_a.get(f"{API}/bookings/").status_code == 403
     with tenant_context(office_a.town):
         UserFactory.create(email="app@example.org")
-    client_a.login(username="app@example.org", password=PASSWORD)
+    log_in(client_a, "app@example.org")
 
     created = client_a.post(
         f"{API}/bookings/",

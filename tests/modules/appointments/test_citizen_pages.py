@@ -12,7 +12,7 @@ from rathaus.modules.appointments import forms
 from rathaus.modules.appointments.models import Booking
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import Office, at, open_day, send_queued_mail
+from .conftest import Office, at, log_in, open_day, send_queued_mail
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +87,7 @@ def test_a_logged_in_citizen_books_without_confirming_and_sees_it_in_the_account
 ) -> None:
     with tenant_context(office_a.town):
         UserFactory.create(email="buerger@example.org")
-    client_a.login(username="buerger@example.org", password=PASSWORD)
+    log_in(client_a, "buerger@example.org")
     start = at(open_day(office_a.town), 11)
     url = f"/appointments/{office_a.service.pk}/{office_a.location.pk}/buchen/?start={start.isoformat()}"
 
