@@ -8,6 +8,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.models import Domain, Municipality
@@ -17,11 +18,11 @@ from .selectors import booking_rules, local_zone
 from .tokens import confirm_token, manage_token
 
 SUBJECTS = {
-    OutgoingMail.Kind.CONFIRM_REQUEST: "Bitte bestätigen Sie Ihren Termin",
-    OutgoingMail.Kind.CONFIRMED: "Ihr Termin ist gebucht",
-    OutgoingMail.Kind.MOVED: "Ihr Termin wurde verschoben",
-    OutgoingMail.Kind.CANCELLED: "Ihr Termin wurde storniert",
-    OutgoingMail.Kind.REMINDER: "Erinnerung: Ihr Termin morgen",
+    OutgoingMail.Kind.CONFIRM_REQUEST: gettext_noop("Bitte bestätigen Sie Ihren Termin"),
+    OutgoingMail.Kind.CONFIRMED: gettext_noop("Ihr Termin ist gebucht"),
+    OutgoingMail.Kind.MOVED: gettext_noop("Ihr Termin wurde verschoben"),
+    OutgoingMail.Kind.CANCELLED: gettext_noop("Ihr Termin wurde storniert"),
+    OutgoingMail.Kind.REMINDER: gettext_noop("Erinnerung: Ihr Termin morgen"),
 }
 
 

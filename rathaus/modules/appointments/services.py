@@ -125,19 +125,34 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
 
-def _counter_lock(*, location: Location, counter: int, wait: bool) -> bool:
-    """Takes the transaction-scoped advisory lock of one counter; ``False`` if busy (no wait).
+def _lock_key(location: Location) -> str:
+    # Advisory locks are database-wide, so the key names the town's schema too.
+    return f"{current_schema_name()}:appointments:{location.pk}"
 
-    Advisory locks are database-wide, so the key names the town's schema too.
-    """
-    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+
+def _counter_lock(*, location: Location, counter: int) -> None:
+    """Waits for the transaction-scoped advisory lock of one counter."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {function}(hashtext(%s), %s)",
-            [f"{current_schema_name()}:appointments:{location.pk}", counter],
+            "SELECT pg_advisory_xact_lock(hashtext(%s), %s)", [_lock_key(location), counter]
+        )
+
+
+def _lock_one_of(*, location: Location, counters: list[int]) -> int | None:
+    """Locks the first of ``counters`` nobody else is booking right now, in one round trip.
+
+    No ORDER BY: with it PostgreSQL would evaluate the filter, and so take the
+    lock, for every row before sorting; unnest yields the array in order and
+    LIMIT stops at the first lock taken.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c FROM unnest(%s::int[]) AS t(c)"
+            " WHERE pg_try_advisory_xact_lock(hashtext(%s), c) LIMIT 1",
+            [counters, _lock_key(location)],
         )
         row = cursor.fetchone()
-    return wait or bool(row and row[0])
+    return int(row[0]) if row else None
 
 
 def _take_counter(*, booking: Booking, period: Period, fields: list[str] | None = None) -> Booking:
@@ -151,41 +166,49 @@ def _take_counter(*, booking: Booking, period: Period, fields: list[str] | None 
     is skipped and tried again a moment later. Counters are tried in random
     order so that concurrent bookings of one time spread out.
     """
-    taken = set(
-        Booking.objects.filter(
-            location=booking.location,
-            status__in=Booking.LIVE,
-            start__lt=booking.end,
-            end__gt=booking.start,
+
+    def taken() -> set[int]:
+        return set(
+            Booking.objects.filter(
+                location=booking.location,
+                status__in=Booking.LIVE,
+                start__lt=booking.end,
+                end__gt=booking.start,
+            )
+            .exclude(pk=booking.pk)
+            .values_list("counter", flat=True)
         )
-        .exclude(pk=booking.pk)
-        .values_list("counter", flat=True)
-    )
-    remaining = [c for c in range(1, period.counters + 1) if c not in taken]
+
+    occupied = taken()
+    remaining = [c for c in range(1, period.counters + 1) if c not in occupied]
     random.shuffle(remaining)
     deadline = time.monotonic() + LOCK_PATIENCE_SECONDS
+    pause = 0.002
     while remaining:
-        busy = []
-        for counter in remaining:
-            if not _counter_lock(location=booking.location, counter=counter, wait=False):
-                busy.append(counter)
-                continue
-            booking.counter = counter
-            try:
-                with transaction.atomic():
-                    if fields is None:
-                        booking.save(force_insert=True)
-                    else:
-                        booking.save(update_fields=[*fields, "counter"])
-                return booking
-            except IntegrityError as exc:
-                if not _is_exclusion_violation(exc):
-                    raise
-        if not busy or time.monotonic() > deadline:
-            break
-        # Someone is booking these counters right now; their outcome decides.
-        time.sleep(random.uniform(0.001, 0.004))  # noqa: S311 - jitter, not a secret
-        remaining = busy
+        counter = _lock_one_of(location=booking.location, counters=remaining)
+        if counter is None:
+            # Others are booking all of these right now; their outcome decides.
+            # A counter someone booked meanwhile is dropped, so two bookings
+            # holding each other's (already taken) counters never wait forever.
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
+            pause = min(pause * 2, 0.05)
+            occupied = taken()
+            remaining = [c for c in remaining if c not in occupied]
+            continue
+        remaining.remove(counter)
+        booking.counter = counter
+        try:
+            with transaction.atomic():
+                if fields is None:
+                    booking.save(force_insert=True)
+                else:
+                    booking.save(update_fields=[*fields, "counter"])
+            return booking
+        except IntegrityError as exc:
+            if not _is_exclusion_violation(exc):
+                raise
     raise SlotTakenError(
         "slot_taken",
         _("Der Termin am %(when)s ist leider schon vergeben. Bitte wählen Sie eine andere Zeit.")
@@ -193,11 +216,19 @@ def _take_counter(*, booking: Booking, period: Period, fields: list[str] | None 
     )
 
 
-def _queue_mail(*, booking: Booking, kind: str, key: str = "") -> OutgoingMail | None:
-    """Writes the e-mail with the change; it is sent after the commit, exactly once."""
-    mail, created = OutgoingMail.objects.get_or_create(booking=booking, kind=kind, key=key)
-    if not created:
-        return None
+def _queue_mail(
+    *, booking: Booking, kind: str, key: str = "", new: bool = False
+) -> OutgoingMail | None:
+    """Writes the e-mail with the change; it is sent after the commit, exactly once.
+
+    ``new``: the booking was just created, so the row cannot exist yet (saves round trips).
+    """
+    if new:
+        mail = OutgoingMail.objects.create(booking=booking, kind=kind, key=key)
+    else:
+        mail, created = OutgoingMail.objects.get_or_create(booking=booking, kind=kind, key=key)
+        if not created:
+            return None
     from .tasks import deliver_mail
 
     transaction.on_commit(lambda: deliver_mail.delay(mail.pk))
@@ -275,6 +306,7 @@ def appointment_book(
             booking=booking,
             kind=OutgoingMail.Kind.CONFIRM_REQUEST if is_guest else OutgoingMail.Kind.CONFIRMED,
             key=start.isoformat(),
+            new=True,
         )
     return booking
 
@@ -295,7 +327,7 @@ def appointment_confirm(*, booking: Booking, now: dt.datetime | None = None) -> 
         if booking.start <= now:
             raise BookingError("past", _("Dieser Termin liegt in der Vergangenheit."))
         if booking.status == Booking.Status.EXPIRED:
-            _counter_lock(location=booking.location, counter=booking.counter, wait=True)
+            _counter_lock(location=booking.location, counter=booking.counter)
         booking.status = Booking.Status.CONFIRMED
         booking.hold_until = None
         try:

@@ -14,6 +14,7 @@ from rathaus.modules.appointments.services import Citizen, mail_deliver
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
+from tests.factories import PASSWORD
 from tests.modules.conftest import switch_on
 
 SYSTEM = Actor.system("test")
@@ -27,9 +28,16 @@ class Office:
     service: Service
 
 
-def set_up_office(town: Municipality, *, counters: int = 2, name: str = "Bürgerbüro") -> Office:
-    """Switches appointments on in ``town`` with a location open 08:00–18:00 every day."""
-    switch_on(town, "appointments")
+def set_up_office(
+    town: Municipality, *, counters: int = 2, name: str = "Bürgerbüro", activate: bool = True
+) -> Office:
+    """Switches appointments on in ``town`` with a location open 08:00–18:00 every day.
+
+    ``activate=False`` leaves the module gates (public schema) alone: for tests
+    that commit, the booking service works without them.
+    """
+    if activate:
+        switch_on(town, "appointments")
     with tenant_context(town):
         location = Location.objects.create(
             name=name, address="Bahnhofstraße 1\n39517 Tangerhütte", counters=counters
@@ -82,12 +90,12 @@ def send_queued_mail(town: Municipality) -> list[mail.EmailMessage]:
 def make_clerk(town: Municipality, email: str = "clerk@example.org") -> object:
     with tenant_context(town):
         user = staff_add(town=town, email=email, roles=["appointments.clerk"], actor=SYSTEM)
-        user.set_password("correct horse battery staple")
+        user.set_password(PASSWORD)
         user.save()
     return user
 
 
-def log_in(client: object, email: str, password: str = "correct horse battery staple") -> None:
+def log_in(client: object, email: str, password: str = PASSWORD) -> None:
     """Logs in through the town's login page, as a person would."""
     response = client.post(  # type: ignore[attr-defined]
         "/accounts/login/", {"username": email, "password": password}

@@ -6,7 +6,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments.models import Booking
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 from .conftest import Office, at, log_in, open_day
 
@@ -19,7 +19,12 @@ def test_services_locations_and_free_slots(client_a: Client, office_a: Office) -
     day = open_day(office_a.town)
     slots = client_a.get(
         f"{API}/slots/",
-        {"service": office_a.service.pk, "location": office_a.location.pk, "start": day, "days": 1},
+        {
+            "service": str(office_a.service.pk),
+            "location": str(office_a.location.pk),
+            "start": day.isoformat(),
+            "days": "1",
+        },
     ).json()
 
     assert services[0]["name"] == "Personalausweis beantragen"
@@ -34,8 +39,8 @@ def test_a_guest_books_cancels_with_the_token(client_a: Client, office_a: Office
     created = client_a.post(
         f"{API}/bookings/",
         {
-            "service": office_a.service.pk,
-            "location": office_a.location.pk,
+            "service": str(office_a.service.pk),
+            "location": str(office_a.location.pk),
             "start": start.isoformat(),
             "name": "Erika",
             "email": "erika@example.org",
@@ -57,7 +62,9 @@ def test_a_guest_books_cancels_with_the_token(client_a: Client, office_a: Office
     cancelled = client_a.post(f"{API}/bookings/{token}/cancel/")
     assert cancelled.json()["status"] == "cancelled"
     again = client_a.post(
-        f"{API}/bookings/{token}/move/", {"start": start.isoformat()}, content_type="application/json"
+        f"{API}/bookings/{token}/move/",
+        {"start": start.isoformat()},
+        content_type="application/json",
     )
     assert again.status_code == 400
     assert again.json()["code"] == "not_changeable"
@@ -98,8 +105,11 @@ def test_a_logged_in_citizen_lists_their_bookings(client_a: Client, office_a: Of
 
     created = client_a.post(
         f"{API}/bookings/",
-        {"service": office_a.service.pk, "location": office_a.location.pk,
-         "start": at(open_day(office_a.town), 9).isoformat()},
+        {
+            "service": str(office_a.service.pk),
+            "location": str(office_a.location.pk),
+            "start": at(open_day(office_a.town), 9).isoformat(),
+        },
         content_type="application/json",
     )
 
@@ -112,8 +122,13 @@ def test_a_logged_in_citizen_lists_their_bookings(client_a: Client, office_a: Of
 def test_the_api_is_documented(client_a: Client, office_a: Office) -> None:
     schema = client_a.get("/api/schema/?format=json").json()
 
-    for path in ("/services/", "/slots/", "/bookings/", "/bookings/{token}/cancel/",
-                 "/bookings/{token}/move/"):
+    for path in (
+        "/services/",
+        "/slots/",
+        "/bookings/",
+        "/bookings/{token}/cancel/",
+        "/bookings/{token}/move/",
+    ):
         assert f"{API}{path}" in schema["paths"]
     with tenant_context(office_a.town):
         assert not Booking.objects.exists()

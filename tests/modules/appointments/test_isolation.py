@@ -15,8 +15,11 @@ API = "/api/v1/appointments"
 def _booking_in(office: Office) -> tuple[Booking, str]:
     with tenant_context(office.town):
         booking = appointment_book(
-            town=office.town, service=office.service, location=office.location,
-            start=at(open_day(office.town), 10), citizen=Citizen("A", "a@example.org"),
+            town=office.town,
+            service=office.service,
+            location=office.location,
+            start=at(open_day(office.town), 10),
+            citizen=Citizen("A", "a@example.org"),
         )
         return booking, manage_token(booking)
 
@@ -72,7 +75,12 @@ def test_town_as_free_times_are_not_taken_by_town_bs_bookings(
 
     slots = client_a.get(
         f"{API}/slots/",
-        {"service": office_a.service.pk, "location": office_a.location.pk, "start": day, "days": 1},
+        {
+            "service": str(office_a.service.pk),
+            "location": str(office_a.location.pk),
+            "start": day.isoformat(),
+            "days": "1",
+        },
     ).json()
 
     assert {s["start"][11:16]: s["free"] for s in slots}["10:00"] == 2

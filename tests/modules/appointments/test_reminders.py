@@ -25,8 +25,12 @@ def test_the_reminder_is_sent_once_even_when_the_task_runs_twice(office_a: Offic
     with tenant_context(office_a.town):
         user = UserFactory.create(email="erika@example.org")
         booking = appointment_book(
-            town=office_a.town, service=office_a.service, location=office_a.location,
-            start=at(day, 10), citizen=Citizen("Erika", "erika@example.org"), user=user,
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(day, 10),
+            citizen=Citizen("Erika", "erika@example.org"),
+            user=user,
         )
     send_queued_mail(office_a.town)
     the_day_before = at(day - dt.timedelta(days=1), 9)
@@ -48,8 +52,13 @@ def test_the_beat_task_runs_in_the_town_and_sends_nothing_twice(office_a: Office
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with tenant_context(office_a.town):
         booking = Booking.objects.create(
-            service=office_a.service, location=office_a.location, counter=1,
-            start=at(tomorrow, 10), end=at(tomorrow, 10, 30), name="E", email="e@example.org",
+            service=office_a.service,
+            location=office_a.location,
+            counter=1,
+            start=at(tomorrow, 10),
+            end=at(tomorrow, 10, 30),
+            name="E",
+            email="e@example.org",
         )
         send_reminders.apply()
         send_reminders.apply()
@@ -60,8 +69,11 @@ def test_the_beat_task_runs_in_the_town_and_sends_nothing_twice(office_a: Office
 def test_a_mail_is_delivered_once_when_the_task_is_retried(office_a: Office) -> None:
     with tenant_context(office_a.town):
         booking = appointment_book(
-            town=office_a.town, service=office_a.service, location=office_a.location,
-            start=at(open_day(office_a.town), 10), citizen=Citizen("E", "e@example.org"),
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("E", "e@example.org"),
         )
         queued = OutgoingMail.objects.get(booking=booking)
         assert mail_deliver(mail_id=queued.pk) is True
@@ -72,8 +84,11 @@ def test_a_mail_is_delivered_once_when_the_task_is_retried(office_a: Office) -> 
 def test_unconfirmed_guest_bookings_expire(office_a: Office) -> None:
     with tenant_context(office_a.town):
         booking = appointment_book(
-            town=office_a.town, service=office_a.service, location=office_a.location,
-            start=at(open_day(office_a.town), 10), citizen=Citizen("E", "e@example.org"),
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("E", "e@example.org"),
         )
         assert holds_expire() == 0
         assert holds_expire(now=timezone.now() + dt.timedelta(hours=1)) == 1

@@ -17,8 +17,13 @@ def _past_booking(office: Office, name: str = "Erika") -> Booking:
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     with tenant_context(office.town):
         return Booking.objects.create(
-            service=office.service, location=office.location, counter=1,
-            start=at(yesterday, 10), end=at(yesterday, 10, 30), name=name, email="e@example.org",
+            service=office.service,
+            location=office.location,
+            counter=1,
+            start=at(yesterday, 10),
+            end=at(yesterday, 10, 30),
+            name=name,
+            email="e@example.org",
         )
 
 
@@ -67,14 +72,23 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
     make_clerk(office_a.town)
     log_in(client_a, "clerk@example.org")
     formsets = {
-        "hours-TOTAL_FORMS": "1", "hours-INITIAL_FORMS": "0",
-        "exceptions-TOTAL_FORMS": "1", "exceptions-INITIAL_FORMS": "0",
+        "hours-TOTAL_FORMS": "1",
+        "hours-INITIAL_FORMS": "0",
+        "exceptions-TOTAL_FORMS": "1",
+        "exceptions-INITIAL_FORMS": "0",
     }
 
     bad = client_a.post(
         "/staff/appointments/standorte/neu/",
-        {"name": "Standesamt", "counters": "0", "slot_minutes": "15", **formsets,
-         "hours-0-weekday": "0", "hours-0-opens": "12:00", "hours-0-closes": "08:00"},
+        {
+            "name": "Standesamt",
+            "counters": "0",
+            "slot_minutes": "15",
+            **formsets,
+            "hours-0-weekday": "0",
+            "hours-0-opens": "12:00",
+            "hours-0-closes": "08:00",
+        },
     )
     assert bad.status_code == 400
     with tenant_context(office_a.town):
@@ -82,10 +96,19 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
 
     good = client_a.post(
         "/staff/appointments/standorte/neu/",
-        {"name": "Standesamt", "counters": "3", "slot_minutes": "20", "is_active": "on",
-         **formsets, "hours-0-weekday": "0", "hours-0-opens": "08:00", "hours-0-closes": "12:00",
-         "exceptions-0-date": open_day(office_a.town).isoformat(), "exceptions-0-closed": "on",
-         "exceptions-0-reason": "Inventur"},
+        {
+            "name": "Standesamt",
+            "counters": "3",
+            "slot_minutes": "20",
+            "is_active": "on",
+            **formsets,
+            "hours-0-weekday": "0",
+            "hours-0-opens": "08:00",
+            "hours-0-closes": "12:00",
+            "exceptions-0-date": open_day(office_a.town).isoformat(),
+            "exceptions-0-closed": "on",
+            "exceptions-0-reason": "Inventur",
+        },
     )
     assert good.status_code == 302
     with tenant_context(office_a.town):
@@ -94,12 +117,19 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
         assert location.exceptions.get().reason == "Inventur"
     service = client_a.post(
         "/staff/appointments/dienstleistungen/neu/",
-        {"name": "Eheschließung anmelden", "duration_minutes": "60", "locations": [location.pk],
-         "documents": "Geburtsurkunde", "is_active": "on"},
+        {
+            "name": "Eheschließung anmelden",
+            "duration_minutes": "60",
+            "locations": [location.pk],
+            "documents": "Geburtsurkunde",
+            "is_active": "on",
+        },
     )
     assert service.status_code == 302
     with tenant_context(office_a.town):
-        assert list(Service.objects.get(name="Eheschließung anmelden").locations.all()) == [location]
+        assert list(Service.objects.get(name="Eheschließung anmelden").locations.all()) == [
+            location
+        ]
         assert AuditEntry.objects.filter(action="appointments.config.create").count() == 2
 
 
@@ -112,9 +142,10 @@ def test_citizens_and_other_modules_clerks_get_no_staff_pages(
     log_in(client_a, "buerger@example.org")
 
     assert client_a.get("/staff/appointments/").status_code == 403
-    assert client_a.get(
-        f"/staff/appointments/standorte/{office_a.location.pk}/export.csv"
-    ).status_code == 403
+    assert (
+        client_a.get(f"/staff/appointments/standorte/{office_a.location.pk}/export.csv").status_code
+        == 403
+    )
 
 
 def test_only_a_town_admin_sets_the_booking_rules(client_a: Client, office_a: Office) -> None:
