@@ -29,25 +29,27 @@ def town_modules(request: HttpRequest) -> dict[str, Any]:
     Both are lazy, so pages that show neither cost no lookup.
     """
     town = getattr(request, "tenant", None)
-    is_staff = bool(getattr(getattr(request, "user", None), "is_staff", False))
 
     def services() -> list[ModuleLink]:
         if not isinstance(town, Municipality):
             return []
-        return [
-            ModuleLink(m.title, m.description, reverse(f"{m.key}:{m.nav[0].url_name}"))
-            for m in active_modules(town=town)
-            if m.nav and m.citizen_urls
-        ]
+        links = []
+        for module in active_modules(town=town):
+            entry = next((e for e in module.nav if not e.staff_only), None)
+            if entry is not None:
+                url = reverse(f"{entry.namespace(module.key)}:{entry.url_name}")
+                links.append(ModuleLink(module.title, module.description, url))
+        return links
 
     def nav() -> list[NavLink]:
         if not isinstance(town, Municipality):
             return []
+        # Staff entries live on the back office's start page, not in the header.
         return [
-            NavLink(entry.label, reverse(f"{m.key}:{entry.url_name}"))
+            NavLink(entry.label, reverse(f"{entry.namespace(m.key)}:{entry.url_name}"))
             for m in active_modules(town=town)
             for entry in m.nav
-            if is_staff or not entry.staff_only
+            if not entry.staff_only
         ]
 
     return {"town_services": SimpleLazyObject(services), "town_nav": SimpleLazyObject(nav)}

@@ -1,8 +1,9 @@
 """The module contract and the registry every service module registers with."""
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 from django.utils.functional import Promise
 from rest_framework import serializers
@@ -12,11 +13,20 @@ Text: TypeAlias = str | Promise
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in the town's navigation, shown only while its module is active."""
+    """A link shown only while its module is active.
+
+    Citizen entries go into the town's navigation and are reversed in the
+    module's namespace ("index" -> "appointments:index"); ``staff_only``
+    entries go onto the back office's start page, reversed in the staff
+    namespace ("index" -> "staff-appointments:index").
+    """
 
     label: Text
-    url_name: str  # reversed in the module's namespace, e.g. "index" -> "appointments:index"
+    url_name: str
     staff_only: bool = False
+
+    def namespace(self, module_key: str) -> str:
+        return f"staff-{module_key}" if self.staff_only else module_key
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class Module:
     price: ClassVar[str]
     # Switched on for new towns unless the vendor chooses otherwise.
     default_enabled: ClassVar[bool] = False
+    # Celery beat entries ({"name": {"task": ..., "schedule": ...}}), run in
+    # every active town where this module is active; tasks must be idempotent.
+    periodic_tasks: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
 
     @classmethod
     def default_settings(cls) -> dict[str, object]:
@@ -116,3 +129,18 @@ class ModuleRegistry:
 
 
 modules = ModuleRegistry()
+
+
+def module_beat_schedule() -> dict[str, dict[str, Any]]:
+    """Every module's periodic tasks as beat entries, tagged with their module's key.
+
+    The tag lets the beat scheduler send each entry only to towns where the
+    module is active (``rathaus.platform.beat``).
+    """
+    schedule: dict[str, dict[str, Any]] = {}
+    for module in modules:
+        for name, spec in module.periodic_tasks.items():
+            entry = copy.deepcopy(dict(spec))
+            entry.setdefault("options", {}).setdefault("headers", {})["_module"] = module.key
+            schedule[f"{module.key}.{name}"] = entry
+    return schedule

@@ -59,3 +59,16 @@ def module_overview(*, town: Municipality) -> list[tuple[type[Module], ModuleAct
         )
         for module in modules
     ]
+
+
+def towns_with_module_active(*, key: str) -> list[str]:
+    """Schema names of the active towns where module ``key`` is allowed and enabled."""
+    return list(
+        Municipality.objects.active()
+        .filter(
+            module_activations__module=key,
+            module_activations__allowed=True,
+            module_activations__enabled=True,
+        )
+        .values_list("schema_name", flat=True)
+    )

@@ -1,10 +1,11 @@
 """Celery beat scheduler: a schedule entry runs once per active town, or once for the platform.
 
 An entry without ``tenant_schemas`` is sent to every *active* town (a
-suspended town does no background work). An entry with
-``"tenant_schemas": ["public"]`` runs once in the public schema; the upstream
-scheduler looks the public schema up as a tenant row, which this deployment
-deliberately does not have.
+suspended town does no background work); a module's entry
+(``Module.periodic_tasks``) only to active towns where that module is active.
+An entry with ``"tenant_schemas": ["public"]`` runs once in the public schema;
+the upstream scheduler looks the public schema up as a tenant row, which this
+deployment deliberately does not have.
 """
 
 import logging
@@ -27,11 +28,19 @@ class TownAwareScheduler(TenantAwareScheduler):
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
         headers = (entry.options or {}).get("headers") or {}
-        if headers.get("_schema_name") != get_public_schema_name():
+        if headers.get("_schema_name") == get_public_schema_name():
+            self._send_in(get_public_schema_name(), entry, producer)
+        elif headers.get("_module"):
+            from rathaus.modules.selectors import towns_with_module_active
+
+            for schema in towns_with_module_active(key=headers["_module"]):
+                self._send_in(schema, entry, producer)
+        else:
             super().apply_entry(entry, producer=producer)
-            return
-        with schema_context(get_public_schema_name()):
+
+    def _send_in(self, schema: str, entry: ScheduleEntry, producer: Any) -> None:
+        with schema_context(schema):
             try:
                 self.apply_async(entry, producer=producer, advance=False)
             except Exception:
-                logger.exception("Sending the platform task %s failed", entry.task)
+                logger.exception("Sending %s to %s failed", entry.task, schema)

@@ -80,3 +80,22 @@ def test_an_unknown_module_is_refused_by_name(town_a: Municipality) -> None:
         module_allow(town=town_a, key="kegelbahn", allowed=True, actor=VENDOR)
 
     assert "kegelbahn" in str(error.value)
+
+
+def test_a_modules_staff_page_is_on_the_back_office_start_page_not_in_the_header(
+    client_a: Client, town_a: Municipality
+) -> None:
+    from rathaus.platform.staff.models import TOWN_ADMIN
+    from tests.factories import PASSWORD
+    from tests.platform.staff.conftest import make_staff
+
+    switch_on(town_a, "appointments")
+    admin = make_staff(town_a, "verwaltung@tangerhuette.de", [TOWN_ADMIN])
+    client_a.post("/accounts/login/", {"username": admin.email, "password": PASSWORD})
+
+    header = client_a.get("/").content.decode().split("</header>")[0]
+    dashboard = client_a.get("/staff/").content.decode()
+
+    assert 'href="/appointments/"' in header
+    assert "/staff/appointments/" not in header
+    assert 'href="/staff/appointments/"' in dashboard

@@ -69,3 +69,31 @@ def test_a_platform_entry_is_sent_once_in_the_public_schema(
     assert len(headers) == 1
     assert headers[0]["task"] == "platform.heartbeat"
     assert headers[0]["_schema_name"] == "public"
+
+
+def test_a_modules_periodic_task_goes_only_to_towns_where_the_module_is_on(
+    town_a: Municipality, town_b: Municipality, sent_messages: list[dict[str, object]]
+) -> None:
+    from tests.modules.conftest import switch_on
+
+    switch_on(town_b, "contact")
+
+    _run(
+        {
+            "contact.tidy": {
+                "task": "platform.current_town",
+                "schedule": 60,
+                "options": {"queue": QUEUE, "headers": {"_module": "contact"}},
+            }
+        }
+    )
+
+    assert [h["_schema_name"] for h in _drain(sent_messages)] == ["town_15083298"]
+
+
+def test_modules_bring_their_own_periodic_tasks_into_the_beat_schedule() -> None:
+    schedule = app.conf.beat_schedule
+
+    assert schedule["appointments.reminders"]["task"] == "appointments.send_reminders"
+    assert schedule["news.publish-due"]["options"]["headers"]["_module"] == "news"
+    assert "platform-heartbeat" in schedule

@@ -11,7 +11,10 @@ class News(Module):
     citizen_urls = "rathaus.modules.news.urls"
     staff_urls = "rathaus.modules.news.staff_urls"
     api_urls = "rathaus.modules.news.api_urls"
-    nav = (NavEntry(_("Neuigkeiten"), "index"),)
+    nav = (
+        NavEntry(_("Neuigkeiten"), "index"),
+        NavEntry(_("Redaktion"), "index", staff_only=True),
+    )
     roles = (
         Role(
             "editor",
@@ -20,3 +23,11 @@ class News(Module):
         ),
     )
     price = "module_news"
+    periodic_tasks = {
+        # Publishes scheduled posts and resumes stalled fan-outs; idempotent.
+        "publish-due": {
+            "task": "news.publish_due",
+            "schedule": 60.0,
+            "options": {"expires": 60},
+        },
+    }

@@ -304,12 +304,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 30},
         "tenant_schemas": ["public"],
     },
-    # Per active town: publishes scheduled news posts, resumes stalled fan-outs.
-    "news-publish-due": {
-        "task": "news.publish_due",
-        "schedule": 60.0,
-        "options": {"expires": 60},
-    },
+    # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
 
 # --- observability ------------------------------------------------------------

@@ -1,0 +1,265 @@
+"""Appointments at the town hall, in each town's own schema.
+
+Capacity is enforced by PostgreSQL: every booking occupies one counter of a
+location for ``[start, end)``, and an exclusion constraint forbids two live
+bookings on the same counter that overlap in time. A location with ``n``
+counters open therefore never holds more than ``n`` bookings at once, however
+many requests race for the last place.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Func, Q
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = [
+    (0, _("Montag")),
+    (1, _("Dienstag")),
+    (2, _("Mittwoch")),
+    (3, _("Donnerstag")),
+    (4, _("Freitag")),
+    (5, _("Samstag")),
+    (6, _("Sonntag")),
+]
+
+
+class TsTzRange(Func):
+    function = "TSTZRANGE"
+    output_field = DateTimeRangeField()
+
+
+class Location(models.Model):
+    """A place citizens come to, e.g. the Bürgerbüro, with its counters."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    address = models.TextField(_("Anschrift"), blank=True)
+    directions = models.TextField(_("Hinweise zur Anfahrt"), blank=True)
+    counters = models.PositiveSmallIntegerField(
+        _("Schalter"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("So viele Termine können gleichzeitig stattfinden."),
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("Zeitraster in Minuten"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Termine beginnen in diesem Abstand, z. B. alle 15 Minuten."),
+    )
+    is_active = models.BooleanField(_("buchbar"), default=True)
+
+    class Meta:
+        verbose_name = _("Standort")
+        verbose_name_plural = _("Standorte")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A service citizens book a time for, e.g. "Personalausweis beantragen"."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("Dauer in Minuten"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+    )
+    documents = models.TextField(
+        _("Mitzubringende Unterlagen"), blank=True, help_text=_("Eine Unterlage je Zeile.")
+    )
+    locations = models.ManyToManyField(
+        Location, verbose_name=_("Standorte"), related_name="services", blank=True
+    )
+    is_active = models.BooleanField(_("buchbar"), default=True)
+
+    class Meta:
+        verbose_name = _("Dienstleistung")
+        verbose_name_plural = _("Dienstleistungen")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def document_list(self) -> list[str]:
+        return [line.strip() for line in self.documents.splitlines() if line.strip()]
+
+
+class OpeningHours(models.Model):
+    """A weekly opening period of a location; several per weekday are allowed."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=WEEKDAYS)
+    opens = models.TimeField(_("von"))
+    closes = models.TimeField(_("bis"))
+    counters = models.PositiveSmallIntegerField(
+        _("Schalter in dieser Zeit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Leer: alle Schalter des Standorts."),
+    )
+
+    class Meta:
+        verbose_name = _("Öffnungszeit")
+        verbose_name_plural = _("Öffnungszeiten")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")), name="hours_open_before_close"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class OpeningException(models.Model):
+    """A date on which a location is closed or open at other times than usual.
+
+    ``closed``: no appointments that day. Otherwise ``opens``/``closes`` replace
+    the weekly hours of that day (e.g. a long Thursday before Christmas).
+    """
+
+    location = models.ForeignKey(
+        Location,
+        on_delete=models.CASCADE,
+        related_name="exceptions",
+        null=True,
+        blank=True,
+        help_text=_("Leer: gilt für alle Standorte."),
+        verbose_name=_("Standort"),
+    )
+    date = models.DateField(_("Datum"))
+    closed = models.BooleanField(_("geschlossen"), default=True)
+    opens = models.TimeField(_("von"), null=True, blank=True)
+    closes = models.TimeField(_("bis"), null=True, blank=True)
+    reason = models.CharField(_("Grund"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Abweichende Öffnungszeit")
+        verbose_name_plural = _("Abweichende Öffnungszeiten")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed=True)
+                | Q(opens__isnull=False, closes__isnull=False, opens__lt=models.F("closes")),
+                name="exception_closed_or_hours",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m.%Y} {self.reason}"
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Booking(models.Model):
+    """One appointment: a citizen at one counter of a location for ``[start, end)``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("wartet auf Bestätigung")
+        CONFIRMED = "confirmed", _("bestätigt")
+        CANCELLED = "cancelled", _("storniert")
+        EXPIRED = "expired", _("verfallen")
+        NO_SHOW = "no_show", _("nicht erschienen")
+
+    # Statuses that hold a counter; the exclusion constraint ignores the others.
+    LIVE = (Status.PENDING, Status.CONFIRMED, Status.NO_SHOW)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Part of every signed link, so a link dies when the booking is re-issued.
+    secret = models.CharField(max_length=32, default=_new_secret, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
+    counter = models.PositiveSmallIntegerField(_("Schalter"))
+    start = models.DateTimeField(_("Beginn"))
+    end = models.DateTimeField(_("Ende"))
+    status = models.CharField(
+        _("Status"), max_length=16, choices=Status.choices, default=Status.CONFIRMED
+    )
+    # A guest's booking holds its place until then, unless confirmed by e-mail.
+    hold_until = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    email = models.EmailField(_("E-Mail"))
+    phone = models.CharField(_("Telefon"), max_length=40, blank=True)
+    # The town address the citizen booked on (custom domain or default), for links in e-mails.
+    site_url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Termin")
+        verbose_name_plural = _("Termine")
+        ordering = ["start", "counter"]
+        indexes = [
+            models.Index(fields=["location", "start"], name="booking_location_start"),
+            models.Index(fields=["email"], name="booking_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="booking_order"),
+            models.CheckConstraint(condition=Q(counter__gte=1), name="booking_counter_positive"),
+            ExclusionConstraint(
+                name="booking_one_per_counter",
+                expressions=[
+                    ("location", RangeOperators.EQUAL),
+                    ("counter", RangeOperators.EQUAL),
+                    (TsTzRange("start", "end"), RangeOperators.OVERLAPS),
+                ],
+                condition=Q(status__in=["pending", "confirmed", "no_show"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+
+class OutgoingMail(models.Model):
+    """An e-mail about a booking, written with the change and sent once by a task.
+
+    ``key`` makes each mail unique (e.g. the reminder for one start time), so a
+    retried task or a second reminder run never sends it twice.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRM_REQUEST = "confirm_request", _("Bitte bestätigen")
+        CONFIRMED = "confirmed", _("Bestätigung")
+        MOVED = "moved", _("Verschoben")
+        CANCELLED = "cancelled", _("Storniert")
+        REMINDER = "reminder", _("Erinnerung")
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "kind", "key"], name="one_mail_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.booking_id}"

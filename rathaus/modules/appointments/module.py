@@ -1,0 +1,41 @@
+from django.utils.translation import gettext_lazy as _
+
+from rathaus.modules.registry import Module, NavEntry, Role, modules
+
+from .serializers import AppointmentSettings
+
+
+@modules.register
+class Appointments(Module):
+    key = "appointments"
+    title = _("Termine")
+    description = _("Einen Termin im Rathaus buchen, verschieben oder absagen.")
+    settings_serializer = AppointmentSettings
+    citizen_urls = "rathaus.modules.appointments.urls"
+    staff_urls = "rathaus.modules.appointments.staff_urls"
+    api_urls = "rathaus.modules.appointments.api"
+    nav = (
+        NavEntry(_("Termine"), "index"),
+        NavEntry(_("Terminverwaltung"), "index", staff_only=True),
+    )
+    roles = (
+        Role(
+            "clerk",
+            _("Sachbearbeitung"),
+            _("Termine sehen, Nichterscheinen vermerken, Standorte und Dienstleistungen pflegen."),
+        ),
+    )
+    price = "module_appointments"
+    periodic_tasks = {
+        # Both idempotent: a reminder goes out once, an expired hold is freed once.
+        "reminders": {
+            "task": "appointments.send_reminders",
+            "schedule": 15 * 60.0,
+            "options": {"expires": 15 * 60},
+        },
+        "expire-holds": {
+            "task": "appointments.expire_holds",
+            "schedule": 5 * 60.0,
+            "options": {"expires": 5 * 60},
+        },
+    }

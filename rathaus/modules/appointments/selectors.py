@@ -1,0 +1,328 @@
+"""Reads: booking rules, opening periods, free slots, bookings for citizens and staff."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.modules.selectors import module_activation
+from rathaus.tenants.models import FederalState, Municipality
+
+from .models import Booking, Location, OpeningException, OpeningHours, Service
+
+# The AGS prefix of each Land -> its ISO 3166-2 subdivision code in `holidays`.
+HOLIDAY_SUBDIVISIONS: dict[FederalState, str] = {
+    FederalState.SCHLESWIG_HOLSTEIN: "SH",
+    FederalState.HAMBURG: "HH",
+    FederalState.NIEDERSACHSEN: "NI",
+    FederalState.BREMEN: "HB",
+    FederalState.NORDRHEIN_WESTFALEN: "NW",
+    FederalState.HESSEN: "HE",
+    FederalState.RHEINLAND_PFALZ: "RP",
+    FederalState.BADEN_WUERTTEMBERG: "BW",
+    FederalState.BAYERN: "BY",
+    FederalState.SAARLAND: "SL",
+    FederalState.BERLIN: "BE",
+    FederalState.BRANDENBURG: "BB",
+    FederalState.MECKLENBURG_VORPOMMERN: "MV",
+    FederalState.SACHSEN: "SN",
+    FederalState.SACHSEN_ANHALT: "ST",
+    FederalState.THUERINGEN: "TH",
+}
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+@lru_cache(maxsize=64)
+def _state_holidays(subdivision: str, year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("DE", subdiv=subdivision, years=year, language="de"))
+
+
+def public_holidays(*, state: FederalState, start: dt.date, end: dt.date) -> dict[dt.date, str]:
+    """The public holidays of ``state`` from ``start`` to ``end`` (inclusive), with German names."""
+    found: dict[dt.date, str] = {}
+    for year in range(start.year, end.year + 1):
+        for day, name in _state_holidays(HOLIDAY_SUBDIVISIONS[state], year).items():
+            if start <= day <= end:
+                found[day] = name
+    return found
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The town's booking rules (the module's settings)."""
+
+    booking_horizon_days: int = 42
+    min_notice_minutes: int = 120
+    cancel_notice_minutes: int = 60
+    guest_hold_minutes: int = 30
+    max_open_bookings: int = 3
+    reminders: bool = True
+
+    def earliest(self, now: dt.datetime) -> dt.datetime:
+        return now + dt.timedelta(minutes=self.min_notice_minutes)
+
+    def last_day(self, now: dt.datetime) -> dt.date:
+        return timezone.localtime(now, local_zone()).date() + dt.timedelta(
+            days=self.booking_horizon_days
+        )
+
+
+def request_town(request: Any) -> Municipality:
+    """The town a request is for; module URLs are only mounted on town hosts."""
+    town = getattr(request, "tenant", None)
+    if not isinstance(town, Municipality):
+        raise LookupError("appointments are served on a town's host only")
+    return town
+
+
+def booking_rules(*, town: Municipality) -> Rules:
+    stored = module_activation(town=town, key="appointments").settings or {}
+    known = {k: v for k, v in stored.items() if k in Rules.__dataclass_fields__}
+    return Rules(**known)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time a location takes appointments, with the counters open then."""
+
+    opens: dt.datetime
+    closes: dt.datetime
+    counters: int
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: dt.date
+    periods: tuple[Period, ...]
+    closed_reason: str = ""
+
+
+def opening_plan(
+    *, town: Municipality, location: Location, start: dt.date, end: dt.date
+) -> list[DayPlan]:
+    """Each day from ``start`` to ``end`` (inclusive): its opening periods, or why it is closed.
+
+    An exception for the date wins over the weekly hours; a public holiday of
+    the town's Land closes the location unless an exception opens it.
+    """
+    zone = local_zone()
+    weekly: dict[int, list[OpeningHours]] = defaultdict(list)
+    for hours in OpeningHours.objects.filter(location=location):
+        weekly[hours.weekday].append(hours)
+    exceptions: dict[dt.date, list[OpeningException]] = defaultdict(list)
+    for exc in OpeningException.objects.filter(
+        Q(location=location) | Q(location__isnull=True), date__gte=start, date__lte=end
+    ):
+        exceptions[exc.date].append(exc)
+    holiday_names = public_holidays(state=town.state, start=start, end=end)
+
+    plans = []
+    day = start
+    while day <= end:
+        periods: list[Period] = []
+        reason = ""
+        day_exceptions = exceptions.get(day)
+        if day_exceptions:
+            closing = [e for e in day_exceptions if e.closed]
+            if closing:
+                reason = closing[0].reason or _("geschlossen")
+            else:
+                for e in day_exceptions:
+                    if e.opens is None or e.closes is None:
+                        continue  # the check constraint rules this out
+                    periods.append(
+                        Period(
+                            dt.datetime.combine(day, e.opens, zone),
+                            dt.datetime.combine(day, e.closes, zone),
+                            location.counters,
+                        )
+                    )
+        elif day in holiday_names:
+            reason = holiday_names[day]
+        else:
+            for hours in sorted(weekly.get(day.weekday(), []), key=lambda h: h.opens):
+                periods.append(
+                    Period(
+                        dt.datetime.combine(day, hours.opens, zone),
+                        dt.datetime.combine(day, hours.closes, zone),
+                        min(hours.counters or location.counters, location.counters),
+                    )
+                )
+        plans.append(DayPlan(day, tuple(periods), reason))
+        day += dt.timedelta(days=1)
+    return plans
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    free: int
+
+
+def _busy_by_counter(
+    *, location: Location, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> dict[int, list[tuple[float, float]]]:
+    """Live bookings of ``location`` overlapping ``[start, end)`` as epoch intervals per counter."""
+    # Epoch seconds straight from PostgreSQL: thousands of rows, no datetime objects.
+    # A guest's unconfirmed hold no longer counts once it has run out.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT counter, extract(epoch FROM start)::float8, extract(epoch FROM "end")::float8
+              FROM {Booking._meta.db_table}
+             WHERE location_id = %s AND status = ANY(%s) AND start < %s AND "end" > %s
+               AND NOT (status = %s AND hold_until < %s)
+             ORDER BY counter, start
+            """,  # noqa: S608 - the table name is the model's own
+            [location.pk, list(Booking.LIVE), end, start, Booking.Status.PENDING, now],
+        )
+        rows = cursor.fetchall()
+    busy: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    for counter, b_start, b_end in rows:
+        busy[counter].append((b_start, b_end))
+    return busy
+
+
+def free_slots(
+    *,
+    town: Municipality,
+    service: Service,
+    location: Location,
+    start: dt.date | None = None,
+    days: int = 28,
+    now: dt.datetime | None = None,
+    rules: Rules | None = None,
+) -> list[Slot]:
+    """The times ``service`` can still be booked at ``location`` in ``days`` days from ``start``.
+
+    A time is free when at least one counter open then has no booking
+    overlapping the whole duration; ``free`` says how many such counters. Times
+    before the minimum notice or after the booking horizon are left out. One
+    query for the hours, one for exceptions, one for bookings; the rest is a
+    single pass over the sorted bookings of each counter.
+    """
+    now = now or timezone.now()
+    rules = rules or booking_rules(town=town)
+    zone = local_zone()
+    today = timezone.localtime(now, zone).date()
+    first = max(start or today, today)
+    last = min(first + dt.timedelta(days=days - 1), rules.last_day(now))
+    if last < first or not service.is_active or not location.is_active:
+        return []
+    plans = opening_plan(town=town, location=location, start=first, end=last)
+    range_start = dt.datetime.combine(first, dt.time.min, zone)
+    range_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
+    busy = _busy_by_counter(location=location, start=range_start, end=range_end, now=now)
+    pointer: dict[int, int] = defaultdict(int)
+    earliest = rules.earliest(now).timestamp()
+    duration = dt.timedelta(minutes=service.duration_minutes)
+    step = dt.timedelta(minutes=location.slot_minutes)
+    slots: list[Slot] = []
+    for plan in plans:
+        for period in plan.periods:
+            t = period.opens
+            while t + duration <= period.closes:
+                t0 = t.timestamp()
+                if t0 >= earliest:
+                    t1 = t0 + duration.total_seconds()
+                    free = 0
+                    for counter in range(1, period.counters + 1):
+                        intervals = busy.get(counter)
+                        if not intervals:
+                            free += 1
+                            continue
+                        # Bookings on one counter never overlap, so sorted by
+                        # start they are sorted by end too: skip the finished.
+                        i = pointer[counter]
+                        while i < len(intervals) and intervals[i][1] <= t0:
+                            i += 1
+                        pointer[counter] = i
+                        if i == len(intervals) or intervals[i][0] >= t1:
+                            free += 1
+                    if free:
+                        slots.append(Slot(t, t + duration, free))
+                t += step
+    return slots
+
+
+def bookable_services(*, location: Location | None = None) -> QuerySet[Service]:
+    services = Service.objects.filter(is_active=True, locations__is_active=True)
+    if location is not None:
+        services = services.filter(locations=location)
+    return services.distinct().prefetch_related("locations")
+
+
+def bookable_locations(*, service: Service | None = None) -> QuerySet[Location]:
+    locations = Location.objects.filter(is_active=True)
+    if service is not None:
+        locations = locations.filter(services=service)
+    return locations
+
+
+def bookings_of_user(*, user: Any, upcoming_only: bool = True) -> QuerySet[Booking]:
+    bookings = Booking.objects.filter(user=user).select_related("service", "location")
+    if upcoming_only:
+        bookings = bookings.filter(status__in=Booking.LIVE, end__gte=timezone.now()).exclude(
+            status=Booking.Status.NO_SHOW
+        )
+    return bookings.order_by("start")
+
+
+def bookings_between(
+    *, location: Location, start: dt.date, end: dt.date, live_only: bool = False
+) -> QuerySet[Booking]:
+    """The bookings of ``location`` on the days ``start`` to ``end`` (inclusive), by time."""
+    zone = local_zone()
+    bookings = Booking.objects.filter(
+        location=location,
+        start__gte=dt.datetime.combine(start, dt.time.min, zone),
+        start__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone),
+    ).select_related("service")
+    if live_only:
+        bookings = bookings.filter(status__in=Booking.LIVE)
+    return bookings.order_by("start", "counter")
+
+
+def booking_statistics(
+    *, town: Municipality, location: Location, start: dt.date, end: dt.date
+) -> dict[str, Any]:
+    """Counts per status and per service, the no-show rate and how full the hours were."""
+    bookings = bookings_between(location=location, start=start, end=end)
+    by_status = dict(bookings.values_list("status").annotate(n=Count("pk")).order_by())
+    by_service = list(
+        bookings.filter(status__in=Booking.LIVE)
+        .values("service__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "service__name")
+    )
+    held = by_status.get(Booking.Status.CONFIRMED, 0) + by_status.get(Booking.Status.NO_SHOW, 0)
+    capacity_minutes = 0.0
+    for plan in opening_plan(town=town, location=location, start=start, end=end):
+        for period in plan.periods:
+            capacity_minutes += (
+                (period.closes - period.opens).total_seconds() / 60 * period.counters
+            )
+    booked_minutes = sum(
+        (b_end - b_start).total_seconds() / 60
+        for b_start, b_end in bookings.filter(status__in=Booking.LIVE).values_list("start", "end")
+    )
+    return {
+        "total": sum(by_status.values()),
+        "by_status": [(label, by_status.get(value, 0)) for value, label in Booking.Status.choices],
+        "by_service": by_service,
+        "no_show_rate": (by_status.get(Booking.Status.NO_SHOW, 0) / held) if held else 0.0,
+        "utilisation": (booked_minutes / capacity_minutes) if capacity_minutes else 0.0,
+    }

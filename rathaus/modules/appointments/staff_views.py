@@ -1,0 +1,274 @@
+"""Staff pages: configuration, day and week views, no-shows, CSV export and statistics."""
+
+import csv
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from rathaus.modules.selectors import module_activation
+from rathaus.modules.services import module_configure
+from rathaus.platform.audit.services import Actor
+from rathaus.platform.staff.permissions import staff_required
+from rathaus.tenants.models import Municipality
+
+from . import selectors, services
+from .forms import ExceptionsFormSet, HoursFormSet, LocationForm, ServiceForm, SettingsForm
+from .models import Booking, Location, Service
+
+clerk = staff_required(module="appointments")
+
+
+def _town(request: Any) -> Municipality:
+    return selectors.request_town(request)
+
+
+def _day(value: str | None, default: dt.date | None = None) -> dt.date:
+    return parse_date(value or "") or default or timezone.localdate()
+
+
+@clerk
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "appointments/staff/index.html",
+        {
+            "locations": Location.objects.all(),
+            "services": Service.objects.prefetch_related("locations"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@clerk
+@require_http_methods(["GET", "POST"])
+def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id) if location_id else Location()
+    form = LocationForm(request.POST or None, instance=location)
+    hours = HoursFormSet(request.POST or None, instance=location, prefix="hours")
+    exceptions = ExceptionsFormSet(request.POST or None, instance=location, prefix="exceptions")
+    if request.method == "POST" and form.is_valid() and hours.is_valid() and exceptions.is_valid():
+        created = location.pk is None
+        with transaction.atomic():
+            location = form.save()
+            hours.instance = exceptions.instance = location
+            hours.save()
+            exceptions.save()
+            services.config_saved(
+                town=_town(request),
+                instance=location,
+                actor=Actor.staff(request.user),
+                created=created,
+            )
+        messages.success(request, _("Gespeichert."))
+        return redirect("staff-appointments:location", location_id=location.pk)
+    return render(
+        request,
+        "appointments/staff/location_form.html",
+        {"form": form, "hours": hours, "exceptions": exceptions, "location": location},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@clerk
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id) if service_id else Service()
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        created = service.pk is None
+        with transaction.atomic():
+            service = form.save()
+            services.config_saved(
+                town=_town(request),
+                instance=service,
+                actor=Actor.staff(request.user),
+                created=created,
+            )
+        messages.success(request, _("Gespeichert."))
+        return redirect("staff-appointments:index")
+    return render(
+        request,
+        "appointments/staff/service_form.html",
+        {"form": form, "service": service},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required()
+@require_http_methods(["GET", "POST"])
+def rules_edit(request: HttpRequest) -> HttpResponse:
+    """Town admins set the town-wide booking rules (the module's settings)."""
+    town = _town(request)
+    current = module_activation(town=town, key="appointments").settings
+    form = SettingsForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            module_configure(
+                town=town,
+                key="appointments",
+                settings=form.cleaned_data,
+                actor=Actor.staff(request.user),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Gespeichert."))
+            return redirect("staff-appointments:index")
+    return render(request, "appointments/staff/rules_form.html", {"form": form})
+
+
+def _days_view(
+    request: HttpRequest, location_id: int, first: dt.date, days: int, template: str
+) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    last = first + dt.timedelta(days=days - 1)
+    bookings = selectors.bookings_between(location=location, start=first, end=last)
+    by_day: dict[dt.date, list[Booking]] = {first + dt.timedelta(days=i): [] for i in range(days)}
+    for booking in bookings:
+        by_day[timezone.localtime(booking.start, selectors.local_zone()).date()].append(booking)
+    return render(
+        request,
+        template,
+        {
+            "location": location,
+            "first": first,
+            "last": last,
+            "days": list(by_day.items()),
+            "previous": first - dt.timedelta(days=days),
+            "next": first + dt.timedelta(days=days),
+            "now": timezone.now(),
+        },
+    )
+
+
+@clerk
+@require_safe
+def day(request: HttpRequest, location_id: int) -> HttpResponse:
+    return _days_view(
+        request, location_id, _day(request.GET.get("date")), 1, "appointments/staff/day.html"
+    )
+
+
+@clerk
+@require_safe
+def week(request: HttpRequest, location_id: int) -> HttpResponse:
+    chosen = _day(request.GET.get("date"))
+    monday = chosen - dt.timedelta(days=chosen.weekday())
+    return _days_view(request, location_id, monday, 7, "appointments/staff/week.html")
+
+
+@clerk
+@require_POST
+def no_show(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
+    booking = get_object_or_404(Booking, uuid=booking_uuid)
+    try:
+        services.appointment_mark_no_show(
+            town=_town(request),
+            booking=booking,
+            no_show=request.POST.get("no_show") == "1",
+            actor=Actor.staff(request.user),
+        )
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
+    day_of = timezone.localtime(booking.start, selectors.local_zone()).date()
+    return redirect(f"{_reverse_day(booking.location_id)}?date={day_of.isoformat()}")
+
+
+@clerk
+@require_POST
+def staff_cancel(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
+    booking = get_object_or_404(Booking, uuid=booking_uuid)
+    services.appointment_cancel(
+        town=_town(request), booking=booking, actor=Actor.staff(request.user)
+    )
+    day_of = timezone.localtime(booking.start, selectors.local_zone()).date()
+    return redirect(f"{_reverse_day(booking.location_id)}?date={day_of.isoformat()}")
+
+
+def _reverse_day(location_id: int) -> str:
+    return reverse("staff-appointments:day", args=[location_id])
+
+
+def _range(request: HttpRequest) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    first = _day(request.GET.get("from"), today - dt.timedelta(days=30))
+    last = _day(request.GET.get("to"), today + dt.timedelta(days=30))
+    if last < first:
+        first, last = last, first
+    return first, min(last, first + dt.timedelta(days=366))
+
+
+@clerk
+@require_safe
+def export_csv(request: HttpRequest, location_id: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    first, last = _range(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="termine-{location.pk}-{first.isoformat()}-{last.isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet programs read the umlauts as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Datum"),
+            _("Beginn"),
+            _("Ende"),
+            _("Schalter"),
+            _("Dienstleistung"),
+            _("Name"),
+            _("E-Mail"),
+            _("Telefon"),
+            _("Status"),
+        ]
+    )
+    zone = selectors.local_zone()
+    for booking in selectors.bookings_between(location=location, start=first, end=last):
+        start = timezone.localtime(booking.start, zone)
+        writer.writerow(
+            [
+                start.date().isoformat(),
+                start.strftime("%H:%M"),
+                timezone.localtime(booking.end, zone).strftime("%H:%M"),
+                booking.counter,
+                booking.service.name,
+                _csv_safe(booking.name),
+                _csv_safe(booking.email),
+                _csv_safe(booking.phone),
+                booking.get_status_display(),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A citizen's text starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@clerk
+@require_safe
+def statistics(request: HttpRequest, location_id: int) -> HttpResponse:
+    location = get_object_or_404(Location, pk=location_id)
+    first, last = _range(request)
+    stats: dict[str, Any] = selectors.booking_statistics(
+        town=_town(request), location=location, start=first, end=last
+    )
+    return render(
+        request,
+        "appointments/staff/statistics.html",
+        {"location": location, "first": first, "last": last, "stats": stats},
+    )

@@ -1,0 +1,96 @@
+"""The reminder the day before goes out once, however often the task runs."""
+
+import datetime as dt
+
+from django.core import mail
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from rathaus.modules.appointments.models import Booking, OutgoingMail
+from rathaus.modules.appointments.services import (
+    Citizen,
+    appointment_book,
+    holds_expire,
+    mail_deliver,
+    reminders_send,
+)
+from rathaus.modules.appointments.tasks import send_reminders
+from tests.factories import UserFactory
+
+from .conftest import Office, at, open_day, send_queued_mail
+
+
+def test_the_reminder_is_sent_once_even_when_the_task_runs_twice(office_a: Office) -> None:
+    day = open_day(office_a.town)
+    with tenant_context(office_a.town):
+        user = UserFactory.create(email="erika@example.org")
+        booking = appointment_book(
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(day, 10),
+            citizen=Citizen("Erika", "erika@example.org"),
+            user=user,
+        )
+    send_queued_mail(office_a.town)
+    the_day_before = at(day - dt.timedelta(days=1), 9)
+
+    with tenant_context(office_a.town):
+        first = reminders_send(town=office_a.town, now=the_day_before)
+        second = reminders_send(town=office_a.town, now=the_day_before)
+
+    assert (first, second) == (1, 0)
+    reminders = [m for m in mail.outbox if "Erinnerung" in m.subject]
+    assert len(reminders) == 1
+    assert reminders[0].to == ["erika@example.org"]
+    assert "Biometrisches Passfoto" in reminders[0].body
+    with tenant_context(office_a.town):
+        assert OutgoingMail.objects.filter(booking=booking, kind="reminder").count() == 1
+
+
+def test_the_beat_task_runs_in_the_town_and_sends_nothing_twice(office_a: Office) -> None:
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with tenant_context(office_a.town):
+        booking = Booking.objects.create(
+            service=office_a.service,
+            location=office_a.location,
+            counter=1,
+            start=at(tomorrow, 10),
+            end=at(tomorrow, 10, 30),
+            name="E",
+            email="e@example.org",
+        )
+        send_reminders.apply()
+        send_reminders.apply()
+        assert OutgoingMail.objects.get(booking=booking, kind="reminder").sent_at is not None
+    assert len([m for m in mail.outbox if "Erinnerung" in m.subject]) == 1
+
+
+def test_a_mail_is_delivered_once_when_the_task_is_retried(office_a: Office) -> None:
+    with tenant_context(office_a.town):
+        booking = appointment_book(
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("E", "e@example.org"),
+        )
+        queued = OutgoingMail.objects.get(booking=booking)
+        assert mail_deliver(mail_id=queued.pk) is True
+        assert mail_deliver(mail_id=queued.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_unconfirmed_guest_bookings_expire(office_a: Office) -> None:
+    with tenant_context(office_a.town):
+        booking = appointment_book(
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("E", "e@example.org"),
+        )
+        assert holds_expire() == 0
+        assert holds_expire(now=timezone.now() + dt.timedelta(hours=1)) == 1
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.EXPIRED
