@@ -5,15 +5,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-WEEKDAYS = [
-    (0, _("Montag")),
-    (1, _("Dienstag")),
-    (2, _("Mittwoch")),
-    (3, _("Donnerstag")),
-    (4, _("Freitag")),
-    (5, _("Samstag")),
-    (6, _("Sonntag")),
-]
+from rathaus.platform.weekdays import WEEKDAYS
 
 
 class OpeningHoursSerializer(serializers.Serializer):

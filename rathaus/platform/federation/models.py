@@ -26,6 +26,12 @@ class TrustLevel(models.TextChoices):
 
 
 TRUST_ORDER = [TrustLevel.LOW, TrustLevel.SUBSTANTIAL, TrustLevel.HIGH]
+# The eIDAS level URIs that SAML (AuthnContextClassRef) and OIDC (acr) both use.
+EIDAS_LEVEL_URI = {
+    TrustLevel.LOW: "http://eidas.europa.eu/LoA/low",
+    TrustLevel.SUBSTANTIAL: "http://eidas.europa.eu/LoA/substantial",
+    TrustLevel.HIGH: "http://eidas.europa.eu/LoA/high",
+}
 
 
 class IdentityProvider(models.Model):

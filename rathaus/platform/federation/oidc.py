@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from rathaus.platform.federation.models import IdentityProvider, TrustLevel
+from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -29,11 +29,7 @@ from rathaus.platform.federation.registry import (
 logger = logging.getLogger(__name__)
 
 CLIENT_NAME = "landeskonto"
-ACR_FOR_LEVEL = {
-    TrustLevel.LOW: "http://eidas.europa.eu/LoA/low",
-    TrustLevel.SUBSTANTIAL: "http://eidas.europa.eu/LoA/substantial",
-    TrustLevel.HIGH: "http://eidas.europa.eu/LoA/high",
-}
+ACR_FOR_LEVEL = EIDAS_LEVEL_URI
 LEVEL_FOR_ACR = {acr: str(level) for level, acr in ACR_FOR_LEVEL.items()}
 
 

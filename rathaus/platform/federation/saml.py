@@ -25,7 +25,7 @@ from saml2.samlp import RequestedAuthnContext
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from rathaus.platform.federation.keys import keyfiles
-from rathaus.platform.federation.models import IdentityProvider, TrustLevel
+from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -37,11 +37,7 @@ from rathaus.platform.federation.registry import (
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "federation_saml_outstanding"
-EIDAS_LOA = {
-    TrustLevel.LOW: "http://eidas.europa.eu/LoA/low",
-    TrustLevel.SUBSTANTIAL: "http://eidas.europa.eu/LoA/substantial",
-    TrustLevel.HIGH: "http://eidas.europa.eu/LoA/high",
-}
+EIDAS_LOA = EIDAS_LEVEL_URI
 # AuthnContextClassRef values of German state accounts (BundID uses STORK levels).
 LOA_FROM_CONTEXT = {
     **{uri: str(level) for level, uri in EIDAS_LOA.items()},

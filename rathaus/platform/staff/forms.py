@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.branding.models import Branding
+from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.staff.roles import role_choices
 
 
@@ -19,16 +20,7 @@ class BrandingForm(forms.ModelForm):
 
     class Meta:
         model = Branding
-        fields = [
-            "display_name",
-            "primary_color",
-            "logo",
-            "coat_of_arms",
-            "contact_email",
-            "contact_phone",
-            "imprint_url",
-            "privacy_url",
-        ]
+        fields = list(BRANDING_FIELDS)
         widgets = {"primary_color": forms.TextInput(attrs={"type": "color"})}
 
 
