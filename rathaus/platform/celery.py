@@ -12,5 +12,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.devel
 
 app = CeleryApp("rathaus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["rathaus.platform.health"])
+app.autodiscover_tasks(["rathaus.platform.health", "rathaus.billing"])
 app.autodiscover_tasks()

@@ -102,6 +102,23 @@ class Municipality(TenantMixin):
     def schema_name_for(ags: str) -> str:
         return f"town_{ags}"
 
+    def create_schema(
+        self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1
+    ) -> bool:
+        """Creates the town's schema from the template (see ``provisioning``), not by migrating.
+
+        Called by django-tenants when a new town is saved, inside the caller's
+        transaction.
+        """
+        from django_tenants.utils import schema_exists
+
+        from rathaus.tenants.provisioning import schema_provision
+
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        schema_provision(schema_name=self.schema_name)
+        return True
+
 
 class Domain(DomainMixin):
     """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain."""
@@ -112,3 +129,34 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SchemaTemplate(models.Model):
+    """A town schema captured once as SQL (DDL and seed rows), replayed for every new town.
+
+    ``key`` identifies the set of tenant migrations it was made from
+    (``provisioning.tenant_migrations_key``): a new or changed migration makes
+    a new key, and with it a new template.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"template {self.key}"
+
+
+class SchemaMigrationState(models.Model):
+    """Which migrations a schema (a town's or ``public``) has, as one key per schema.
+
+    ``python manage.py migrate_all`` compares every schema's key with the code's
+    in one query; a schema whose key matches has nothing to apply.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    key = models.CharField(max_length=64)
+    migrated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}: {self.key}"

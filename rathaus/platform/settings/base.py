@@ -27,6 +27,9 @@ PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, f"www.{BASE_DOMAIN
 # Host validation is done by the tenant middleware (an unknown host gets the
 # "no such town" page), so Django's own list admits every host.
 ALLOWED_HOSTS = ["*"]
+# Absolute links to a town (e.g. in e-mails): <scheme>://<host>[:<port>]/...
+TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="http" if DEBUG else "https")
+TOWN_URL_PORT = env.str("TOWN_URL_PORT", default="")
 
 # --- applications -----------------------------------------------------------
 
