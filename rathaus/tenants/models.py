@@ -135,7 +135,7 @@ class SchemaTemplate(models.Model):
     """A town schema captured once as SQL (DDL and seed rows), replayed for every new town.
 
     ``key`` identifies the set of tenant migrations it was made from
-    (``provisioning.tenant_migrations_key``): a new or changed migration makes
+    (``provisioning.migrations_key``): a new or changed migration makes
     a new key, and with it a new template.
     """
 
@@ -160,3 +160,18 @@ class SchemaMigrationState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schema_name}: {self.key}"
+
+
+class SchemaPoolEntry(models.Model):
+    """A ready, empty town schema made from the template with ``key``, waiting for a town.
+
+    Onboarding claims one (``FOR UPDATE SKIP LOCKED``) and renames it to the
+    town's schema name, in the onboarding transaction.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.schema_name

@@ -24,7 +24,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
@@ -32,12 +31,13 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.postgresql_backend.base import _check_schema_name
 
 from rathaus.tenants.db import tenant_connection
-from rathaus.tenants.models import SchemaMigrationState, SchemaTemplate
+from rathaus.tenants.models import SchemaMigrationState, SchemaPoolEntry, SchemaTemplate
 
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = "__rathaus_schema__"
 SCRATCH_PREFIX = "rathaus_tpl_"
+POOL_PREFIX = "rathaus_pool_"
 PUBLIC_SCHEMA = "public"
 
 
@@ -48,18 +48,18 @@ class TemplateUnavailableError(RuntimeError):
 # --- migration keys -----------------------------------------------------------
 
 
-def _app_labels(app_names: list[str]) -> set[str]:
-    wanted = set(app_names)
-    return {config.label for config in apps.get_app_configs() if config.name in wanted}
+@functools.cache
+def migrations_key() -> str:
+    """Identifies the migrations of this code: the names and source of every migration.
 
-
-def _migrations_key(labels: set[str]) -> str:
+    Every app counts, in every schema: django-tenants records each migration in
+    each schema's ``django_migrations`` (those of apps that live elsewhere as
+    no-ops), so a town's schema and the public one change with any of them.
+    """
     loader = MigrationLoader(None, ignore_no_migrations=True, load=False)
     loader.load_disk()
     digest = hashlib.sha256()
     for app_label, name in sorted(loader.disk_migrations):
-        if app_label not in labels:
-            continue
         migration = loader.disk_migrations[app_label, name]
         digest.update(f"{app_label}.{name}\n".encode())
         # The source counts too: a migration edited in place (development) is new.
@@ -69,26 +69,10 @@ def _migrations_key(labels: set[str]) -> str:
     return digest.hexdigest()[:32]
 
 
-@functools.cache
-def tenant_migrations_key() -> str:
-    """Identifies the migrations of the apps in town schemas (``TENANT_APPS``) in this code."""
-    return _migrations_key(_app_labels(settings.TENANT_APPS))
-
-
-@functools.cache
-def public_migrations_key() -> str:
-    """Identifies the migrations of the apps in the public schema (``SHARED_APPS``)."""
-    return _migrations_key(_app_labels(settings.SHARED_APPS))
-
-
-def migrations_key_for(schema_name: str) -> str:
-    return public_migrations_key() if schema_name == PUBLIC_SCHEMA else tenant_migrations_key()
-
-
 def migration_state_record(*, schema_name: str, key: str | None = None) -> None:
     """Records that ``schema_name`` has every migration of this code (or of ``key``)."""
     SchemaMigrationState.objects.update_or_create(
-        schema_name=schema_name, defaults={"key": key or migrations_key_for(schema_name)}
+        schema_name=schema_name, defaults={"key": key or migrations_key()}
     )
 
 
@@ -149,7 +133,7 @@ def template_build() -> SchemaTemplate:
     Migrates a scratch schema, dumps it and drops it again. Needs its own
     transactions, so it refuses to run inside an atomic block.
     """
-    key = tenant_migrations_key()
+    key = migrations_key()
     existing = SchemaTemplate.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -202,7 +186,7 @@ _sql_cache: dict[str, str] = {}
 
 def template_sql() -> str:
     """The SQL of the current template, built first if there is none for this code."""
-    key = tenant_migrations_key()
+    key = migrations_key()
     if key in _sql_cache:
         return _sql_cache[key]
     sql = SchemaTemplate.objects.filter(key=key).values_list("sql", flat=True).first()
@@ -221,20 +205,87 @@ def template_sql() -> str:
 # --- using it -------------------------------------------------------------------
 
 
-def schema_provision(*, schema_name: str) -> None:
-    """Creates ``schema_name`` with every table, seed row and migration record of a town.
-
-    Runs in the caller's transaction (PostgreSQL DDL is transactional), so a
-    failure later in the caller leaves no schema behind.
-    """
+def _check(schema_name: str) -> None:
     _check_schema_name(schema_name)
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", schema_name):
         raise ValueError(f"unsupported schema name {schema_name!r}")
+
+
+def _replay(schema_name: str) -> None:
     sql = template_sql()
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {schema_name}")
         cursor.execute(sql.replace(PLACEHOLDER, schema_name))
-    migration_state_record(schema_name=schema_name, key=tenant_migrations_key())
+
+
+def _pool_claim(schema_name: str) -> bool:
+    """Renames a ready pool schema of the current template to ``schema_name``, if there is one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""DELETE FROM {SchemaPoolEntry._meta.db_table} WHERE id = (
+                    SELECT id FROM {SchemaPoolEntry._meta.db_table} WHERE key = %s
+                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+                ) RETURNING schema_name""",  # noqa: S608  (table name from the model)
+            [migrations_key()],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return False
+        # Sequences, defaults and triggers refer to their objects by OID, and the
+        # audit function's body names no schema: a renamed schema is whole.
+        cursor.execute(f"ALTER SCHEMA {row[0]} RENAME TO {schema_name}")
+    return True
+
+
+def schema_provision(*, schema_name: str) -> str:
+    """Creates ``schema_name`` with every table, seed row and migration record of a town.
+
+    Takes a ready schema from the warm pool (a rename) when there is one of
+    the current template, else replays the template. Runs in the caller's
+    transaction (PostgreSQL DDL is transactional), so a failure later in the
+    caller leaves no schema behind and puts a claimed pool schema back.
+    Returns ``"pool"`` or ``"template"``.
+    """
+    _check(schema_name)
+    how = "pool"
+    if not _pool_claim(schema_name):
+        _replay(schema_name)
+        how = "template"
+    migration_state_record(schema_name=schema_name, key=migrations_key())
+    return how
+
+
+def pool_fill(*, size: int) -> int:
+    """Tops the warm pool up to ``size`` ready schemas of the current template.
+
+    Drops pool schemas of older templates first. Each schema is made in its own
+    transaction. Returns how many were made.
+    """
+    key = migrations_key()
+    for entry in SchemaPoolEntry.objects.exclude(key=key):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {entry.schema_name} CASCADE")
+            entry.delete()
+    made = 0
+    while SchemaPoolEntry.objects.filter(key=key).count() < size:
+        name = f"{POOL_PREFIX}{secrets.token_hex(6)}"
+        with transaction.atomic():
+            _replay(name)
+            SchemaPoolEntry.objects.create(schema_name=name, key=key)
+        made += 1
+    return made
+
+
+def pool_drain() -> None:
+    """Drops every waiting pool schema (e.g. before a benchmark)."""
+    for entry in SchemaPoolEntry.objects.all():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {entry.schema_name} CASCADE")
+            entry.delete()
+
+
+def pool_size() -> int:
+    return SchemaPoolEntry.objects.filter(key=migrations_key()).count()
 
 
 def schema_migrate_on_create(*, schema_name: str) -> None:

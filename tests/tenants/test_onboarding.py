@@ -34,7 +34,8 @@ def test_onboarding_brings_a_town_live_with_admin_modules_and_hosts(
 
     town = result.town
     assert result.created
-    assert town.schema_name == "town_15090010" and schema_exists(town.schema_name)
+    assert town.schema_name == "town_15090010"
+    assert schema_exists(town.schema_name)
     assert set(Domain.objects.filter(tenant=town).values_list("domain", flat=True)) == {
         "arneburg.localhost",
         "www.arneburg.example",
@@ -44,7 +45,8 @@ def test_onboarding_brings_a_town_live_with_admin_modules_and_hosts(
     with tenant_context(town):
         admin = User.objects.get()
         assert admin.email == "buergermeister@arneburg.example"
-        assert admin.is_staff and not admin.has_usable_password()
+        assert admin.is_staff
+        assert not admin.has_usable_password()
         assert AuditEntry.objects.filter(action="town.onboard").exists()
     with tenant_context(town_a):  # the other town sees nothing of it
         assert not User.objects.filter(email=admin.email).exists()
@@ -64,7 +66,8 @@ def test_the_invited_admin_sets_a_password_and_logs_in(db: None) -> None:
     assert link is not None
     browser = Client(HTTP_HOST="arneburg.localhost")
     form = browser.get(link.group(0).split("localhost", 1)[1], follow=True)
-    assert form.status_code == 200 and 'name="new_password1"' in form.content.decode()
+    assert form.status_code == 200
+    assert 'name="new_password1"' in form.content.decode()
     password = "Rathaus-Arneburg-2026"
     done = browser.post(
         form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
@@ -84,7 +87,8 @@ def test_onboarding_twice_changes_nothing(db: None) -> None:
         actor=VENDOR,
     )
 
-    assert not again.created and again.town.pk == first.town.pk
+    assert not again.created
+    assert again.town.pk == first.town.pk
     assert Municipality.objects.get(ags="15090010").name == "Arneburg"
     with tenant_context(first.town):
         assert list(User.objects.values_list("email", flat=True)) == [

@@ -7,9 +7,11 @@ from rathaus.platform.audit.models import AuditEntry
 from rathaus.tenants.catalog import schema_fingerprint
 from rathaus.tenants.models import Municipality, SchemaMigrationState, SchemaTemplate
 from rathaus.tenants.provisioning import (
+    migrations_key,
+    pool_fill,
+    pool_size,
     schema_migrate_on_create,
     schema_provision,
-    tenant_migrations_key,
 )
 
 
@@ -26,14 +28,29 @@ def test_a_provisioned_schema_is_identical_to_a_migrated_one(db: None) -> None:
     assert len(migrated["tables"]) >= 10
     assert any(row[1] == "audit_entry_no_update_or_delete" for row in migrated["triggers"])
     assert [row[0] for row in migrated["functions"]] == ["audit_entry_is_append_only"]
-    assert migrated["sequences"] and migrated["indexes"] and migrated["constraints"]
+    assert migrated["sequences"]
+    assert migrated["indexes"]
+    assert migrated["constraints"]
     assert len(migrated["rows:django_migrations"]) > 10
 
 
+def test_a_schema_from_the_warm_pool_is_identical_to_a_migrated_one(db: None) -> None:
+    assert pool_fill(size=1) == 1
+    schema_migrate_on_create(schema_name="cmp_migrated")
+
+    assert schema_provision(schema_name="cmp_from_pool") == "pool"
+
+    assert pool_size() == 0
+    assert schema_fingerprint(schema_name="cmp_from_pool") == schema_fingerprint(
+        schema_name="cmp_migrated"
+    )
+    assert schema_provision(schema_name="cmp_replayed") == "template"  # pool empty: replay
+
+
 def test_the_template_is_stored_once_for_the_current_migrations(town_a: Municipality) -> None:
-    assert list(SchemaTemplate.objects.values_list("key", flat=True)) == [tenant_migrations_key()]
+    assert list(SchemaTemplate.objects.values_list("key", flat=True)) == [migrations_key()]
     state = SchemaMigrationState.objects.get(schema_name=town_a.schema_name)
-    assert state.key == tenant_migrations_key()
+    assert state.key == migrations_key()
 
 
 def test_a_provisioned_schema_works_and_keeps_the_audit_log_append_only(
