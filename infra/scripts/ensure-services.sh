@@ -11,6 +11,8 @@ DB_PASSWORD=${RATHAUS_DB_PASSWORD:-rathaus}
 
 ensure_tools() {
   command -v msgfmt >/dev/null || apt_install gettext
+  # pg_dump captures the town schema template (rathaus.tenants.provisioning).
+  command -v pg_dump >/dev/null || apt_install postgresql-client
 }
 
 ensure_postgres() {
