@@ -121,7 +121,13 @@ class Municipality(TenantMixin):
 
 
 class Domain(DomainMixin):
-    """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain."""
+    """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain.
+
+    A ``redirect`` domain is a town's former host (e.g. after a change of
+    slug): requests to it are sent on to the primary host with a 301.
+    """
+
+    redirect = models.BooleanField(_("leitet weiter"), default=False)
 
     class Meta:
         verbose_name = _("Domain")

@@ -79,7 +79,7 @@ def migration_state_record(*, schema_name: str, key: str | None = None) -> None:
 # --- building the template --------------------------------------------------------
 
 
-def _database_url() -> str:
+def database_url() -> str:
     db = connection.settings_dict
     return (
         f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
@@ -92,8 +92,8 @@ def _database_url() -> str:
 _SKIP_LINE = re.compile(r"^(\\|--|SET |SELECT pg_catalog\.set_config\()")
 
 
-def _dump(schema_name: str) -> str:
-    """``schema_name`` as replayable SQL, with the schema name replaced by a placeholder."""
+def schema_dump(*, schema_name: str) -> str:
+    """``schema_name`` with all its rows as replayable SQL, its name replaced by ``PLACEHOLDER``."""
     dump = subprocess.run(  # noqa: S603  (fixed arguments, no shell)
         [
             shutil.which("pg_dump") or "pg_dump",
@@ -103,7 +103,7 @@ def _dump(schema_name: str) -> str:
             "--inserts",
             "--rows-per-insert=1000",
             f"--schema={schema_name}",
-            _database_url(),
+            database_url(),
         ],
         check=True,
         capture_output=True,
@@ -145,7 +145,7 @@ def template_build() -> SchemaTemplate:
         cursor.execute(f"CREATE SCHEMA {scratch}")
     try:
         _migrate_schema(scratch)
-        sql = _dump(scratch)
+        sql = schema_dump(schema_name=scratch)
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP SCHEMA IF EXISTS {scratch} CASCADE")
@@ -166,7 +166,7 @@ def _build_in_subprocess() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE")
         or settings.SETTINGS_MODULE,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
     }
     result = subprocess.run(  # noqa: S603
         [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "schema_template"],

@@ -6,6 +6,7 @@ domain or a town changes (see ``signals``), so every web worker sees a change
 on its next request.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
@@ -23,30 +24,49 @@ _UNKNOWN = "unknown"
 def _host_cache_key(hostname: str) -> str:
     # The version in the key lets a deploy that changes the model's fields
     # ignore entries written by the previous code.
-    return f"tenants:host:v1:{hostname}"
+    return f"tenants:host:v2:{hostname}"
 
 
 def _fields() -> list[str]:
     return [field.attname for field in Municipality._meta.concrete_fields]
 
 
-def municipality_for_host(*, hostname: str) -> Municipality | None:
-    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
+@dataclass(frozen=True)
+class HostMatch:
+    """The town a host belongs to; ``redirect_to`` names its primary host if this one is a
+    former host that only redirects."""
+
+    town: Municipality
+    redirect_to: str | None = None
+
+
+def host_resolve(*, hostname: str) -> HostMatch | None:
+    """The town reached on ``hostname`` (and whether the host redirects), or ``None``."""
     cache = caches["platform"]
     key = _host_cache_key(hostname)
     cached: Any = cache.get(key)
     if cached == _UNKNOWN:
         return None
     if cached is not None:
-        return Municipality.from_db(connection.alias, _fields(), cached)
+        values, redirect_to = cached
+        return HostMatch(Municipality.from_db(connection.alias, _fields(), values), redirect_to)
 
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     if domain is None:
         cache.set(key, _UNKNOWN, UNKNOWN_HOST_CACHE_TIMEOUT)
         return None
     town: Municipality = domain.tenant
-    cache.set(key, [getattr(town, name) for name in _fields()], HOST_CACHE_TIMEOUT)
-    return town
+    redirect_to = primary_domain(town=town) if domain.redirect else None
+    if redirect_to == hostname:
+        redirect_to = None
+    cache.set(key, ([getattr(town, name) for name in _fields()], redirect_to), HOST_CACHE_TIMEOUT)
+    return HostMatch(town, redirect_to)
+
+
+def municipality_for_host(*, hostname: str) -> Municipality | None:
+    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
+    match = host_resolve(hostname=hostname)
+    return match.town if match else None
 
 
 def forget_hosts(*hostnames: str) -> None:
