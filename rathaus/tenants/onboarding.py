@@ -159,8 +159,8 @@ def _queue_follow_ups(*, town: Municipality, admin_id: int) -> None:
     from rathaus.tenants.tasks import admin_invite_send, schema_pool_refill
 
     # The invitation runs in the town's schema (tenant-schemas-celery reads the header).
-    admin_invite_send.apply_async(args=[admin_id], headers={"_schema_name": town.schema_name})
-    billing_customer_create.apply_async(args=[town.pk], headers={"_schema_name": "public"})
+    admin_invite_send.apply_async(args=(admin_id,), headers={"_schema_name": town.schema_name})
+    billing_customer_create.apply_async(args=(town.pk,), headers={"_schema_name": "public"})
     schema_pool_refill.apply_async(headers={"_schema_name": "public"})
 
 
