@@ -146,3 +146,31 @@ def test_the_vendor_api_is_in_the_public_hosts_openapi_schema(console: Client) -
 
     assert "/api/vendor/v1/towns/" in schema
     assert "/api/vendor/v1/towns/{ags}/suspend/" in schema
+
+
+def test_onboarding_and_lifecycle_from_the_command_line(town_a: Municipality) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command(
+        "onboard",
+        "--ags=15090010",
+        "--name=Arneburg",
+        "--slug=arneburg",
+        "--admin-email=amt@arneburg.example",
+        "--modules=contact",
+        stdout=out,
+    )
+    assert "Arneburg (town_15090010) eingerichtet" in out.getvalue()
+    call_command("town", "suspend", "15090010", stdout=out)
+    assert Municipality.objects.get(ags="15090010").status == "suspended"
+    with pytest.raises(CommandError, match="slug"):
+        call_command(
+            "onboard",
+            "--ags=15090011",
+            "--name=X",
+            f"--slug={town_a.slug}",
+            "--admin-email=a@b.example",
+        )
