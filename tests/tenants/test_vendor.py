@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture
 def vendor(db: None) -> User:
-    return UserFactory(email="vendor@rathaus.example", is_staff=True)
+    return UserFactory.create(email="vendor@rathaus.example", is_staff=True)
 
 
 @pytest.fixture
@@ -47,11 +47,11 @@ def test_the_console_is_for_vendor_staff_only(
     public_client: Client, client_a: Client, town_a: Municipality
 ) -> None:
     assert public_client.get("/console/").status_code == 302  # to the login
-    customer = UserFactory(email="kunde@example.org")
+    customer = UserFactory.create(email="kunde@example.org")
     public_client.force_login(customer)
     assert public_client.get("/console/").status_code == 302
     with tenant_context(town_a):
-        town_staff = UserFactory(email="amt@example.org", is_staff=True)
+        town_staff = UserFactory.create(email="amt@example.org", is_staff=True)
     client_a.force_login(town_staff)
     assert client_a.get("/console/").status_code == 404  # a town's host has no console
 
