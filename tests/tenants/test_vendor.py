@@ -50,9 +50,9 @@ def test_the_console_is_for_vendor_staff_only(
     customer = UserFactory.create(email="kunde@example.org")
     public_client.force_login(customer)
     assert public_client.get("/console/").status_code == 302
-    with tenant_context(town_a):
+    with tenant_context(town_a):  # the login (and its session) belong to the town's schema
         town_staff = UserFactory.create(email="amt@example.org", is_staff=True)
-    client_a.force_login(town_staff)
+        client_a.force_login(town_staff)
     assert client_a.get("/console/").status_code == 404  # a town's host has no console
 
 
