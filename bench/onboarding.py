@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django_tenants.models import TenantMixin  # noqa: E402
 
 from rathaus.tenants.catalog import schema_fingerprint  # noqa: E402
-from rathaus.tenants.models import Municipality  # noqa: E402
+from rathaus.tenants.models import Municipality, SchemaMigrationState  # noqa: E402
 from rathaus.tenants.provisioning import (  # noqa: E402
     pool_drain,
     pool_fill,
@@ -43,6 +43,7 @@ def cleanup() -> None:
             cursor.execute(f"DROP SCHEMA IF EXISTS {town.schema_name} CASCADE")
         town.domains.all().delete()
         Municipality.objects.filter(pk=town.pk).delete()
+    SchemaMigrationState.objects.filter(schema_name__startswith=f"town_{PREFIX}").delete()
 
 
 @contextmanager

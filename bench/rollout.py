@@ -21,7 +21,7 @@ django_setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from rathaus.tenants.models import Municipality  # noqa: E402
+from rathaus.tenants.models import Municipality, SchemaMigrationState  # noqa: E402
 from rathaus.tenants.provisioning import pool_drain, template_build  # noqa: E402
 
 PREFIX = "16998"
@@ -34,6 +34,7 @@ def cleanup() -> None:
         for town in towns:
             cursor.execute(f"DROP SCHEMA IF EXISTS {town.schema_name} CASCADE")
     Municipality.objects.filter(ags__startswith=PREFIX).delete()
+    SchemaMigrationState.objects.filter(schema_name__startswith=f"town_{PREFIX}").delete()
 
 
 def main() -> None:
