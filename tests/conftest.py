@@ -57,11 +57,15 @@ def towns(
 
 
 def _alive(towns: dict[str, Municipality], key: str) -> Municipality:
-    # A transactional test's flush empties the public tables; the town's schema
-    # survives, so registering the town again is cheap (no migrations).
-    if not Municipality.objects.filter(pk=towns[key].pk).exists():
-        towns[key] = municipality_create(**TOWNS[key])
-    return towns[key]
+    """A fresh copy of a session town, so no test sees another test's in-memory changes.
+
+    A transactional test's flush empties the public tables; the town's schema
+    survives, so registering the town again is cheap (no migrations).
+    """
+    town = Municipality.objects.filter(pk=towns[key].pk).first()
+    if town is None:
+        town = towns[key] = municipality_create(**TOWNS[key])
+    return town
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ ensure_tools() {
   command -v msgfmt >/dev/null || apt_install gettext
   # pysaml2 signs and checks SAML messages with the xmlsec1 program.
   command -v xmlsec1 >/dev/null || apt_install xmlsec1
+  # pg_dump captures the town schema template (rathaus.tenants.provisioning).
+  command -v pg_dump >/dev/null || apt_install postgresql-client
 }
 
 ensure_postgres() {

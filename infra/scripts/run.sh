@@ -8,10 +8,11 @@ source infra/scripts/lib.sh
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-rathaus.platform.settings.development}
 export RATHAUS_PORT=${RATHAUS_PORT:-8000}
 export RATHAUS_BIND=${RATHAUS_BIND:-127.0.0.1}
+export TOWN_URL_PORT=${TOWN_URL_PORT:-$RATHAUS_PORT}  # links in e-mails (invitations)
 trap 'bash infra/scripts/stop-services.sh' EXIT
 
 say "migrating"
-.venv/bin/python manage.py migrate_schemas --executor=multiprocessing -v 0
+.venv/bin/python manage.py migrate_all
 .venv/bin/python manage.py load_demo --port "$RATHAUS_PORT"
 echo "Press Ctrl-C to stop."
 .venv/bin/honcho --no-prefix -f infra/Procfile.dev start 2>&1 || true

@@ -12,6 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.devel
 
 app = CeleryApp("rathaus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Finds tasks.py in every installed app, including the platform's own apps.
-app.autodiscover_tasks(["rathaus.platform.health"])
+# Finds tasks.py in every installed app, plus the packages that are no apps.
+app.autodiscover_tasks(["rathaus.platform.health", "rathaus.billing"])
 app.autodiscover_tasks()

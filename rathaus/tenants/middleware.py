@@ -10,14 +10,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
 from django_tenants.utils import remove_www
 
 from rathaus.tenants.db import tenant_connection
-from rathaus.tenants.selectors import municipality_for_host
+from rathaus.tenants.selectors import host_resolve
 
 
 def unknown_host_response(request: HttpRequest) -> HttpResponse:
@@ -25,6 +25,17 @@ def unknown_host_response(request: HttpRequest) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         response = TemplateResponse(request, "portal/unknown_host.html", status=404)
         response.render()
+    return response
+
+
+def suspended_response(request: HttpRequest, town: object) -> HttpResponse:
+    """The notice a suspended town shows to everyone, citizens and staff, on every page."""
+    with translation.override(translation.get_language_from_request(request)):
+        response = TemplateResponse(request, "tenants/suspended.html", {"town": town}, status=503)
+        response.render()
+    response["Retry-After"] = "86400"
+    # Expected, not an error: keeps Django (and with it Sentry) from logging every request.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -46,11 +57,21 @@ class TenantMiddleware:
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        town = municipality_for_host(hostname=remove_www(hostname))
-        if town is None:
+        match = host_resolve(hostname=remove_www(hostname))
+        if match is None:
             return unknown_host_response(request)
+        town = match.town
+        if match.redirect_to:
+            # A former host (e.g. before a change of slug): links and bookmarks keep working.
+            port = request.get_port()
+            netloc = match.redirect_to + (f":{port}" if port not in ("80", "443") else "")
+            return HttpResponsePermanentRedirect(
+                f"{request.scheme}://{netloc}{request.get_full_path()}"
+            )
 
         town.domain_url = hostname
         request.tenant = town  # type: ignore[attr-defined]
         tenant_connection.set_tenant(town)
+        if not town.is_active and not request.path.startswith(settings.STATIC_URL):
+            return suspended_response(request, town)
         return self.get_response(request)

@@ -102,9 +102,32 @@ class Municipality(TenantMixin):
     def schema_name_for(ags: str) -> str:
         return f"town_{ags}"
 
+    def create_schema(
+        self, check_if_exists: bool = False, sync_schema: bool = True, verbosity: int = 1
+    ) -> bool:
+        """Creates the town's schema from the template (see ``provisioning``), not by migrating.
+
+        Called by django-tenants when a new town is saved, inside the caller's
+        transaction.
+        """
+        from django_tenants.utils import schema_exists
+
+        from rathaus.tenants.provisioning import schema_provision
+
+        if check_if_exists and schema_exists(self.schema_name):
+            return False
+        schema_provision(schema_name=self.schema_name)
+        return True
+
 
 class Domain(DomainMixin):
-    """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain."""
+    """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain.
+
+    A ``redirect`` domain is a town's former host (e.g. after a change of
+    slug): requests to it are sent on to the primary host with a 301.
+    """
+
+    redirect = models.BooleanField(_("leitet weiter"), default=False)
 
     class Meta:
         verbose_name = _("Domain")
@@ -112,3 +135,64 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+
+class SchemaTemplate(models.Model):
+    """A town schema captured once as SQL (DDL and seed rows), replayed for every new town.
+
+    ``key`` identifies the set of tenant migrations it was made from
+    (``provisioning.migrations_key``): a new or changed migration makes
+    a new key, and with it a new template.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    sql = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"template {self.key}"
+
+
+class SchemaMigrationState(models.Model):
+    """Which migrations a schema (a town's or ``public``) has, as one key per schema.
+
+    ``python manage.py migrate_all`` compares every schema's key with the code's
+    in one query; a schema whose key matches has nothing to apply.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    key = models.CharField(max_length=64)
+    migrated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}: {self.key}"
+
+
+class SchemaPoolEntry(models.Model):
+    """A ready, empty town schema made from the template with ``key``, waiting for a town.
+
+    Onboarding claims one (``FOR UPDATE SKIP LOCKED``) and renames it to the
+    town's schema name, in the onboarding transaction.
+    """
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    key = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.schema_name
+
+
+class VendorToken(models.Model):
+    """A vendor staff member's key for the vendor REST API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        "identity.User", on_delete=models.CASCADE, related_name="vendor_tokens"
+    )
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user_id})"

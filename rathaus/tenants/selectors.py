@@ -6,6 +6,7 @@ domain or a town changes (see ``signals``), so every web worker sees a change
 on its next request.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
@@ -23,30 +24,49 @@ _UNKNOWN = "unknown"
 def _host_cache_key(hostname: str) -> str:
     # The version in the key lets a deploy that changes the model's fields
     # ignore entries written by the previous code.
-    return f"tenants:host:v1:{hostname}"
+    return f"tenants:host:v2:{hostname}"
 
 
 def _fields() -> list[str]:
     return [field.attname for field in Municipality._meta.concrete_fields]
 
 
-def municipality_for_host(*, hostname: str) -> Municipality | None:
-    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
+@dataclass(frozen=True)
+class HostMatch:
+    """The town a host belongs to; ``redirect_to`` names its primary host if this one is a
+    former host that only redirects."""
+
+    town: Municipality
+    redirect_to: str | None = None
+
+
+def host_resolve(*, hostname: str) -> HostMatch | None:
+    """The town reached on ``hostname`` (and whether the host redirects), or ``None``."""
     cache = caches["platform"]
     key = _host_cache_key(hostname)
     cached: Any = cache.get(key)
     if cached == _UNKNOWN:
         return None
     if cached is not None:
-        return Municipality.from_db(connection.alias, _fields(), cached)
+        values, redirect_to = cached
+        return HostMatch(Municipality.from_db(connection.alias, _fields(), values), redirect_to)
 
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     if domain is None:
         cache.set(key, _UNKNOWN, UNKNOWN_HOST_CACHE_TIMEOUT)
         return None
     town: Municipality = domain.tenant
-    cache.set(key, [getattr(town, name) for name in _fields()], HOST_CACHE_TIMEOUT)
-    return town
+    redirect_to = primary_domain(town=town) if domain.redirect else None
+    if redirect_to == hostname:
+        redirect_to = None
+    cache.set(key, ([getattr(town, name) for name in _fields()], redirect_to), HOST_CACHE_TIMEOUT)
+    return HostMatch(town, redirect_to)
+
+
+def municipality_for_host(*, hostname: str) -> Municipality | None:
+    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
+    match = host_resolve(hostname=hostname)
+    return match.town if match else None
 
 
 def forget_hosts(*hostnames: str) -> None:
@@ -58,3 +78,68 @@ def forget_hosts(*hostnames: str) -> None:
 def primary_domain(*, town: Municipality) -> str:
     domain = town.domains.filter(is_primary=True).values_list("domain", flat=True).first()
     return domain or ""
+
+
+@dataclass(frozen=True)
+class TownOverview:
+    """A town as the vendor sees it: status, active modules, people and recent activity."""
+
+    town: Municipality
+    modules: list[str]
+    citizens: int
+    staff: int
+    last_login: Any
+    actions_30_days: int
+
+
+def all_tenants_overview(*, towns: list[Municipality] | None = None) -> list[TownOverview]:
+    """Every town (or ``towns``) with counts read from each town's own schema.
+
+    Crosses schemas on purpose (vendor code): one UNION ALL query over the
+    towns' schemas, not one query per town.
+    """
+    from rathaus.modules.models import ModuleActivation
+
+    towns = list(Municipality.objects.all()) if towns is None else towns
+    if not towns:
+        return []
+    active: dict[int, list[str]] = {}
+    for town_id, module in ModuleActivation.objects.filter(
+        town__in=towns, allowed=True, enabled=True
+    ).values_list("town_id", "module"):
+        active.setdefault(town_id, []).append(module)
+    parts = []
+    for town in towns:
+        # Schema names are validated identifiers (town_<AGS>), quoted as such.
+        schema = connection.ops.quote_name(town.schema_name)
+        parts.append(
+            f"SELECT %s, "  # noqa: S608
+            f"(SELECT count(*) FROM {schema}.identity_user WHERE NOT is_staff), "
+            f"(SELECT count(*) FROM {schema}.identity_user WHERE is_staff), "
+            f"(SELECT max(last_login) FROM {schema}.identity_user), "
+            f"(SELECT count(*) FROM {schema}.audit_auditentry "
+            f" WHERE created_at > now() - interval '30 days')"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [town.schema_name for town in towns])
+        counts = {row[0]: row[1:] for row in cursor.fetchall()}
+    return [
+        TownOverview(
+            town=town,
+            modules=sorted(active.get(town.pk, [])),
+            citizens=counts[town.schema_name][0],
+            staff=counts[town.schema_name][1],
+            last_login=counts[town.schema_name][2],
+            actions_30_days=counts[town.schema_name][3],
+        )
+        for town in towns
+    ]
+
+
+def town_url(*, town: Municipality, path: str = "/") -> str:
+    """An absolute URL on the town's primary host, e.g. for links in e-mails."""
+    from django.conf import settings
+
+    host = primary_domain(town=town) or f"{town.slug}.{settings.BASE_DOMAIN}"
+    port = f":{settings.TOWN_URL_PORT}" if settings.TOWN_URL_PORT else ""
+    return f"{settings.TOWN_URL_SCHEME}://{host}{port}{path}"

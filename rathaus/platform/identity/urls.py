@@ -53,4 +53,13 @@ urlpatterns = [
         ),
         name="password-reset-complete",
     ),
+    # The link in a new town admin's invitation (Django's password-reset tokens).
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="identity/password_set.html",
+            success_url=reverse_lazy("accounts:login"),
+        ),
+        name="password-set",
+    ),
 ]

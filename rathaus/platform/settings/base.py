@@ -27,6 +27,11 @@ PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, f"www.{BASE_DOMAIN
 # Host validation is done by the tenant middleware (an unknown host gets the
 # "no such town" page), so Django's own list admits every host.
 ALLOWED_HOSTS = ["*"]
+# Absolute links to a town (e.g. in e-mails): <scheme>://<host>[:<port>]/...
+TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="https")
+TOWN_URL_PORT = env.str("TOWN_URL_PORT", default="")
+# Ready town schemas kept waiting, so onboarding a town is a rename (rathaus.tenants.provisioning).
+SCHEMA_POOL_SIZE = env.int("SCHEMA_POOL_SIZE", default=5)
 
 # --- applications -----------------------------------------------------------
 

@@ -4,6 +4,7 @@ from rathaus.platform.settings.base import *  # noqa: F403
 from rathaus.platform.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="http")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 PUBLIC_URL_SCHEME = env.str("PUBLIC_URL_SCHEME", default="http")
 PUBLIC_URL_PORT = env.int("PUBLIC_URL_PORT", default=env.int("RATHAUS_PORT", default=8000))

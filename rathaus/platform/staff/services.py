@@ -52,13 +52,13 @@ def staff_add(
     email: str,
     roles: Iterable[str],
     actor: Actor,
-    base_url: str = "",
+    invite: bool = True,
     **names: Any,
 ) -> User:
     """Makes the person with ``email`` staff with ``roles``, creating the account if needed.
 
-    A new account has no usable password: with ``base_url`` (the town's
-    address) it is invited by e-mail to set one, once the change is committed.
+    A new account has no usable password; unless ``invite`` is false it is
+    invited by e-mail to set one, once the change is committed.
     """
     from rathaus.platform.staff.tasks import send_staff_invitation
 
@@ -67,8 +67,13 @@ def staff_add(
         if user is None:
             user = User.objects.create_user(email, None, **names)
             audit_record(town=town, actor=actor, action="staff.create", target=user.email)
-            if base_url:
-                user_id = user.pk
-                transaction.on_commit(lambda: send_staff_invitation.delay(user_id, base_url))
+            if invite:
+                user_id, schema = user.pk, town.schema_name
+                # The header makes the task run in the town's schema from any caller.
+                transaction.on_commit(
+                    lambda: send_staff_invitation.apply_async(
+                        args=(user_id,), headers={"_schema_name": schema}
+                    )
+                )
         staff_set_roles(town=town, user=user, roles=roles, actor=actor)
     return user

@@ -15,9 +15,4 @@ urlpatterns = [
     path("team/<int:pk>/", views.team_member, name="team-member"),
     path("audit/", views.audit_log, name="audit"),
     path("support/<str:token>/", views.support_enter, name="support-enter"),
-    path(
-        "invitation/<uidb64>/<token>/",
-        views.InvitationAcceptView.as_view(),
-        name="invitation-accept",
-    ),
 ]

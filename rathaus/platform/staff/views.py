@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -146,7 +145,6 @@ def team_add(request: HttpRequest) -> HttpResponse:
                 actor=request_actor(request),
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -193,15 +191,3 @@ def support_enter(request: HttpRequest, token: str) -> HttpResponse:
     request.session[SUPPORT_SESSION_KEY] = payload["by"]
     request.session.set_expiry(support_session_seconds())
     return redirect("staff:dashboard")
-
-
-class InvitationAcceptView(auth_views.PasswordResetConfirmView):
-    """A new staff member sets their password from the link in the invitation e-mail."""
-
-    template_name = "staff/invitation_accept.html"
-    success_url = reverse_lazy("accounts:login")
-    post_reset_login = False
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        messages.success(self.request, _("Ihr Passwort ist gesetzt. Bitte melden Sie sich an."))
-        return super().form_valid(form)

@@ -1,0 +1,210 @@
+"""The vendor REST API on the vendor's hosts: towns, onboarding and lifecycle.
+
+Authenticated by a vendor token (``Authorization: Bearer <token>``, see
+``python manage.py vendor_token``) or a vendor staff session. Views are thin:
+they call the same services as the console and the command line.
+"""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import authentication, exceptions, permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rathaus.modules.registry import modules as module_registry
+from rathaus.platform.audit.services import Actor
+from rathaus.platform.identity.models import User
+from rathaus.tenants.lifecycle import (
+    town_custom_domain_add,
+    town_reactivate,
+    town_rename,
+    town_suspend,
+)
+from rathaus.tenants.models import Municipality, VendorToken
+from rathaus.tenants.onboarding import tenant_onboard
+from rathaus.tenants.selectors import TownOverview, all_tenants_overview
+
+
+def vendor_token_create(*, user: User, name: str) -> str:
+    """Issues an API token for a vendor staff member; the plain token is shown only now."""
+    if not user.is_staff:
+        raise ValidationError({"user": ["Only vendor staff get API tokens."]})
+    token = secrets.token_urlsafe(32)
+    VendorToken.objects.create(user=user, name=name, key_hash=_hash(token))
+    return token
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class VendorTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[User, VendorToken] | None:
+        header = authentication.get_authorization_header(request).decode(errors="replace")
+        if not header.startswith(f"{self.keyword} "):
+            return None
+        token = header.removeprefix(f"{self.keyword} ").strip()
+        record = VendorToken.objects.select_related("user").filter(key_hash=_hash(token)).first()
+        if record is None or not record.user.is_active:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        VendorToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+        return record.user, record
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class VendorTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token in the OpenAPI schema as HTTP bearer authentication."""
+
+    target_class = "rathaus.tenants.api.VendorTokenAuthentication"
+    name = "vendorToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Vendor token from `python manage.py vendor_token EMAIL`.",
+        }
+
+
+class IsVendorStaff(permissions.BasePermission):
+    """Vendor staff only: an active staff account of the public schema (the vendor's hosts)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and user.is_staff and request.tenant is None  # type: ignore[attr-defined]
+        )
+
+
+class TownSerializer(serializers.Serializer):
+    ags = serializers.CharField(source="town.ags")
+    name = serializers.CharField(source="town.name")
+    slug = serializers.CharField(source="town.slug")
+    state = serializers.CharField(source="town.state.label")
+    status = serializers.CharField(source="town.status")
+    domains = serializers.SerializerMethodField()
+    modules = serializers.ListField(child=serializers.CharField())
+    citizens = serializers.IntegerField()
+    staff = serializers.IntegerField()
+    last_login = serializers.DateTimeField(allow_null=True)
+    actions_30_days = serializers.IntegerField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_domains(self, overview: TownOverview) -> list[str]:
+        return sorted(overview.town.domains.values_list("domain", flat=True))
+
+
+class OnboardSerializer(serializers.Serializer):
+    ags = serializers.CharField(max_length=8)
+    name = serializers.CharField(max_length=200)
+    slug = serializers.CharField(max_length=63)
+    admin_email = serializers.EmailField()
+    modules = serializers.ListField(
+        child=serializers.ChoiceField(choices=module_registry.keys()), required=False
+    )
+    domains = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+
+
+class RenameSerializer(serializers.Serializer):
+    slug = serializers.CharField(max_length=63)
+
+
+class DomainSerializer(serializers.Serializer):
+    domain = serializers.CharField(max_length=253)
+
+
+def _invalid(error: ValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(error.message_dict)
+
+
+class VendorView(APIView):
+    authentication_classes = [VendorTokenAuthentication, authentication.SessionAuthentication]
+    permission_classes = [IsVendorStaff]
+
+    def _actor(self, request: Request) -> Actor:
+        return Actor.vendor(request.user)
+
+    def _town(self, ags: str) -> Municipality:
+        return get_object_or_404(Municipality, ags=ags)
+
+    def _show(self, town: Municipality, code: int = status.HTTP_200_OK) -> Response:
+        return Response(TownSerializer(all_tenants_overview(towns=[town])[0]).data, status=code)
+
+
+class TownListView(VendorView):
+    @extend_schema(responses=TownSerializer(many=True), summary="All towns")
+    def get(self, request: Request) -> Response:
+        return Response(TownSerializer(all_tenants_overview(), many=True).data)
+
+    @extend_schema(
+        request=OnboardSerializer,
+        responses={201: TownSerializer, 200: OpenApiResponse(TownSerializer, "existed already")},
+        summary="Onboard a town (idempotent by AGS)",
+    )
+    def post(self, request: Request) -> Response:
+        data = OnboardSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = tenant_onboard(actor=self._actor(request), **data.validated_data)
+        except ValidationError as error:
+            raise _invalid(error) from error
+        return self._show(result.town, status.HTTP_201_CREATED if result.created else 200)
+
+
+class TownDetailView(VendorView):
+    @extend_schema(responses=TownSerializer, summary="One town")
+    def get(self, request: Request, ags: str) -> Response:
+        return self._show(self._town(ags))
+
+
+class TownSuspendView(VendorView):
+    @extend_schema(request=None, responses=TownSerializer, summary="Suspend a town")
+    def post(self, request: Request, ags: str) -> Response:
+        return self._show(town_suspend(town=self._town(ags), actor=self._actor(request)))
+
+
+class TownReactivateView(VendorView):
+    @extend_schema(request=None, responses=TownSerializer, summary="Reactivate a town")
+    def post(self, request: Request, ags: str) -> Response:
+        return self._show(town_reactivate(town=self._town(ags), actor=self._actor(request)))
+
+
+class TownRenameView(VendorView):
+    @extend_schema(request=RenameSerializer, responses=TownSerializer, summary="Change the slug")
+    def post(self, request: Request, ags: str) -> Response:
+        data = RenameSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            town = town_rename(
+                town=self._town(ags), slug=data.validated_data["slug"], actor=self._actor(request)
+            )
+        except ValidationError as error:
+            raise _invalid(error) from error
+        return self._show(town)
+
+
+class TownDomainView(VendorView):
+    @extend_schema(request=DomainSerializer, responses=TownSerializer, summary="Add a domain")
+    def post(self, request: Request, ags: str) -> Response:
+        data = DomainSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        town = self._town(ags)
+        try:
+            town_custom_domain_add(
+                town=town, domain=data.validated_data["domain"], actor=self._actor(request)
+            )
+        except ValidationError as error:
+            raise _invalid(error) from error
+        return self._show(town, status.HTTP_201_CREATED)

@@ -1,0 +1,156 @@
+"""Onboarding: one call brings a municipality live. The command line, the vendor console and
+the vendor API all call ``tenant_onboard``.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django_tenants.utils import schema_context
+
+from rathaus.modules.registry import modules as module_registry
+from rathaus.modules.services import modules_set_up_for_new_town
+from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.staff.models import TOWN_ADMIN
+from rathaus.platform.staff.services import staff_add
+from rathaus.tenants.models import Domain, Municipality
+from rathaus.tenants.services import domain_add, municipality_create, town_host
+
+# A DNS host name: labels of letters, digits and inner hyphens, at least one dot.
+HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
+INVITE_ACTION = "town.admin_invited"
+TOWN_URLCONF = "rathaus.platform.urls_tenant"
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    """What ``tenant_onboard`` did: the town, and whether this call created it."""
+
+    town: Municipality
+    created: bool
+
+
+def _lock_key(ags: str) -> None:
+    # Two onboardings of the same AGS at once: the second waits, then finds the town.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [3_000_003, int(ags)])
+
+
+def onboarding_errors(
+    *,
+    ags: str,
+    name: str,
+    slug: str,
+    admin_email: str,
+    modules: Iterable[str] | None = None,
+    domains: Iterable[str] = (),
+) -> dict[str, list[str]]:
+    """Everything wrong with these values, by field; empty when a town can be made of them.
+
+    Checks the values and what exists already (slug and host names taken),
+    but not the AGS: an existing AGS means "already onboarded", not an error.
+    """
+    errors: dict[str, list[str]] = {}
+    town = Municipality(
+        name=name, slug=slug, ags=ags, schema_name=Municipality.schema_name_for(ags)
+    )
+    try:
+        town.full_clean(exclude=["schema_name"], validate_unique=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if "slug" not in errors and Municipality.objects.filter(slug=slug).exclude(ags=ags).exists():
+        errors["slug"] = [_("Dieser Kurzname ist schon vergeben.")]
+    try:
+        validate_email(admin_email)
+    except ValidationError:
+        errors["admin_email"] = [_("Keine gültige E-Mail-Adresse.")]
+    if modules is not None:
+        unknown = sorted(set(modules) - set(module_registry.keys()))
+        if unknown:
+            errors["modules"] = [_("Unbekannte Dienste: %(keys)s") % {"keys": ", ".join(unknown)}]
+    for host in [town_host(slug=slug), *domains]:
+        if not HOSTNAME.match(host.lower()):
+            errors.setdefault("domains", []).append(
+                _("Kein gültiger Host-Name: %(host)s") % {"host": host}
+            )
+        elif Domain.objects.filter(domain=host.lower()).exclude(tenant__ags=ags).exists():
+            errors.setdefault("domains", []).append(
+                _("Dieser Host-Name gehört schon einer anderen Kommune: %(host)s") % {"host": host}
+            )
+    return errors
+
+
+def tenant_onboard(
+    *,
+    ags: str,
+    name: str,
+    slug: str,
+    admin_email: str,
+    actor: Actor,
+    modules: Iterable[str] | None = None,
+    domains: Iterable[str] = (),
+) -> Onboarding:
+    """Brings a municipality live: town row, schema (from the template), host names, first
+    town admin (invited by e-mail to set a password), modules, audit entry, billing customer.
+
+    ``modules`` are the module keys to allow and enable (``None``: the modules
+    marked ``default_enabled``); ``domains`` are custom host names besides
+    ``<slug>.<BASE_DOMAIN>``. Idempotent by AGS: if the town exists, nothing
+    changes and ``created`` is false. Bad values raise ``ValidationError``
+    naming every wrong field before anything is written; any failure later
+    rolls everything back, the schema included (PostgreSQL DDL is transactional).
+    The invitation and the billing customer are queued when the transaction commits.
+    """
+    chosen_modules = list(modules) if modules is not None else None
+    extra_domains = [domain.lower() for domain in domains]
+    with transaction.atomic():
+        if re.fullmatch(r"\d{8}", ags):
+            _lock_key(ags)
+            existing = Municipality.objects.filter(ags=ags).first()
+            if existing is not None:
+                return Onboarding(town=existing, created=False)
+        errors = onboarding_errors(
+            ags=ags,
+            name=name,
+            slug=slug,
+            admin_email=admin_email,
+            modules=chosen_modules,
+            domains=extra_domains,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+        town = municipality_create(name=name, slug=slug, ags=ags)
+        for domain in extra_domains:
+            domain_add(town=town, domain=domain)
+        with schema_context(town.schema_name):
+            # Invited by e-mail to set a password once this transaction commits.
+            admin = staff_add(town=town, email=admin_email, roles=[TOWN_ADMIN], actor=actor)
+        active = modules_set_up_for_new_town(town=town, keys=chosen_modules, actor=actor)
+        audit_record(
+            town=town,
+            actor=actor,
+            action="town.onboard",
+            target=town.slug,
+            after={
+                "name": town.name,
+                "ags": town.ags,
+                "admin": admin.email,
+                "modules": sorted(row.module for row in active),
+                "domains": [town_host(slug=slug), *extra_domains],
+            },
+        )
+        transaction.on_commit(lambda: _queue_follow_ups(town=town))
+    return Onboarding(town=town, created=True)
+
+
+def _queue_follow_ups(*, town: Municipality) -> None:
+    from rathaus.billing.tasks import billing_customer_create
+    from rathaus.tenants.tasks import schema_pool_refill
+
+    billing_customer_create.apply_async(args=(town.pk,), headers={"_schema_name": "public"})
+    schema_pool_refill.apply_async(headers={"_schema_name": "public"})

@@ -1,0 +1,30 @@
+"""Vendor console (``/console/``) and vendor API (``/api/vendor/v1/``): vendor hosts only."""
+
+from django.urls import include, path
+
+from rathaus.tenants import api, console
+
+console_patterns = (
+    [
+        path("", console.console_home, name="home"),
+        path("towns/<str:ags>/status/", console.console_status, name="status"),
+    ],
+    "console",
+)
+
+api_patterns = (
+    [
+        path("towns/", api.TownListView.as_view(), name="towns"),
+        path("towns/<str:ags>/", api.TownDetailView.as_view(), name="town"),
+        path("towns/<str:ags>/suspend/", api.TownSuspendView.as_view(), name="suspend"),
+        path("towns/<str:ags>/reactivate/", api.TownReactivateView.as_view(), name="reactivate"),
+        path("towns/<str:ags>/rename/", api.TownRenameView.as_view(), name="rename"),
+        path("towns/<str:ags>/domains/", api.TownDomainView.as_view(), name="domains"),
+    ],
+    "vendor-api",
+)
+
+urlpatterns = [
+    path("console/", include(console_patterns)),
+    path("api/vendor/v1/", include(api_patterns)),
+]

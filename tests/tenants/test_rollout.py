@@ -1,0 +1,82 @@
+"""Rolling out many towns from a CSV file: all problems first, then only what is missing."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.rollout import rollout_read
+
+SAMPLE = Path(__file__).resolve().parents[2] / "rathaus/tenants/samples/landkreis-stendal.csv"
+HEADER = "ags,name,slug,admin_email,modules\n"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rollout.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_problem_is_named_with_line_and_column_and_nothing_is_created(
+    tmp_path: Path, town_a: Municipality
+) -> None:
+    path = _write(
+        tmp_path,
+        HEADER
+        + "15090010,Arneburg,arneburg,a@arneburg.example,contact\n"  # line 2: fine
+        + "1509001,Kurz,kurz,k@example.org,\n"  # line 3: bad AGS
+        + "15090010,Doppelt,doppelt,d@example.org,\n"  # line 4: duplicate AGS
+        + "15090090,Eichstedt,arneburg,e@example.org,\n"  # line 5: duplicate slug
+        + "15090145,Goldbeck,Gold Beck!,g@example.org,\n"  # line 6: invalid slug
+        + "15090180,Hassel,hassel,not-an-address,\n"  # line 7: bad e-mail
+        + "15090225,Havelberg,havelberg,h@example.org,contact;teleport\n"  # line 8: module
+        + "15090250,,hohenberg,h@example.org,\n"  # line 9: missing name
+        + f"15090260,Iden,{town_a.slug},i@example.org,\n",  # line 10: slug of another town
+    )
+    stderr = StringIO()
+
+    with pytest.raises(CommandError, match="nichts angelegt"):
+        call_command("rollout", str(path), stderr=stderr)
+
+    report = stderr.getvalue()
+    for expected in [
+        "Zeile 3, Spalte ags",
+        "Zeile 4, Spalte ags: Gemeindeschlüssel steht schon in Zeile 2",
+        "Zeile 5, Spalte slug: Kurzname steht schon in Zeile 2",
+        "Zeile 6, Spalte slug",
+        "Zeile 7, Spalte admin_email",
+        "Zeile 8, Spalte modules: Unbekannte Dienste: teleport",
+        "Zeile 9, Spalte name: Pflichtfeld ist leer",
+        "Zeile 10, Spalte slug: Dieser Kurzname ist schon vergeben",
+    ]:
+        assert expected in report
+    assert "Zeile 2" not in report.replace("in Zeile 2", "")
+    assert not Municipality.objects.filter(ags__in=["15090010", "15090090"]).exists()
+
+
+def test_a_file_without_the_columns_is_refused(tmp_path: Path, db: None) -> None:
+    _, problems = rollout_read(text="ags,name\n15090010,Arneburg\n")
+
+    assert [str(problem) for problem in problems] == [
+        "Zeile 1: Es fehlen Spalten: slug, admin_email, modules"
+    ]
+
+
+def test_the_sample_district_rolls_out_and_a_second_run_finishes_only_the_rest(
+    town_a: Municipality,
+) -> None:
+    assert "15090520" in SAMPLE.read_text()  # Tangerhütte exists already (town_a)
+    out = StringIO()
+
+    call_command("rollout", str(SAMPLE), stdout=out, verbosity=0)
+
+    assert "23 Kommunen angelegt, 1 gab es schon" in out.getvalue()
+    stendal = Municipality.objects.get(ags="15090535")
+    assert stendal.domains.get().domain == "stendal.localhost"
+    assert Municipality.objects.get(ags="15090520").name == "Tangerhütte"
+
+    again = StringIO()
+    call_command("rollout", str(SAMPLE), stdout=again, verbosity=0)
+    assert "0 Kommunen angelegt, 24 gab es schon" in again.getvalue()
