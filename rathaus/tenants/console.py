@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.lifecycle import town_reactivate, town_suspend
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.onboarding import tenant_onboard
@@ -107,3 +108,17 @@ def console_status(request: HttpRequest, ags: str) -> HttpResponse:
         town_reactivate(town=town, actor=actor)
         messages.success(request, _("%(town)s ist wieder aktiv.") % {"town": town.name})
     return redirect("console:home")
+
+
+@vendor_only
+@require_POST
+def console_support(request: HttpRequest, ags: str) -> HttpResponse:
+    """Opens an audited support session in the town's back office (no town password needed)."""
+    town = get_object_or_404(Municipality, ags=ags, status=Municipality.Status.ACTIVE)
+    token = support_token_issue(
+        town=town,
+        vendor_email=str(getattr(request.user, "email", "")),
+        reason=_("Support über die Betreiberkonsole"),
+    )
+    scheme = "https" if request.is_secure() else "http"
+    return redirect(support_url(town=town, token=token, scheme=scheme, port=request.get_port()))

@@ -8,6 +8,7 @@ console_patterns = (
     [
         path("", console.console_home, name="home"),
         path("towns/<str:ags>/status/", console.console_status, name="status"),
+        path("towns/<str:ags>/support/", console.console_support, name="support"),
     ],
     "console",
 )

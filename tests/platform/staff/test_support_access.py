@@ -85,3 +85,15 @@ def test_town_staff_cannot_enter_the_vendor_console(
     public_client.post("/admin/login/", {"username": admin.email, "password": PASSWORD})
 
     assert public_client.get("/admin/tenants/municipality/").status_code == 302
+
+
+def test_the_console_opens_a_support_session_on_the_towns_host(
+    vendor_client: Client, client_a: Client, town_a: Municipality
+) -> None:
+    response = vendor_client.post(f"/console/towns/{town_a.ags}/support/")
+
+    assert response.status_code == 302
+    link = str(response["Location"])
+    assert link.startswith("http://tangerhuette.localhost/staff/support/")
+    dashboard = client_a.get(link.removeprefix("http://tangerhuette.localhost"), follow=True)
+    assert "Support-Sitzung von lena@rathaus-betreiber.de" in dashboard.content.decode()
