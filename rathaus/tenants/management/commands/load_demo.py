@@ -10,6 +10,7 @@ from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
+from rathaus.tenants.demo import demo_content_load
 from rathaus.tenants.services import municipality_create, town_host
 
 DEMO_PASSWORD = "rathaus-demo"  # noqa: S105  (printed on purpose; DEBUG only)
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         lines = ["", "Rathaus is ready:"]
         _ensure_user(VENDOR_EMAIL, is_superuser=True, first_name="Vendor")
         lines.append(
-            f"  vendor console   http://{settings.BASE_DOMAIN}:{port}/admin/"
+            f"  vendor console   http://{settings.BASE_DOMAIN}:{port}/console/"
             f"   {VENDOR_EMAIL} / {DEMO_PASSWORD}"
         )
         for spec in DEMO_TOWNS:
@@ -45,7 +46,9 @@ class Command(BaseCommand):
                 admin = _ensure_user(admin_email, first_name="Stadtverwaltung")
                 staff_set_roles(town=town, user=admin, roles=[TOWN_ADMIN], actor=DEMO_ACTOR)
                 _ensure_user(citizen_email, first_name="Erika", last_name="Mustermann")
+            demo_content_load(town=town, actor=DEMO_ACTOR)
             lines.append(f"  {town.name:<16} http://{town_host(slug=town.slug)}:{port}/")
+            lines.append(f"      back office  http://{town_host(slug=town.slug)}:{port}/staff/")
             lines.append(f"      town admin   {admin_email} / {DEMO_PASSWORD}")
             lines.append(f"      citizen      {citizen_email} / {DEMO_PASSWORD}")
         lines.append(f"  health           http://{settings.BASE_DOMAIN}:{port}/healthz")
