@@ -10,7 +10,12 @@ from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
 
-app = CeleryApp("rathaus")
+
+class RathausCeleryApp(CeleryApp):
+    task_cls = "rathaus.platform.tasks_base:TownTask"
+
+
+app = RathausCeleryApp("rathaus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Finds tasks.py in every installed app, plus the packages that are no apps.
 app.autodiscover_tasks(["rathaus.platform.health", "rathaus.billing"])

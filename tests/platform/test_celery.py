@@ -28,3 +28,26 @@ def test_a_task_sent_outside_any_town_runs_in_the_public_schema(
         result = current_town.delay()
 
     assert result.get(timeout=30) == {"schema": "public", "town": ""}
+
+
+def test_a_suspended_town_does_no_work_queued_before_its_suspension(
+    live_towns: dict[str, Municipality],
+    celery_worker: None,
+    django_db_blocker: pytest.FixtureRequest,
+) -> None:
+    town = live_towns["a"]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        Municipality.objects.filter(pk=town.pk).update(status=Municipality.Status.SUSPENDED)
+    try:
+        with tenant_context(town):
+            result = current_town.delay()
+        assert result.get(timeout=30) is None
+    finally:
+        with django_db_blocker.unblock():  # type: ignore[attr-defined]
+            Municipality.objects.filter(pk=town.pk).update(status=Municipality.Status.ACTIVE)
+
+    with tenant_context(town):
+        assert current_town.delay().get(timeout=30) == {
+            "schema": "town_15090520",
+            "town": "tangerhuette",
+        }
