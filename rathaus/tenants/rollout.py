@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -125,11 +126,17 @@ def rollout_run(
     rows: Iterable[RolloutRow],
     actor: Actor,
     progress: Callable[[RolloutRow, bool], None] | None = None,
+    federation_preset: Any = None,
 ) -> RolloutResult:
     """Onboards every row's town that does not exist yet; each town is its own transaction.
 
+    With ``federation_preset`` (e.g. "Servicekonto Sachsen-Anhalt") every town
+    of the file that has no state-account settings of that protocol yet gets
+    them, so a run after a crash also completes the towns it made before.
     ``progress(row, created)`` is called after each row.
     """
+    from rathaus.platform.federation.presets.services import towns_without_preset_apply
+
     result = RolloutResult()
     for row in rows:
         onboarding = tenant_onboard(
@@ -140,6 +147,8 @@ def rollout_run(
             modules=row.modules,
             actor=actor,
         )
+        if federation_preset is not None:
+            towns_without_preset_apply(preset=federation_preset, towns=[onboarding.town])
         if onboarding.created:
             result.created.append(onboarding.town)
         else:

@@ -80,3 +80,54 @@ def test_the_sample_district_rolls_out_and_a_second_run_finishes_only_the_rest(
     again = StringIO()
     call_command("rollout", str(SAMPLE), stdout=again, verbosity=0)
     assert "0 Kommunen angelegt, 24 gab es schon" in again.getvalue()
+
+
+def test_a_rollout_gives_every_town_the_states_preset_once(
+    tmp_path: Path, town_a: Municipality
+) -> None:
+    from django_tenants.utils import tenant_context
+
+    from rathaus.platform.federation.models import IdentityProvider
+
+    path = tmp_path / "zwei.csv"
+    path.write_text(
+        "ags,name,slug,admin_email,modules\n"
+        "15090010,Arneburg,arneburg,amt@arneburg.example,contact\n"
+        "15090520,Tangerhütte,tangerhuette,amt@tangerhuette.example,contact\n"
+    )
+    with tenant_context(town_a):  # a town's own settings are never overwritten
+        IdentityProvider.objects.create(protocol="saml", name="Eigenes Landeskonto")
+
+    call_command(
+        "rollout",
+        str(path),
+        federation_preset="Servicekonto Sachsen-Anhalt",
+        verbosity=0,
+        stdout=StringIO(),
+    )
+    call_command(
+        "rollout",
+        str(path),
+        federation_preset="Servicekonto Sachsen-Anhalt",
+        verbosity=0,
+        stdout=StringIO(),
+    )
+
+    with tenant_context(Municipality.objects.get(ags="15090010")):
+        assert list(IdentityProvider.objects.values_list("name", flat=True)) == [
+            "Servicekonto Sachsen-Anhalt"
+        ]
+    with tenant_context(town_a):
+        assert list(IdentityProvider.objects.values_list("name", flat=True)) == [
+            "Eigenes Landeskonto"
+        ]
+
+
+def test_an_unknown_preset_is_named_before_anything_is_created(tmp_path: Path, db: None) -> None:
+    path = tmp_path / "eins.csv"
+    path.write_text("ags,name,slug,admin_email,modules\n15090010,Arneburg,arneburg,a@b.de,\n")
+
+    with pytest.raises(CommandError, match="Keine Vorlage „Landeskonto Atlantis“"):
+        call_command("rollout", str(path), federation_preset="Landeskonto Atlantis", verbosity=0)
+
+    assert not Municipality.objects.filter(ags="15090010").exists()

@@ -27,3 +27,19 @@ def all_tenants_preset_apply(
             provider_save(provider=provider, common_name=town_host(slug=town.slug))
             count += 1
     return count
+
+
+def towns_without_preset_apply(*, preset: FederationPreset, towns: Iterable[Municipality]) -> int:
+    """Applies ``preset`` to those ``towns`` that have no settings of its protocol yet.
+
+    Used at rollout: running it again after a crash completes the rest and
+    never overwrites what a town has set up itself.
+    """
+    from rathaus.platform.federation.models import IdentityProvider
+
+    missing = []
+    for town in towns:
+        with tenant_context(town):
+            if not IdentityProvider.objects.filter(protocol=preset.protocol).exists():
+                missing.append(town)
+    return all_tenants_preset_apply(preset=preset, towns=missing)

@@ -21,8 +21,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--check", action="store_true", help="only validate the file")
+        parser.add_argument(
+            "--federation-preset",
+            metavar="NAME",
+            help='state-account preset for every town, e.g. "Servicekonto Sachsen-Anhalt"',
+        )
 
     def handle(self, *args: Any, file: Path, check: bool, **options: Any) -> None:
+        preset = None
+        if options.get("federation_preset"):
+            from rathaus.platform.federation.presets.models import FederationPreset
+
+            preset = FederationPreset.objects.filter(name=options["federation_preset"]).first()
+            if preset is None:
+                names = ", ".join(FederationPreset.objects.values_list("name", flat=True))
+                raise CommandError(
+                    f"Keine Vorlage „{options['federation_preset']}“. Vorhanden: {names}"
+                )
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -44,7 +59,12 @@ class Command(BaseCommand):
             bar.update()
 
         try:
-            result = rollout_run(rows=rows, actor=Actor.system("rollout"), progress=progress)
+            result = rollout_run(
+                rows=rows,
+                actor=Actor.system("rollout"),
+                progress=progress,
+                federation_preset=preset,
+            )
         finally:
             bar.close()
         self.stdout.write(
