@@ -19,6 +19,7 @@ from rathaus.platform.federation.models import (
 )
 from rathaus.platform.federation.registry import FederatedLogin, FederationError, registry
 from rathaus.platform.identity.models import User
+from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.db import tenant_connection
 
 # Account fields a state account may fill in (and mark verified).
@@ -168,7 +169,7 @@ def federation_login_complete(
             hashlib.sha256(f"{provider.pk}:{login.subject}".encode()).hexdigest()[:24]
             + "@landeskonto.invalid"
         )
-        if User.objects.filter(email__iexact=email).exists():
+        if is_reserved_email(email) or User.objects.filter(email__iexact=email).exists():
             raise FederationError(
                 _(
                     "Es gibt schon ein Konto mit der E-Mail-Adresse Ihres Landeskontos. "

@@ -49,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("Mitarbeiter"), default=False)
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+    # The vendor's support account of this town: entered only through a support
+    # token, never with a password, and never matched by its e-mail address.
+    is_support_account = models.BooleanField(default=False, editable=False)
 
     kind = models.CharField(
         _("Kontoart"), max_length=16, choices=AccountKind.choices, default=AccountKind.PERSON

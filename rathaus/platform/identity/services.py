@@ -20,6 +20,7 @@ from rathaus.platform.identity.models import (
     User,
 )
 from rathaus.platform.identity.sms import sms_send
+from rathaus.platform.staff.support import is_reserved_email
 
 EMAIL_CONFIRMATION_SALT = "rathaus.identity.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
@@ -45,6 +46,8 @@ def account_register(
     Raises ``ValidationError`` for an e-mail address that already has an account.
     """
     email = User.objects.normalize_email(email).lower()
+    if is_reserved_email(email):
+        raise ValidationError({"email": _("Diese E-Mail-Adresse kann nicht verwendet werden.")})
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Für diese E-Mail-Adresse gibt es schon ein Konto.")})
     if kind != AccountKind.PERSON and not organisation_name:

@@ -24,7 +24,8 @@ from rathaus.tenants.models import Municipality
 TOKEN_SALT = "rathaus.support"  # noqa: S105  (a signing namespace, not a secret)
 TOKEN_MAX_AGE_SECONDS = 120
 SESSION_SECONDS = 60 * 60
-SUPPORT_EMAIL = "support@rathaus.invalid"
+# Addresses under this domain are the platform's own; nobody can register one.
+RESERVED_EMAIL_DOMAIN = "rathaus.invalid"
 
 
 def support_token_issue(*, town: Municipality, vendor_email: str, reason: str) -> str:
@@ -49,13 +50,7 @@ def support_token_redeem(*, town: Municipality, token: str) -> tuple[User, dict[
         raise PermissionDenied("support token already used")
 
     with transaction.atomic():
-        user, created = User.objects.get_or_create(
-            email=SUPPORT_EMAIL,
-            defaults={"first_name": "Rathaus", "last_name": "Support", "is_staff": True},
-        )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
+        user = _support_account()
         staff_set_roles(town=town, user=user, roles=[TOWN_ADMIN], actor=Actor.system("support"))
         audit_record(
             town=town,
@@ -64,6 +59,28 @@ def support_token_redeem(*, town: Municipality, token: str) -> tuple[User, dict[
             target=payload["reason"],
         )
     return user, payload
+
+
+def _support_account() -> User:
+    """The town's support account, found by its flag (an e-mail address can be registered)."""
+    user = User.objects.filter(is_support_account=True).first()
+    if user is None:
+        user = User(
+            email=f"support-{secrets.token_hex(6)}@{RESERVED_EMAIL_DOMAIN}",
+            first_name="Rathaus",
+            last_name="Support",
+            is_staff=True,
+            is_support_account=True,
+        )
+    # Only a support token opens it, whatever happened to the row meanwhile.
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def is_reserved_email(email: str) -> bool:
+    """Whether ``email`` lies in the platform's own reserved domain."""
+    return email.strip().lower().endswith("@" + RESERVED_EMAIL_DOMAIN)
 
 
 def support_url(*, town: Municipality, token: str, scheme: str, port: str) -> str:

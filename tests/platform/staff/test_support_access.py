@@ -97,3 +97,40 @@ def test_the_console_opens_a_support_session_on_the_towns_host(
     assert link.startswith("http://tangerhuette.localhost/staff/support/")
     dashboard = client_a.get(link.removeprefix("http://tangerhuette.localhost"), follow=True)
     assert "Support-Sitzung von lena@rathaus-betreiber.de" in dashboard.content.decode()
+
+
+def test_a_citizen_holding_a_support_like_address_is_never_promoted(
+    vendor_client: Client, client_a: Client, town_a: Municipality
+) -> None:
+    from rathaus.platform.staff.selectors import roles_of
+    from tests.factories import UserFactory
+
+    with tenant_context(town_a):
+        squatter = UserFactory.create(email="support@rathaus.invalid")
+
+    link = _support_link(vendor_client, town_a)
+    client_a.get(link.removeprefix("http://tangerhuette.localhost"))
+
+    with tenant_context(town_a):
+        squatter.refresh_from_db()
+        assert not squatter.is_staff
+        assert roles_of(user=squatter) == frozenset()
+        support = User.objects.get(is_support_account=True)
+        assert support.pk != squatter.pk
+        assert not support.has_usable_password()
+
+
+def test_nobody_can_register_an_address_of_the_platforms_reserved_domain(
+    town_a: Municipality,
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from rathaus.platform.identity.services import account_register
+
+    with tenant_context(town_a), pytest.raises(ValidationError, match="nicht verwendet"):
+        account_register(
+            email="support@rathaus.invalid",
+            password=PASSWORD,
+            phone="+4915112345678",
+            confirm_url="http://tangerhuette.localhost/accounts/confirm-email/",
+        )
