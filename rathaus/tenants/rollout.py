@@ -135,7 +135,7 @@ def rollout_run(
     them, so a run after a crash also completes the towns it made before.
     ``progress(row, created)`` is called after each row.
     """
-    from rathaus.platform.federation.presets.services import towns_without_preset_apply
+    from rathaus.platform.federation.presets.services import all_tenants_preset_fill
 
     result = RolloutResult()
     for row in rows:
@@ -148,7 +148,7 @@ def rollout_run(
             actor=actor,
         )
         if federation_preset is not None:
-            towns_without_preset_apply(preset=federation_preset, towns=[onboarding.town])
+            all_tenants_preset_fill(preset=federation_preset, towns=[onboarding.town])
         if onboarding.created:
             result.created.append(onboarding.town)
         else:

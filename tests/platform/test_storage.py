@@ -123,3 +123,33 @@ def test_s3_objects_are_keyed_by_town(
     keys = [item["Key"] for item in s3.list_objects_v2(Bucket="rathaus-files")["Contents"]]
     assert keys == ["town_15090520/logos/wappen.svg"]
     assert "/town_15090520/logos/wappen.svg?" in url_a
+
+
+@pytest.mark.parametrize("name", ["aushang.html", "wappen.svg", "skript.js"])
+def test_an_uploaded_page_or_script_is_downloaded_never_shown(
+    town_a: Municipality, client_a: Client, name: str
+) -> None:
+    with tenant_context(town_a):
+        stored = default_storage.save(f"news/{name}", ContentFile(b"<script>alert(1)</script>"))
+    try:
+        response = client_a.get(f"/media/{stored}")
+
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert "sandbox" in response["Content-Security-Policy"]
+    finally:
+        with tenant_context(town_a):
+            default_storage.delete(stored)
+
+
+def test_an_image_is_shown_inline(town_a: Municipality, client_a: Client) -> None:
+    with tenant_context(town_a):
+        stored = default_storage.save("branding/logo.png", ContentFile(b"\x89PNG"))
+    try:
+        response = client_a.get(f"/media/{stored}")
+
+        assert response["Content-Type"] == "image/png"
+        assert response["Content-Disposition"].startswith("inline")
+    finally:
+        with tenant_context(town_a):
+            default_storage.delete(stored)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.modules.selectors import module_activation
 from rathaus.modules.services import module_configure
-from rathaus.platform.audit.services import Actor
+from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.models import Municipality
 
@@ -68,7 +68,7 @@ def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpR
             services.config_saved(
                 town=_town(request),
                 instance=location,
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
                 created=created,
             )
         messages.success(request, _("Gespeichert."))
@@ -93,7 +93,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
             services.config_saved(
                 town=_town(request),
                 instance=service,
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
                 created=created,
             )
         messages.success(request, _("Gespeichert."))
@@ -119,7 +119,7 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
                 town=town,
                 key="appointments",
                 settings=form.cleaned_data,
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -179,7 +179,7 @@ def no_show(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
             town=_town(request),
             booking=booking,
             no_show=request.POST.get("no_show") == "1",
-            actor=Actor.staff(request.user),
+            actor=request_actor(request),
         )
     except services.BookingError as exc:
         messages.error(request, exc.message)
@@ -191,9 +191,7 @@ def no_show(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
 @require_POST
 def staff_cancel(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
     booking = get_object_or_404(Booking, uuid=booking_uuid)
-    services.appointment_cancel(
-        town=_town(request), booking=booking, actor=Actor.staff(request.user)
-    )
+    services.appointment_cancel(town=_town(request), booking=booking, actor=request_actor(request))
     day_of = timezone.localtime(booking.start, selectors.local_zone()).date()
     return redirect(f"{_reverse_day(booking.location_id)}?date={day_of.isoformat()}")
 

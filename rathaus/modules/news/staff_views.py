@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.platform.audit.services import Actor
+from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
 
 from . import selectors, services
@@ -35,7 +35,7 @@ def topics(request: HttpRequest) -> HttpResponse:
                 town=request.tenant,  # type: ignore[attr-defined]
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -65,7 +65,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 topic=topic,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -95,7 +95,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
                 attachment=data.get("attachment"),
                 publish_now=data["when"] == PostForm.NOW,
                 publish_at=data["publish_at"] if data["when"] == PostForm.LATER else None,
-                actor=Actor.staff(request.user),
+                actor=request_actor(request),
                 author=request.user,
             )
         except ValidationError as exc:
@@ -127,7 +127,7 @@ def post_publish(request: HttpRequest, pk: int) -> HttpResponse:
         services.post_publish(
             town=request.tenant,  # type: ignore[attr-defined]
             post=post,
-            actor=Actor.staff(request.user),
+            actor=request_actor(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -21,6 +21,7 @@ from rathaus.platform.identity.models import (
 )
 from rathaus.platform.identity.sms import sms_send
 from rathaus.platform.staff.support import is_reserved_email
+from rathaus.tenants.db import current_schema_name
 
 EMAIL_CONFIRMATION_SALT = "rathaus.identity.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
@@ -70,8 +71,10 @@ def account_register(
 
 
 def email_confirmation_token(*, user: User) -> str:
-    """A signed, expiring token that names the account and the address to confirm."""
-    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_CONFIRMATION_SALT)
+    """A signed, expiring token that names the town, the account and the address to confirm."""
+    return signing.dumps(
+        {"t": current_schema_name(), "u": user.pk, "e": user.email}, salt=EMAIL_CONFIRMATION_SALT
+    )
 
 
 def email_confirmation_send(*, user: User, confirm_url: str) -> None:
@@ -99,6 +102,8 @@ def account_confirm_email(*, token: str) -> User:
         )
     except signing.BadSignature as exc:
         raise ValidationError(_("Der Bestätigungslink ist ungültig oder abgelaufen.")) from exc
+    if data.get("t") != current_schema_name():  # a link of another town
+        raise ValidationError(_("Der Bestätigungslink ist ungültig oder abgelaufen."))
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
         raise ValidationError(_("Der Bestätigungslink ist ungültig oder abgelaufen."))

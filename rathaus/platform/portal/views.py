@@ -19,6 +19,12 @@ def vendor_landing(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/vendor_landing.html")
 
 
+# Shown in the browser; everything else (HTML, SVG, scripts…) is downloaded.
+INLINE_CONTENT_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"}
+)
+
+
 @require_safe
 def town_file(request: HttpRequest, path: str) -> FileResponse:
     """Serves a stored file of the request's town.
@@ -33,6 +39,14 @@ def town_file(request: HttpRequest, path: str) -> FileResponse:
     except SuspiciousFileOperation as exc:
         raise Http404("No such file") from exc
     content_type, _ = mimetypes.guess_type(path)
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
+    inline = content_type in INLINE_CONTENT_TYPES
+    response = FileResponse(
+        handle,
+        content_type=content_type if inline else "application/octet-stream",
+        as_attachment=not inline,
+        filename=path.rsplit("/", 1)[-1],
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    # An uploaded file never runs as a page of the town's site.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response

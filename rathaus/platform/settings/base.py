@@ -156,8 +156,9 @@ CACHES = {
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     },
-    # Deployment-wide entries that are deliberately the same for every town,
-    # such as the host -> town lookup. Nothing town-specific goes here.
+    # Deployment-wide entries, not prefixed with the current schema: the host
+    # -> town lookup, support-token nonces, and per-town lookups that the key
+    # itself names (e.g. a town's active modules, keyed by the town's id).
     "platform": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,

@@ -29,7 +29,7 @@ def all_tenants_preset_apply(
     return count
 
 
-def towns_without_preset_apply(*, preset: FederationPreset, towns: Iterable[Municipality]) -> int:
+def all_tenants_preset_fill(*, preset: FederationPreset, towns: Iterable[Municipality]) -> int:
     """Applies ``preset`` to those ``towns`` that have no settings of its protocol yet.
 
     Used at rollout: running it again after a crash completes the rest and
