@@ -2,18 +2,27 @@
 
 import logging
 
+import stripe
 from celery import shared_task
+
+from rathaus.billing.services import billing_customer_ensure
+from rathaus.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="billing.customer_create")
+@shared_task(
+    name="billing.customer_create",
+    # Stripe unreachable or busy: try again later; the service makes no second customer.
+    autoretry_for=(stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError),
+    retry_backoff=30,
+    retry_backoff_max=60 * 30,
+    max_retries=12,
+)
 def billing_customer_create(town_id: int) -> None:
-    """Creates the Stripe customer of a newly onboarded town.
-
-    TODO(billing issue): not implemented yet. Onboarding already queues this
-    task once per new town (on commit); the billing app must create the Stripe
-    customer here idempotently (look it up by ``metadata.town_id`` first) and
-    store its id. Until then it only logs.
-    """
-    logger.info("TODO billing: Stripe customer for town %s not created yet", town_id)
+    """Makes the Stripe customer of a newly onboarded town (queued by onboarding, in public)."""
+    town = Municipality.objects.filter(pk=town_id).first()
+    if town is None:
+        logger.warning("No billing customer: town %s does not exist (any more)", town_id)
+        return
+    billing_customer_ensure(town=town)

@@ -65,6 +65,8 @@ SHARED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rathaus.platform.federation.presets",
+    # The vendor's billing accounts (one Stripe customer per town).
+    "rathaus.billing",
 ]
 
 # Each town's schema gets its own accounts, sessions, audit log and module data.
@@ -312,6 +314,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
+
+# --- billing ------------------------------------------------------------------
+
+# A test-mode key by default; STRIPE_API_BASE empty means Stripe's real API
+# (development points it at localstripe, tests at their own localstripe).
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_rathaus")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 
 # --- observability ------------------------------------------------------------
 

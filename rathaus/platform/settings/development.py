@@ -14,3 +14,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Static files come from the apps' folders (runserver); WhiteNoise serves the
 # collected ones in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# Billing talks to localstripe (`make run` starts it on port 8420), never to Stripe.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")

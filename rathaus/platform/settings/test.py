@@ -31,3 +31,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # collected ones in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"
+# Never real Stripe: a closed port (fails at once) unless a test starts localstripe
+# (tests/billing/conftest.py) and points STRIPE_API_BASE at it.
+STRIPE_API_BASE = env.str("TEST_STRIPE_API_BASE", default="http://127.0.0.1:9")
+STRIPE_MAX_NETWORK_RETRIES = 0

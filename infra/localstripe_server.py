@@ -1,0 +1,48 @@
+"""Runs localstripe (a fake, stateful Stripe API) on 127.0.0.1 only.
+
+localstripe's own command listens on every interface and keeps its state in
+/tmp/localstripe.pickle, shared by every instance on the machine. This keeps
+the state in memory (tests) or in the file given with ``--state`` (``make run``).
+
+    python infra/localstripe_server.py --port 8420 [--state var/localstripe.pickle]
+"""
+
+import argparse
+import pickle
+from pathlib import Path
+
+from aiohttp import web
+from localstripe import resources
+from localstripe.server import app
+
+
+def _persist_in(path: Path | None) -> None:
+    def load(store: resources.Store) -> None:
+        if path is not None and path.exists():
+            with path.open("rb") as handle:
+                store.clear()
+                # Written by this same development server; never from elsewhere.
+                store.update(pickle.load(handle))  # noqa: S301
+
+    def dump(store: resources.Store) -> None:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                pickle.dump(dict(store), handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    resources.Store.try_load_from_disk = load
+    resources.Store.dump_to_disk = dump
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--state", type=Path, default=None, help="file to keep the data in")
+    args = parser.parse_args()
+    _persist_in(args.state)
+    resources.store.try_load_from_disk()
+    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
