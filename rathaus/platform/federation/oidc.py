@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
+from rathaus.platform.federation.outbound import outbound_metadata_check, outbound_url_check
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -59,10 +60,12 @@ def _client(provider: IdentityProvider) -> Any:
 
 
 def _metadata(client: Any, provider: IdentityProvider) -> dict[str, Any]:
+    outbound_url_check(discovery_url(provider.oidc_issuer))
     try:
         metadata: dict[str, Any] = client.load_server_metadata()
     except (requests.RequestException, ValueError) as exc:
         raise FederationError(_("Der Anbieter des Landeskontos ist nicht erreichbar.")) from exc
+    outbound_metadata_check(metadata)
     if metadata.get("issuer", "").rstrip("/") != provider.oidc_issuer.rstrip("/"):
         raise FederationError(_("Der Anbieter nennt einen anderen Issuer als eingestellt."))
     return metadata

@@ -26,6 +26,7 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from rathaus.platform.federation.keys import keyfiles
 from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
+from rathaus.platform.federation.outbound import outbound_url_check
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -100,7 +101,7 @@ def sp_metadata_xml(*, request: HttpRequest, provider: IdentityProvider) -> str:
 
 def saml_metadata_fetch(*, provider: IdentityProvider) -> str:
     """Downloads the IdP metadata from ``saml_metadata_url`` into the row (not saved)."""
-    response = requests.get(provider.saml_metadata_url, timeout=10)
+    response = requests.get(outbound_url_check(provider.saml_metadata_url), timeout=10)
     response.raise_for_status()
     provider.saml_metadata_xml = response.text
     return provider.saml_metadata_xml
@@ -204,7 +205,7 @@ class SamlPlugin(Plugin):
                 checks.append(
                     Check(True, _("Metadaten des IdP geladen"), provider.saml_metadata_url)
                 )
-            except requests.RequestException as exc:
+            except (requests.RequestException, FederationError) as exc:
                 checks.append(Check(False, _("Metadaten des IdP nicht erreichbar"), str(exc)))
         if not provider.saml_metadata_xml:
             return [*checks, Check(False, _("Keine Metadaten des IdP hinterlegt"))]
@@ -226,7 +227,7 @@ class SamlPlugin(Plugin):
         checks.append(Check(bool(certs), _("Signaturzertifikat des IdP"), f"{len(certs)}"))
         if sso:
             try:
-                answer = requests.get(sso[0]["location"], timeout=10)
+                answer = requests.get(outbound_url_check(sso[0]["location"]), timeout=10)
                 checks.append(
                     Check(
                         answer.status_code < 500,
@@ -234,7 +235,7 @@ class SamlPlugin(Plugin):
                         f"HTTP {answer.status_code}",
                     )
                 )
-            except requests.RequestException as exc:
+            except (requests.RequestException, FederationError) as exc:
                 checks.append(Check(False, _("Anmeldeadresse antwortet"), str(exc)))
         checks.append(
             Check(bool(provider.sp_private_key), _("Eigener SP-Schlüssel"), sp_entity_id(request))

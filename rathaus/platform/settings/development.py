@@ -16,3 +16,5 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 # Billing talks to localstripe (`make run` starts it on port 8420), never to Stripe.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# The local identity providers of development and tests run on 127.0.0.1.
+FEDERATION_ALLOW_PRIVATE_NETWORKS = True

@@ -35,3 +35,5 @@ SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"
 # (tests/billing/conftest.py) and points STRIPE_API_BASE at it.
 STRIPE_API_BASE = env.str("TEST_STRIPE_API_BASE", default="http://127.0.0.1:9")
 STRIPE_MAX_NETWORK_RETRIES = 0
+# The local identity providers of development and tests run on 127.0.0.1.
+FEDERATION_ALLOW_PRIVATE_NETWORKS = True
