@@ -1,9 +1,7 @@
 """Files are stored under a per-town prefix and served only on their own town's host."""
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from django_tenants.utils import tenant_context
 
 from rathaus.platform.storage import TownS3Storage
 from rathaus.tenants.models import Municipality
+from tests.local_servers import free_port, local_server
 
 
 def test_a_file_saved_for_a_town_lies_under_that_towns_prefix(town_a: Municipality) -> None:
@@ -60,36 +59,14 @@ def test_a_path_that_climbs_out_of_the_towns_folder_is_not_served(
             default_storage.delete(name)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     """moto's S3 server, started for real on a free local port."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    with local_server(command, port=port, name="moto's S3 server", **quiet):
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_s3_objects_are_keyed_by_town(
