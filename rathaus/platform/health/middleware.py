@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from rathaus.platform.health.checks import check_all
@@ -10,13 +11,22 @@ HEALTH_PATHS = frozenset({"/healthz", "/healthz/"})
 
 
 class HealthCheckMiddleware:
+    """The full report (parts, timings, worker names, errors) only on the vendor's own hosts.
+
+    Elsewhere (towns, unknown hosts, a load balancer's IP) just the verdict:
+    worker host names and raw error texts are the operator's business.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.detail_hosts = {host.lower() for host in settings.PUBLIC_HOSTS}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path not in HEALTH_PATHS:
             return self.get_response(request)
         report = check_all()
+        if request.get_host().split(":")[0].lower() not in self.detail_hosts:
+            report = {"ok": report["ok"]}
         response = JsonResponse(report, status=200 if report["ok"] else 503)
         response["Cache-Control"] = "no-store"
         return response
