@@ -18,6 +18,10 @@ class ModuleActivation(models.Model):
     allowed = models.BooleanField(_("vom Betreiber freigegeben"), default=False)
     enabled = models.BooleanField(_("von der Kommune eingeschaltet"), default=False)
     settings = models.JSONField(_("Einstellungen"), default=dict, blank=True)
+    # eIDAS level a citizen must have proven through the state account ("" = none).
+    required_trust_level = models.CharField(
+        _("nötiges Vertrauensniveau"), max_length=20, blank=True, default=""
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,23 +10,33 @@ ACTIVE_CACHE_TIMEOUT = 60 * 60
 
 
 def _active_cache_key(town_id: int) -> str:
-    return f"modules:active:v1:{town_id}"
+    return f"modules:active:v2:{town_id}"
 
 
-def active_module_keys(*, town: Municipality) -> frozenset[str]:
-    """Keys of the modules serving ``town`` now: allowed by the vendor and enabled by the town."""
+def _active(town: Municipality) -> dict[str, str]:
+    """The town's active modules with the trust level each needs; one cache entry per town."""
     cache = caches["platform"]
     key = _active_cache_key(town.pk)
-    cached = cache.get(key)
+    cached: dict[str, str] | None = cache.get(key)
     if cached is None:
-        cached = sorted(
+        cached = dict(
             ModuleActivation.objects.filter(town=town, allowed=True, enabled=True).values_list(
-                "module", flat=True
+                "module", "required_trust_level"
             )
         )
         cache.set(key, cached, ACTIVE_CACHE_TIMEOUT)
     # A row may outlive the code of a removed module: only registered ones count.
-    return frozenset(k for k in cached if k in modules)
+    return {k: level for k, level in cached.items() if k in modules}
+
+
+def active_module_keys(*, town: Municipality) -> frozenset[str]:
+    """Keys of the modules serving ``town`` now: allowed by the vendor and enabled by the town."""
+    return frozenset(_active(town))
+
+
+def module_required_trust_level(*, town: Municipality, key: str) -> str:
+    """The eIDAS level a citizen must have proven to use module ``key`` ("" = none)."""
+    return _active(town).get(key, "")
 
 
 def active_modules(*, town: Municipality) -> list[type[Module]]:

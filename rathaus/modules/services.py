@@ -55,6 +55,29 @@ def module_enable(*, town: Municipality, key: str, enabled: bool, actor: Actor) 
     return row
 
 
+TRUST_LEVELS = ("", "low", "substantial", "high")
+
+
+@transaction.atomic
+def module_trust_level_set(
+    *, town: Municipality, key: str, level: str, actor: Actor
+) -> ModuleActivation:
+    """Sets the eIDAS level citizens must prove through the state account to use a module."""
+    _known(key)
+    if level not in TRUST_LEVELS:
+        raise ValidationError({"required_trust_level": _("Unbekanntes Vertrauensniveau.")})
+    row = module_activation(town=town, key=key)
+    if row.pk is not None and row.required_trust_level == level:
+        return row
+    before = row.required_trust_level
+    row.required_trust_level = level
+    row.save()
+    audit_record(
+        town=town, actor=actor, action="module.trust_level", target=key, before=before, after=level
+    )
+    return row
+
+
 def module_settings_validate(*, key: str, settings: dict[str, Any]) -> dict[str, Any]:
     """The module's own validation of a town's settings; returns them as they will be stored.
 

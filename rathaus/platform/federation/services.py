@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.federation.models import (
-    TRUST_ORDER,
     FederatedIdentity,
     IdentityProvider,
     Protocol,
-    TrustLevel,
 )
 from rathaus.platform.federation.registry import FederatedLogin, FederationError, registry
+from rathaus.platform.federation.trust import trust_sufficient
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.db import tenant_connection
@@ -118,12 +117,6 @@ def mapped_attributes(*, provider: IdentityProvider, attributes: dict[str, Any])
     return result
 
 
-def _trust_sufficient(*, achieved: str, required: str) -> bool:
-    if achieved not in TrustLevel.values:
-        return False
-    return TRUST_ORDER.index(TrustLevel(achieved)) >= TRUST_ORDER.index(TrustLevel(required))
-
-
 @transaction.atomic
 def federation_login_complete(
     *, provider: IdentityProvider, login: FederatedLogin, current_user: User | None
@@ -142,7 +135,7 @@ def federation_login_complete(
     an existing account's e-mail address (its login) is never changed.
     Raises ``FederationError`` when the login's trust level is too low.
     """
-    if not _trust_sufficient(achieved=login.trust_level, required=provider.trust_level):
+    if not trust_sufficient(achieved=login.trust_level, required=provider.trust_level):
         raise FederationError(
             _("Das Vertrauensniveau der Anmeldung reicht für diese Kommune nicht.")
         )

@@ -17,6 +17,7 @@ from rathaus.platform.federation.models import IdentityProvider
 from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
+from rathaus.platform.federation.trust import session_trust_level_set
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
@@ -62,6 +63,7 @@ def _finish(request: HttpRequest, protocol: str) -> HttpResponse:
         return _refused(request, exc)
     if current is None:
         login(request, user, backend=MODEL_BACKEND)
+    session_trust_level_set(request, result.trust_level)
     messages.success(request, _("Sie sind mit Ihrem Landeskonto angemeldet."))
     return redirect(result.next_url or "accounts:account")
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("modules/", views.module_list, name="modules"),
     path("modules/<str:key>/switch/", views.module_switch, name="module-switch"),
     path("modules/<str:key>/settings/", views.module_settings, name="module-settings"),
+    path("modules/<str:key>/trust/", views.module_trust, name="module-trust"),
     path("team/", views.team, name="team"),
     path("team/add/", views.team_add, name="team-add"),
     path("team/<int:pk>/", views.team_member, name="team-member"),

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from rathaus.modules.forms import ModuleSettingsForm
 from rathaus.modules.registry import modules
 from rathaus.modules.selectors import active_modules, module_activation, module_overview
-from rathaus.modules.services import module_configure, module_enable
+from rathaus.modules.services import module_configure, module_enable, module_trust_level_set
 from rathaus.platform.audit.selectors import audit_entries
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
+from rathaus.platform.federation.models import TrustLevel
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
@@ -88,7 +89,11 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def module_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/modules.html", {"overview": module_overview(town=_town(request))})
+    return render(
+        request,
+        "staff/modules.html",
+        {"overview": module_overview(town=_town(request)), "trust_levels": TrustLevel.choices},
+    )
 
 
 @staff_required()
@@ -104,6 +109,25 @@ def module_switch(request: HttpRequest, key: str) -> HttpResponse:
     else:
         text = _("%(title)s ist eingeschaltet.") if enabled else _("%(title)s ist ausgeschaltet.")
         messages.success(request, text % {"title": modules[key].title})
+    return redirect("staff:modules")
+
+
+@staff_required()
+@require_POST
+def module_trust(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in modules:
+        raise Http404
+    try:
+        module_trust_level_set(
+            town=_town(request),
+            key=key,
+            level=request.POST.get("required_trust_level", ""),
+            actor=request_actor(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Das Vertrauensniveau wurde gespeichert."))
     return redirect("staff:modules")
 
 
