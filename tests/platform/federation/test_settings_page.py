@@ -118,3 +118,29 @@ def test_a_settings_change_is_audited_without_the_secret(
     assert entry.actor == "amt@example.org"
     assert (entry.after or {})["oidc_client_id"] == "tangerhuette"
     assert "geheimes-secret" not in str(entry.after)
+
+
+def test_saml_metadata_can_be_uploaded_as_a_file(
+    staff_a: Client, town_a: Municipality, saml_idp: str
+) -> None:
+    import requests
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    metadata = requests.get(f"{saml_idp}/metadata", timeout=10).content
+    form = {
+        "name": "Servicekonto",
+        "saml_metadata_url": "",
+        "saml_metadata_xml": "",
+        "saml_metadata_file": SimpleUploadedFile("idp.xml", metadata, content_type="text/xml"),
+        "requested_attributes": "[]",
+        "attribute_mapping": "{}",
+        "trust_level": "substantial",
+    }
+
+    response = staff_a.post("/federation/settings/saml/", form)
+
+    assert response.status_code == 302
+    with tenant_context(town_a):
+        stored = IdentityProvider.objects.get(protocol="saml")
+    assert f"{saml_idp}/metadata".encode() in metadata
+    assert stored.saml_metadata_xml.strip() == metadata.decode().strip()
