@@ -148,7 +148,7 @@ def rollout_run(
             actor=actor,
         )
         if federation_preset is not None:
-            all_tenants_preset_fill(preset=federation_preset, towns=[onboarding.town])
+            all_tenants_preset_fill(preset=federation_preset, towns=[onboarding.town], actor=actor)
         if onboarding.created:
             result.created.append(onboarding.town)
         else:

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 from typing import Any
 
+import requests
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -55,6 +56,23 @@ def provider_save(
 
     stored = IdentityProvider.objects.filter(pk=provider.pk).first() if provider.pk else None
     before = _audit_snapshot(stored)
+    if (
+        provider.protocol == Protocol.SAML
+        and provider.saml_metadata_url
+        and (stored is None or stored.saml_metadata_url != provider.saml_metadata_url)
+    ):
+        # The login reads the stored XML: a (new) metadata URL is fetched now.
+        from rathaus.platform.federation.saml import saml_metadata_fetch
+
+        try:
+            saml_metadata_fetch(provider=provider)
+        except (requests.RequestException, FederationError) as error:
+            raise ValidationError(
+                {
+                    "saml_metadata_url": _("Die Metadaten konnten nicht geladen werden: %(e)s")
+                    % {"e": error}
+                }
+            ) from error
 
     plugin = registry[provider.protocol]
     if not provider.attribute_mapping:

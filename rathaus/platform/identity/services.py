@@ -1,5 +1,6 @@
 """Writes about accounts. Views, forms and tasks call these; nothing else writes."""
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from rathaus.platform.identity.models import (
     PhoneChallenge,
     User,
 )
-from rathaus.platform.identity.sms import sms_send
+from rathaus.platform.identity.sms import SmsError, sms_send
 from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.db import current_schema_name
 
@@ -27,6 +28,8 @@ EMAIL_CONFIRMATION_SALT = "rathaus.identity.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
 PHONE_CODE_VALIDITY = timedelta(minutes=10)
 PHONE_CODE_MAX_ATTEMPTS = 5
+
+logger = logging.getLogger(__name__)
 
 
 def account_register(
@@ -66,7 +69,11 @@ def account_register(
             organisation_name=organisation_name,
         )
     email_confirmation_send(user=user, confirm_url=confirm_url)
-    phone_challenge_send(user=user)
+    try:
+        phone_challenge_send(user=user)
+    except SmsError:
+        # The account stands; the confirmation page offers to send the code again.
+        logger.warning("SMS code for a new account could not be sent", exc_info=True)
     return user
 
 

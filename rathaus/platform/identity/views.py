@@ -37,6 +37,7 @@ from rathaus.platform.identity.forms import (
     RegistrationForm,
 )
 from rathaus.platform.identity.models import AccountKind, User
+from rathaus.platform.identity.sms import SmsError
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 OTP_PENDING = "identity_otp_pending"
@@ -172,8 +173,17 @@ def confirm_phone(request: HttpRequest) -> HttpResponse:
 def resend_phone_code(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.new_phone_code_allowed(user=user):
-        services.phone_challenge_send(user=user)
-        messages.info(request, _("Wir haben Ihnen einen neuen Code geschickt."))
+        try:
+            services.phone_challenge_send(user=user)
+        except SmsError:
+            messages.error(
+                request,
+                _(
+                    "Die SMS konnte gerade nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal."  # noqa: E501
+                ),
+            )
+        else:
+            messages.info(request, _("Wir haben Ihnen einen neuen Code geschickt."))
     else:
         messages.error(
             request, _("Bitte warten Sie eine Minute, bevor Sie einen neuen Code anfordern.")

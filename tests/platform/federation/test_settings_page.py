@@ -144,3 +144,44 @@ def test_saml_metadata_can_be_uploaded_as_a_file(
         stored = IdentityProvider.objects.get(protocol="saml")
     assert f"{saml_idp}/metadata".encode() in metadata
     assert stored.saml_metadata_xml.strip() == metadata.decode().strip()
+
+
+def test_saml_settings_by_metadata_url_store_the_metadata_on_save(
+    staff_a: Client, town_a: Municipality, saml_idp: str
+) -> None:
+    response = staff_a.post(
+        "/federation/settings/saml/",
+        {
+            "name": "Servicekonto",
+            "saml_metadata_url": f"{saml_idp}/metadata",
+            "saml_metadata_xml": "",
+            "requested_attributes": "[]",
+            "attribute_mapping": "{}",
+            "trust_level": "substantial",
+        },
+    )
+
+    assert response.status_code == 302
+    with tenant_context(town_a):
+        assert "EntityDescriptor" in IdentityProvider.objects.get(protocol="saml").saml_metadata_xml
+
+
+def test_an_unreachable_metadata_url_is_named_and_nothing_is_saved(
+    staff_a: Client, town_a: Municipality
+) -> None:
+    response = staff_a.post(
+        "/federation/settings/saml/",
+        {
+            "name": "Servicekonto",
+            "saml_metadata_url": "http://127.0.0.1:9/metadata",
+            "saml_metadata_xml": "",
+            "requested_attributes": "[]",
+            "attribute_mapping": "{}",
+            "trust_level": "substantial",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Die Metadaten konnten nicht geladen werden" in response.content.decode()
+    with tenant_context(town_a):
+        assert not IdentityProvider.objects.filter(protocol="saml").exists()

@@ -2,7 +2,7 @@
 
 import json
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core import mail
 from django.test import Client
@@ -195,3 +195,18 @@ def test_export_holds_all_data_and_deletion_removes_it(
     assert "gelöscht" in gone.content.decode()
     with tenant_context(town_a):
         assert not User.objects.filter(email="erika@example.org").exists()
+
+
+def test_an_sms_provider_that_is_down_does_not_break_registration(
+    client_a: Client, town_a: Municipality, settings: Any
+) -> None:
+    # A real refused connection: nothing listens on port 9.
+    settings.SMS_BACKEND = "rathaus.platform.identity.sms.HttpSmsBackend"
+    settings.SMS_PROVIDER_URL = "http://127.0.0.1:9/sms"
+
+    response = _register(client_a)
+
+    assert response.status_code == 302
+    with tenant_context(town_a):
+        assert User.objects.filter(email="erika@example.org").exists()
+    assert response["Location"] == "/accounts/confirm-phone/"  # where a new code can be asked for

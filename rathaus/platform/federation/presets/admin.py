@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.platform.audit.services import Actor
 from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.presets.services import all_tenants_preset_apply
 from rathaus.tenants.models import Municipality
@@ -18,5 +19,9 @@ class FederationPresetAdmin(admin.ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[FederationPreset]
     ) -> None:
         for preset in queryset:
-            count = all_tenants_preset_apply(preset=preset, towns=Municipality.objects.active())
+            count = all_tenants_preset_apply(
+                preset=preset,
+                towns=Municipality.objects.active(),
+                actor=Actor.vendor(request.user),
+            )
             self.message_user(request, f"{preset.name}: {count}", messages.SUCCESS)
