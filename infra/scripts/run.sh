@@ -8,7 +8,6 @@ source infra/scripts/lib.sh
 export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-rathaus.platform.settings.development}
 export RATHAUS_PORT=${RATHAUS_PORT:-8000}
 export RATHAUS_BIND=${RATHAUS_BIND:-127.0.0.1}
-export TOWN_URL_PORT=${TOWN_URL_PORT:-$RATHAUS_PORT}  # links in e-mails (invitations)
 trap 'bash infra/scripts/stop-services.sh' EXIT
 
 say "migrating"

@@ -34,8 +34,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
             vendor_email=str(getattr(request.user, "email", "")),
             reason="Support über die Betreiberkonsole",
         )
-        scheme = "https" if request.is_secure() else "http"
-        return redirect(support_url(town=town, token=token, scheme=scheme, port=request.get_port()))
+        return redirect(support_url(town=town, token=token))
 
     # Towns are onboarded and offboarded through the lifecycle services, which
     # also create or archive schemas, admins and billing; never by a bare row.

@@ -120,5 +120,4 @@ def console_support(request: HttpRequest, ags: str) -> HttpResponse:
         vendor_email=str(getattr(request.user, "email", "")),
         reason=_("Support über die Betreiberkonsole"),
     )
-    scheme = "https" if request.is_secure() else "http"
-    return redirect(support_url(town=town, token=token, scheme=scheme, port=request.get_port()))
+    return redirect(support_url(town=town, token=token))

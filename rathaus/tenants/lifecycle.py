@@ -25,7 +25,7 @@ from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
 from rathaus.tenants.onboarding import HOSTNAME
 from rathaus.tenants.provisioning import PLACEHOLDER, migration_state_record, schema_dump
-from rathaus.tenants.services import town_host
+from rathaus.tenants.services import domain_add, town_host
 
 logger = logging.getLogger(__name__)
 ARCHIVE_FORMAT = 1
@@ -102,9 +102,6 @@ def town_rename(*, town: Municipality, slug: str, actor: Actor) -> Municipality:
     Domain.objects.update_or_create(
         domain=new_host, defaults={"tenant": town, "is_primary": True, "redirect": False}
     )
-    # update() bypasses the signals that drop cached host lookups: save() them once more.
-    for domain in town.domains.all():
-        domain.save()
     audit_record(
         town=town, actor=actor, action="town.rename", target=slug, before=old_slug, after=slug
     )
@@ -131,9 +128,7 @@ def town_custom_domain_add(
         for other in town.domains.filter(is_primary=True):
             other.is_primary = False
             other.save()
-    record = Domain(tenant=town, domain=host, is_primary=primary)
-    record.full_clean()
-    record.save()
+    record = domain_add(town=town, domain=host, is_primary=primary)
     audit_record(town=town, actor=actor, action="town.domain_add", target=host)
     return record
 
@@ -203,12 +198,9 @@ def town_offboard(*, town: Municipality, archive: Path, actor: Actor) -> Path:
         for name in _town_files():
             default_storage.delete(name)
     with transaction.atomic():
-        hosts = list(town.domains.values_list("domain", flat=True))
         SchemaMigrationState.objects.filter(schema_name=schema).delete()
-        town.delete(force_drop=True)  # drops the schema, then the row (domains, modules cascade)
-        from rathaus.tenants.selectors import forget_hosts
-
-        transaction.on_commit(lambda: forget_hosts(*hosts))
+        # Drops the schema, then the row; the domains' delete signals forget their hosts.
+        town.delete(force_drop=True)
     logger.info("Offboarded %s (%s) to %s", town.name, schema, archive)
     return archive
 

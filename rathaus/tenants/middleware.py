@@ -1,7 +1,7 @@
 """Chooses the town, and with it the database schema and URLconf, from the request's host.
 
 Replaces django-tenants' ``TenantMainMiddleware``: the lookup is cached (see
-``selectors.municipality_for_host``), the vendor's own hosts need no tenant
+``selectors.host_resolve``), the vendor's own hosts need no tenant
 row, and a host that is no town gets a 404 page rendered here, before any
 URLconf could answer with the public schema's pages.
 """

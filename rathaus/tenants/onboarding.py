@@ -22,8 +22,6 @@ from rathaus.tenants.services import domain_add, municipality_create, town_host
 
 # A DNS host name: labels of letters, digits and inner hyphens, at least one dot.
 HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
-INVITE_ACTION = "town.admin_invited"
-TOWN_URLCONF = "rathaus.platform.urls_tenant"
 
 
 @dataclass(frozen=True)

@@ -63,12 +63,6 @@ def host_resolve(*, hostname: str) -> HostMatch | None:
     return HostMatch(town, redirect_to)
 
 
-def municipality_for_host(*, hostname: str) -> Municipality | None:
-    """The town reached on ``hostname``, or ``None`` for a host that is no town."""
-    match = host_resolve(hostname=hostname)
-    return match.town if match else None
-
-
 def forget_hosts(*hostnames: str) -> None:
     """Drops cached host lookups, e.g. after a domain or its town changed."""
     if hostnames:
@@ -100,7 +94,7 @@ def all_tenants_overview(*, towns: list[Municipality] | None = None) -> list[Tow
     """
     from rathaus.modules.models import ModuleActivation
 
-    towns = list(Municipality.objects.all()) if towns is None else towns
+    towns = list(Municipality.objects.prefetch_related("domains")) if towns is None else towns
     if not towns:
         return []
     active: dict[int, list[str]] = {}
@@ -137,9 +131,15 @@ def all_tenants_overview(*, towns: list[Municipality] | None = None) -> list[Tow
 
 
 def town_url(*, town: Municipality, path: str = "/") -> str:
-    """An absolute URL on the town's primary host, e.g. for links in e-mails."""
+    """An absolute URL on the town's primary host, for links in e-mails and redirects.
+
+    ``TOWN_URL_SCHEME`` and ``TOWN_URL_PORT`` say how towns are reached
+    (https in production; http and the dev server's port in development).
+    """
     from django.conf import settings
 
-    host = primary_domain(town=town) or f"{town.slug}.{settings.BASE_DOMAIN}"
+    from rathaus.tenants.services import town_host
+
+    host = primary_domain(town=town) or town_host(slug=town.slug)
     port = f":{settings.TOWN_URL_PORT}" if settings.TOWN_URL_PORT else ""
     return f"{settings.TOWN_URL_SCHEME}://{host}{port}{path}"

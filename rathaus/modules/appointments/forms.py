@@ -114,24 +114,3 @@ ExceptionsFormSet = forms.inlineformset_factory(
     extra=2,
     can_delete=True,
 )
-
-
-class SettingsForm(forms.Form):
-    """The town-wide rules; validated again by the module's settings serializer."""
-
-    booking_horizon_days = forms.IntegerField(
-        label=_("Buchbar für die nächsten Tage"), min_value=1, max_value=365
-    )
-    min_notice_minutes = forms.IntegerField(
-        label=_("Frühestens buchbar in Minuten ab jetzt"), min_value=0
-    )
-    cancel_notice_minutes = forms.IntegerField(
-        label=_("Stornieren und Verschieben bis Minuten vor Beginn"), min_value=0
-    )
-    guest_hold_minutes = forms.IntegerField(
-        label=_("Minuten, die ein Gast zum Bestätigen hat"), min_value=5
-    )
-    max_open_bookings = forms.IntegerField(
-        label=_("Offene Termine je Person höchstens"), min_value=1
-    )
-    reminders = forms.BooleanField(label=_("Erinnerung am Vortag senden"), required=False)

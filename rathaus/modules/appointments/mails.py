@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from rathaus.tenants.db import tenant_connection
-from rathaus.tenants.models import Domain, Municipality
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 from .models import Booking, OutgoingMail
 from .selectors import booking_rules, local_zone
@@ -30,12 +31,9 @@ def _one_line(text: str) -> str:
     return ", ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def town_url(*, town: Municipality, booking: Booking) -> str:
+def _booking_site(*, town: Municipality, booking: Booking) -> str:
     """Where the citizen booked, else the town's primary host."""
-    if booking.site_url:
-        return booking.site_url.rstrip("/")
-    domain = Domain.objects.filter(tenant=town, is_primary=True).first()
-    return f"https://{domain.domain if domain else town.slug}"
+    return booking.site_url.rstrip("/") if booking.site_url else town_url(town=town, path="")
 
 
 def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False) -> bytes:
@@ -76,7 +74,7 @@ def build_message(*, mail: OutgoingMail) -> EmailMessage:
     if not isinstance(town, Municipality):
         raise LookupError("booking e-mails are built in a town's schema only")
     booking = mail.booking
-    base = town_url(town=town, booking=booking)
+    base = _booking_site(town=town, booking=booking)
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "town": town,

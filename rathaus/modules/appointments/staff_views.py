@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,14 +15,13 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rathaus.modules.selectors import module_activation
-from rathaus.modules.services import module_configure
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.staff.views import module_settings
 from rathaus.tenants.models import Municipality
 
 from . import selectors, services
-from .forms import ExceptionsFormSet, HoursFormSet, LocationForm, ServiceForm, SettingsForm
+from .forms import ExceptionsFormSet, HoursFormSet, LocationForm, ServiceForm
 from .models import Booking, Location, Service
 
 clerk = staff_required(module="appointments")
@@ -106,28 +104,9 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
     )
 
 
-@staff_required()
-@require_http_methods(["GET", "POST"])
 def rules_edit(request: HttpRequest) -> HttpResponse:
-    """Town admins set the town-wide booking rules (the module's settings)."""
-    town = _town(request)
-    current = module_activation(town=town, key="appointments").settings
-    form = SettingsForm(request.POST or None, initial=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            module_configure(
-                town=town,
-                key="appointments",
-                settings=form.cleaned_data,
-                actor=request_actor(request),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Gespeichert."))
-            return redirect("staff-appointments:index")
-    return render(request, "appointments/staff/rules_form.html", {"form": form})
+    """Town admins set the town-wide booking rules: the back office's page for module settings."""
+    return module_settings(request, key="appointments")
 
 
 def _days_view(

@@ -20,7 +20,6 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,9 +32,10 @@ from django.utils import timezone
 
 from rathaus.tenants.db import current_schema_name
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 from .models import Delivery, Post, Subscriber
-from .selectors import town_base_url
+from .selectors import town_sender
 from .tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -123,10 +123,10 @@ class PostMailer:
     def __init__(self, *, town: Municipality, post: Post) -> None:
         self.post = post
         self.schema = current_schema_name()
-        base = town_base_url(town=town)
-        self.host = urlsplit(base).hostname or town.slug
+        base = town_url(town=town, path="")
+        self.host = urlsplit(base).hostname or ""
         self.subject = f"{town.name}: {post.title}"
-        self.from_email = formataddr((town.name, settings.DEFAULT_FROM_EMAIL))
+        self.from_email = town_sender(town=town)
         self.unsubscribe_prefix = base + reverse("news:unsubscribe", kwargs={"token": _TOKEN})
         self.body = render_to_string(
             "news/email/post.txt",

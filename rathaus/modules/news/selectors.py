@@ -1,12 +1,13 @@
 """Reads of the news module, in the current town's schema."""
 
 from dataclasses import dataclass
+from email.utils import formataddr
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from rathaus.tenants.models import Domain, Municipality
+from rathaus.tenants.models import Municipality
 
 from .models import Delivery, Post, Subscriber, Topic
 
@@ -49,28 +50,39 @@ class DeliveryStats:
     unsubscribed: int
 
 
+def _delivery_counts() -> dict[str, Count]:
+    status = Delivery.Status
+    return {
+        "recipients": Count("pk"),
+        "waiting": Count(
+            "pk", filter=Q(status__in=[status.PENDING, status.CLAIMED, status.SENDING])
+        ),
+        "sent": Count("pk", filter=Q(status=status.SENT)),
+        "bounced": Count("pk", filter=Q(status=status.BOUNCED)),
+        "failed": Count("pk", filter=Q(status=status.FAILED)),
+        "unconfirmed": Count("pk", filter=Q(status=status.UNCONFIRMED)),
+        "skipped": Count("pk", filter=Q(status=status.SKIPPED)),
+        "unsubscribed": Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    }
+
+
 def post_stats(*, post: Post) -> DeliveryStats:
     """How the post's e-mails fared, in one query."""
-    status = Delivery.Status
-    counts = Delivery.objects.filter(post=post).aggregate(
-        recipients=Count("pk"),
-        waiting=Count("pk", filter=Q(status__in=[status.PENDING, status.CLAIMED, status.SENDING])),
-        sent=Count("pk", filter=Q(status=status.SENT)),
-        bounced=Count("pk", filter=Q(status=status.BOUNCED)),
-        failed=Count("pk", filter=Q(status=status.FAILED)),
-        unconfirmed=Count("pk", filter=Q(status=status.UNCONFIRMED)),
-        skipped=Count("pk", filter=Q(status=status.SKIPPED)),
-        unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    return DeliveryStats(**Delivery.objects.filter(post=post).aggregate(**_delivery_counts()))
+
+
+def posts_with_stats(*, limit: int = 100) -> list[tuple[Post, DeliveryStats]]:
+    """The newest posts with their delivery figures: two queries, however many posts."""
+    posts = list(Post.objects.prefetch_related("topics").order_by("-created_at")[:limit])
+    counts = _delivery_counts()
+    rows: Any = (  # the stubs type values() rows without the annotated counts
+        Delivery.objects.filter(post__in=posts).order_by().values("post").annotate(**counts)
     )
-    return DeliveryStats(**counts)
+    stats = {row["post"]: DeliveryStats(**{name: row[name] for name in counts}) for row in rows}
+    none = DeliveryStats(0, 0, 0, 0, 0, 0, 0, 0)
+    return [(post, stats.get(post.pk, none)) for post in posts]
 
 
-def town_base_url(*, town: Municipality) -> str:
-    """``scheme://host[:port]`` of the town's primary host, for links in e-mails."""
-    domain = (
-        Domain.objects.filter(tenant=town)
-        .order_by("-is_primary", "pk")
-        .values_list("domain", flat=True)
-    ).first() or town.slug
-    port = f":{settings.PUBLIC_URL_PORT}" if settings.PUBLIC_URL_PORT else ""
-    return f"{settings.PUBLIC_URL_SCHEME}://{domain}{port}"
+def town_sender(*, town: Municipality) -> str:
+    """The From header of the town's news e-mails: its name and the platform's address."""
+    return formataddr((town.name, settings.DEFAULT_FROM_EMAIL))

@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 from .models import Delivery, Post, Subscriber, Topic
-from .selectors import town_base_url
+from .selectors import town_sender
 from .tokens import BadToken, confirm_token, read_confirm_token, read_unsubscribe_token
 
 # --- topics ---------------------------------------------------------------------
@@ -183,7 +184,7 @@ def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[
     topics = _topics_by_id(topic_ids)
     _check_topics(topics)
     token = confirm_token(email=email, topic_ids=[t.pk for t in topics])
-    base = town_base_url(town=town)
+    base = town_url(town=town, path="")
     context = {
         "town": town,
         "topics": topics,
@@ -192,17 +193,9 @@ def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[
     EmailMessage(
         subject=_("%(town)s: Bitte bestätigen Sie Ihr Abonnement") % {"town": town.name},
         body=render_to_string("news/email/confirm.txt", context),
-        from_email=_sender(town),
+        from_email=town_sender(town=town),
         to=[email],
     ).send()
-
-
-def _sender(town: Municipality) -> str:
-    from email.utils import formataddr
-
-    from django.conf import settings
-
-    return formataddr((town.name, settings.DEFAULT_FROM_EMAIL))
 
 
 @transaction.atomic

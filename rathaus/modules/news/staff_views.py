@@ -20,8 +20,7 @@ editor = staff_required(module="news", role="editor")
 @editor
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    posts = Post.objects.prefetch_related("topics").order_by("-created_at")[:100]
-    rows = [(post, selectors.post_stats(post=post)) for post in posts]
+    rows = selectors.posts_with_stats(limit=100)
     return render(request, "news/staff/index.html", {"rows": rows})
 
 

@@ -289,9 +289,6 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAIN}")
-# Links in e-mails point at a town's primary host with this scheme (and port, if not 0).
-PUBLIC_URL_SCHEME = env.str("PUBLIC_URL_SCHEME", default="https")
-PUBLIC_URL_PORT = env.int("PUBLIC_URL_PORT", default=0)
 
 # --- background work ----------------------------------------------------------
 

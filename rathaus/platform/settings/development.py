@@ -5,9 +5,9 @@ from rathaus.platform.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="http")
+# Links in e-mails point at the dev server (RATHAUS_PORT, as `make run` uses).
+TOWN_URL_PORT = env.str("TOWN_URL_PORT", default=env.str("RATHAUS_PORT", default="8000"))
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-PUBLIC_URL_SCHEME = env.str("PUBLIC_URL_SCHEME", default="http")
-PUBLIC_URL_PORT = env.int("PUBLIC_URL_PORT", default=env.int("RATHAUS_PORT", default=8000))
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

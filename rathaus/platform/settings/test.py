@@ -22,7 +22,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = env.str(
     "TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
 )
-PUBLIC_URL_SCHEME = "http"
+TOWN_URL_SCHEME = "http"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -20,6 +20,7 @@ from rathaus.platform.identity.models import User
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 TOKEN_SALT = "rathaus.support"  # noqa: S105  (a signing namespace, not a secret)
 TOKEN_MAX_AGE_SECONDS = 120
@@ -83,14 +84,9 @@ def is_reserved_email(email: str) -> bool:
     return email.strip().lower().endswith("@" + RESERVED_EMAIL_DOMAIN)
 
 
-def support_url(*, town: Municipality, token: str, scheme: str, port: str) -> str:
+def support_url(*, town: Municipality, token: str) -> str:
     """The address on the town's own host where the token is redeemed."""
-    from rathaus.tenants.selectors import primary_domain
-
-    host = primary_domain(town=town)
-    default_port = {"http": "80", "https": "443"}[scheme]
-    netloc = host if port in ("", default_port) else f"{host}:{port}"
-    return f"{scheme}://{netloc}/staff/support/{token}/"
+    return town_url(town=town, path=f"/staff/support/{token}/")
 
 
 def support_session_seconds() -> int:
