@@ -37,6 +37,18 @@ def _oidc_form(issuer: str, **extra: str) -> dict[str, str]:
     }
 
 
+def _saml_form(**extra: object) -> dict[str, object]:
+    return {
+        "name": "Servicekonto",
+        "saml_metadata_url": "",
+        "saml_metadata_xml": "",
+        "requested_attributes": "[]",
+        "attribute_mapping": "{}",
+        "trust_level": "substantial",
+        **extra,
+    }
+
+
 def test_citizens_cannot_open_the_settings(client_a: Client, town_a: Municipality) -> None:
     with tenant_context(town_a):
         UserFactory(email="buerger@example.org")
@@ -74,14 +86,7 @@ def test_test_connection_says_what_works(staff_a: Client, oidc_provider: str) ->
 
 
 def test_saml_test_connection_reads_the_idp_metadata(staff_a: Client, saml_idp: str) -> None:
-    form = {
-        "name": "Servicekonto",
-        "saml_metadata_url": f"{saml_idp}/metadata",
-        "saml_metadata_xml": "",
-        "requested_attributes": "[]",
-        "attribute_mapping": "{}",
-        "trust_level": "substantial",
-    }
+    form = _saml_form(saml_metadata_url=f"{saml_idp}/metadata")
     staff_a.post("/federation/settings/saml/", form)
 
     page = staff_a.post("/federation/settings/saml/", {**form, "test": "1"}).content.decode()
@@ -127,15 +132,9 @@ def test_saml_metadata_can_be_uploaded_as_a_file(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     metadata = requests.get(f"{saml_idp}/metadata", timeout=10).content
-    form = {
-        "name": "Servicekonto",
-        "saml_metadata_url": "",
-        "saml_metadata_xml": "",
-        "saml_metadata_file": SimpleUploadedFile("idp.xml", metadata, content_type="text/xml"),
-        "requested_attributes": "[]",
-        "attribute_mapping": "{}",
-        "trust_level": "substantial",
-    }
+    form = _saml_form(
+        saml_metadata_file=SimpleUploadedFile("idp.xml", metadata, content_type="text/xml")
+    )
 
     response = staff_a.post("/federation/settings/saml/", form)
 
@@ -151,14 +150,7 @@ def test_saml_settings_by_metadata_url_store_the_metadata_on_save(
 ) -> None:
     response = staff_a.post(
         "/federation/settings/saml/",
-        {
-            "name": "Servicekonto",
-            "saml_metadata_url": f"{saml_idp}/metadata",
-            "saml_metadata_xml": "",
-            "requested_attributes": "[]",
-            "attribute_mapping": "{}",
-            "trust_level": "substantial",
-        },
+        _saml_form(saml_metadata_url=f"{saml_idp}/metadata"),
     )
 
     assert response.status_code == 302
@@ -171,14 +163,7 @@ def test_an_unreachable_metadata_url_is_named_and_nothing_is_saved(
 ) -> None:
     response = staff_a.post(
         "/federation/settings/saml/",
-        {
-            "name": "Servicekonto",
-            "saml_metadata_url": "http://127.0.0.1:9/metadata",
-            "saml_metadata_xml": "",
-            "requested_attributes": "[]",
-            "attribute_mapping": "{}",
-            "trust_level": "substantial",
-        },
+        _saml_form(saml_metadata_url="http://127.0.0.1:9/metadata"),
     )
 
     assert response.status_code == 200
