@@ -2,34 +2,32 @@
 
 The capacity rule lives in the database (see ``models.Booking``): a booking
 takes a counter by inserting its row; if a concurrent booking took the same
-counter first, PostgreSQL rejects the row and the next free counter is tried.
-Nothing here counts bookings before inserting and trusts the count.
+counter first, PostgreSQL refuses the row and the next free counter is tried
+(``counters``). Nothing here counts bookings before inserting and trusts the count.
 """
 
 import datetime as dt
 import logging
-import random
-import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
-from rathaus.tenants.db import current_schema_name
 from rathaus.tenants.models import Municipality
 
+from . import counters
 from .models import Booking, Location, OutgoingMail, Service
-from .selectors import Period, Rules, booking_rules, local_zone, opening_plan
+from .selectors import BookingFacts, Period, Rules, booking_facts, booking_rules, local_zone
 
 logger = logging.getLogger(__name__)
 
 EXCLUSION_VIOLATION = "23P01"
-# How long a booking waits for counters others are booking at the same moment.
-LOCK_PATIENCE_SECONDS = 5.0
+MOVED_FIELDS = ("start", "end", "counter", "location", "service", "updated_at")
 
 
 class BookingError(Exception):
@@ -51,19 +49,23 @@ def _when(moment: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(moment, local_zone()), "DATETIME_FORMAT")
 
 
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, local_zone()).date()
+
+
 def _period_for(
     *,
-    town: Municipality,
     service: Service,
     location: Location,
     start: dt.datetime,
     now: dt.datetime,
-    rules: Rules,
+    facts: BookingFacts,
 ) -> Period:
     """The opening period ``start`` falls in for ``service``; else ``BookingError``."""
+    rules = facts.rules
     if not service.is_active or not location.is_active:
         raise BookingError("not_offered", _("Diese Dienstleistung ist derzeit nicht buchbar."))
-    if not service.locations.filter(pk=location.pk).exists():
+    if not facts.offered:
         raise BookingError(
             "not_offered",
             _("„%(service)s“ wird am Standort %(location)s nicht angeboten.")
@@ -77,14 +79,14 @@ def _period_for(
             _("Termine können frühestens %(minutes)s Minuten im Voraus gebucht werden.")
             % {"minutes": rules.min_notice_minutes},
         )
-    day = timezone.localtime(start, local_zone()).date()
+    day = _local_day(start)
     if day > rules.last_day(now):
         raise BookingError(
             "beyond_window",
             _("Termine können höchstens %(days)s Tage im Voraus gebucht werden.")
             % {"days": rules.booking_horizon_days},
         )
-    plan = opening_plan(town=town, location=location, start=day, end=day)[0]
+    plan = facts.plan
     if plan.closed_reason:
         raise BookingError(
             "closed",
@@ -109,11 +111,11 @@ def _period_for(
 
 
 def _expire_holds(
-    *, location: Location, start: dt.datetime, end: dt.datetime, now: dt.datetime
+    *, location_id: int, start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> None:
     """Guests' holds that ran out unconfirmed give their counter back."""
     Booking.objects.filter(
-        location=location,
+        location_id=location_id,
         status=Booking.Status.PENDING,
         hold_until__lt=now,
         start__lt=end,
@@ -125,127 +127,50 @@ def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
 
-def _lock_key(location: Location) -> str:
-    # Advisory locks are database-wide, so the key names the town's schema too.
-    return f"{current_schema_name()}:appointments:{location.pk}"
-
-
-def _counter_lock(*, location: Location, counter: int) -> None:
-    """Waits for the transaction-scoped advisory lock of one counter."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s), %s)", [_lock_key(location), counter]
-        )
-
-
-def _lock_one_of(*, location: Location, counters: list[int]) -> int | None:
-    """Locks the first of ``counters`` nobody else is booking right now, in one round trip.
-
-    No ORDER BY: with it PostgreSQL would evaluate the filter, and so take the
-    lock, for every row before sorting; unnest yields the array in order and
-    LIMIT stops at the first lock taken.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c FROM unnest(%s::int[]) AS t(c)"
-            " WHERE pg_try_advisory_xact_lock(hashtext(%s), c) LIMIT 1",
-            [counters, _lock_key(location)],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
-def _take_counter(*, booking: Booking, period: Period, fields: list[str] | None = None) -> Booking:
-    """Saves ``booking`` on a free counter of ``period``; ``SlotTakenError`` when none is free.
-
-    The exclusion constraint is what forbids overbooking. The advisory lock
-    per counter only keeps concurrent bookings from queueing on (and
-    deadlocking over) the same counter: a booking tries a counter only while
-    it holds that counter's lock, so the constraint check never waits for
-    another open transaction, and a counter busy with someone else's booking
-    is skipped and tried again a moment later. Counters are tried in random
-    order so that concurrent bookings of one time spread out.
-    """
-
-    def taken() -> set[int]:
-        return set(
-            Booking.objects.filter(
-                location=booking.location,
-                status__in=Booking.LIVE,
-                start__lt=booking.end,
-                end__gt=booking.start,
-            )
-            .exclude(pk=booking.pk)
-            .values_list("counter", flat=True)
-        )
-
-    occupied = taken()
-    remaining = [c for c in range(1, period.counters + 1) if c not in occupied]
-    random.shuffle(remaining)
-    deadline = time.monotonic() + LOCK_PATIENCE_SECONDS
-    pause = 0.002
-    while remaining:
-        counter = _lock_one_of(location=booking.location, counters=remaining)
-        if counter is None:
-            # Others are booking all of these right now; their outcome decides.
-            # A counter someone booked meanwhile is dropped, so two bookings
-            # holding each other's (already taken) counters never wait forever.
-            if time.monotonic() > deadline:
-                break
-            time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
-            pause = min(pause * 2, 0.05)
-            occupied = taken()
-            remaining = [c for c in remaining if c not in occupied]
-            continue
-        remaining.remove(counter)
-        booking.counter = counter
-        try:
-            with transaction.atomic():
-                if fields is None:
-                    booking.save(force_insert=True)
-                else:
-                    booking.save(update_fields=[*fields, "counter"])
-            return booking
-        except IntegrityError as exc:
-            if not _is_exclusion_violation(exc):
-                raise
-    raise SlotTakenError(
+def _slot_taken(start: dt.datetime) -> SlotTakenError:
+    return SlotTakenError(
         "slot_taken",
         _("Der Termin am %(when)s ist leider schon vergeben. Bitte wählen Sie eine andere Zeit.")
-        % {"when": _when(booking.start)},
+        % {"when": _when(start)},
     )
 
 
-def _queue_mail(
-    *, booking: Booking, kind: str, key: str = "", new: bool = False
-) -> OutgoingMail | None:
-    """Writes the e-mail with the change; it is sent after the commit, exactly once.
+def _keep_trying(
+    attempt: counters.Attempt,
+    backoff: counters.Backoff,
+    *,
+    now: dt.datetime,
+    location_id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+) -> bool:
+    """After an attempt that took no counter: ``True`` to try again, ``False`` if all are taken."""
+    if attempt.stale_holds:
+        _expire_holds(location_id=location_id, start=start, end=end, now=now)
+        return True
+    if attempt.free == 0:
+        return False
+    if attempt.tried is not None:
+        # The counter was taken by a booking that committed after this attempt
+        # looked: the next attempt sees it, no need to wait.
+        return True
+    # Others are booking every free counter right now; their outcome decides.
+    return backoff.wait()
 
-    ``new``: the booking was just created, so the row cannot exist yet (saves round trips).
-    """
-    if new:
-        mail = OutgoingMail.objects.create(booking=booking, kind=kind, key=key)
-    else:
-        mail, created = OutgoingMail.objects.get_or_create(booking=booking, kind=kind, key=key)
-        if not created:
-            return None
+
+def _send_after_commit(mail_id: int) -> None:
     from .tasks import deliver_mail
 
-    transaction.on_commit(lambda: deliver_mail.delay(mail.pk))
+    transaction.on_commit(lambda: deliver_mail.delay(mail_id))
+
+
+def _queue_mail(*, booking: Booking, kind: str, key: str = "") -> OutgoingMail | None:
+    """Writes the e-mail with the change; it is sent after the commit, exactly once."""
+    mail, created = OutgoingMail.objects.get_or_create(booking=booking, kind=kind, key=key)
+    if not created:
+        return None
+    _send_after_commit(mail.pk)
     return mail
-
-
-def _open_bookings_of(*, email: str, user: Any, now: dt.datetime) -> int:
-    who = Q(email__iexact=email)
-    if user is not None:
-        who |= Q(user=user)
-    return (
-        Booking.objects.filter(
-            who, status__in=[Booking.Status.PENDING, Booking.Status.CONFIRMED], start__gt=now
-        )
-        .exclude(status=Booking.Status.PENDING, hold_until__lt=now)
-        .count()
-    )
 
 
 @dataclass(frozen=True)
@@ -271,14 +196,23 @@ def appointment_book(
     A logged-in ``user`` gets a confirmed booking at once; a guest's booking
     holds its place for ``guest_hold_minutes`` until confirmed through the
     link in the e-mail. Raises ``BookingError`` (``SlotTakenError`` when every
-    counter is taken) with a message that names the problem.
+    counter is taken) with a message that names the problem. Two round trips
+    to the database when the time is free: the checks, and the booking.
     """
     now = now or timezone.now()
-    rules = booking_rules(town=town)
-    period = _period_for(
-        town=town, service=service, location=location, start=start, now=now, rules=rules
+    email = citizen.email.strip().lower()
+    facts = booking_facts(
+        town=town,
+        service=service,
+        location=location,
+        day=_local_day(start),
+        email=email,
+        user=user,
+        now=now,
     )
-    if _open_bookings_of(email=citizen.email, user=user, now=now) >= rules.max_open_bookings:
+    period = _period_for(service=service, location=location, start=start, now=now, facts=facts)
+    rules = facts.rules
+    if facts.open_bookings >= rules.max_open_bookings:
         raise BookingError(
             "too_many",
             _("Sie haben schon %(n)s offene Termine. Bitte sagen Sie zuerst einen ab.")
@@ -293,22 +227,30 @@ def appointment_book(
         end=end,
         user=user,
         name=citizen.name.strip() or (user.get_full_name() if user else ""),
-        email=citizen.email.strip().lower(),
+        email=email,
         phone=citizen.phone.strip(),
         site_url=site_url,
         status=Booking.Status.PENDING if is_guest else Booking.Status.CONFIRMED,
         hold_until=now + dt.timedelta(minutes=rules.guest_hold_minutes) if is_guest else None,
     )
-    with transaction.atomic():
-        _expire_holds(location=location, start=start, end=end, now=now)
-        _take_counter(booking=booking, period=period)
-        _queue_mail(
+    backoff = counters.Backoff()
+    while True:
+        attempt = counters.booking_insert(
             booking=booking,
-            kind=OutgoingMail.Kind.CONFIRM_REQUEST if is_guest else OutgoingMail.Kind.CONFIRMED,
-            key=start.isoformat(),
-            new=True,
+            counters=period.counters,
+            mail_kind=OutgoingMail.Kind.CONFIRM_REQUEST
+            if is_guest
+            else OutgoingMail.Kind.CONFIRMED,
+            mail_key=start.isoformat(),
+            now=now,
         )
-    return booking
+        if attempt.mail_id is not None:
+            _send_after_commit(attempt.mail_id)
+            return booking
+        if not _keep_trying(
+            attempt, backoff, now=now, location_id=location.pk, start=start, end=end
+        ):
+            raise _slot_taken(start)
 
 
 def appointment_confirm(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
@@ -327,7 +269,7 @@ def appointment_confirm(*, booking: Booking, now: dt.datetime | None = None) -> 
         if booking.start <= now:
             raise BookingError("past", _("Dieser Termin liegt in der Vergangenheit."))
         if booking.status == Booking.Status.EXPIRED:
-            _counter_lock(location=booking.location, counter=booking.counter)
+            counters.counter_lock(location_id=booking.location_id, counter=booking.counter)
         booking.status = Booking.Status.CONFIRMED
         booking.hold_until = None
         try:
@@ -385,33 +327,73 @@ def appointment_cancel(
 
 
 def appointment_move(
-    *, town: Municipality, booking: Booking, start: dt.datetime, now: dt.datetime | None = None
+    *,
+    town: Municipality,
+    booking: Booking,
+    start: dt.datetime,
+    location: Location | None = None,
+    service: Service | None = None,
+    now: dt.datetime | None = None,
 ) -> Booking:
-    """Moves a booking to ``start`` at its location; if that fails, the old time stays."""
+    """Moves a booking to ``start``, also to another ``location`` or ``service`` if given.
+
+    All checks of a new booking apply to the new time; if any fails, or the
+    time is taken, the booking keeps its old time, place and service. The
+    citizen gets an e-mail about the change.
+    """
     now = now or timezone.now()
-    rules = booking_rules(town=town)
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update()
             .select_related("service", "location")
             .get(pk=booking.pk)
         )
-        _changeable(booking=booking, now=now, rules=rules)
-        if booking.start == start:
-            return booking
-        period = _period_for(
+        location = location or booking.location
+        service = service or booking.service
+        facts = booking_facts(
             town=town,
-            service=booking.service,
-            location=booking.location,
-            start=start,
+            service=service,
+            location=location,
+            day=_local_day(start),
+            email=booking.email,
+            user=None,
             now=now,
-            rules=rules,
         )
-        booking.start = start
-        booking.end = start + dt.timedelta(minutes=booking.service.duration_minutes)
-        _expire_holds(location=booking.location, start=booking.start, end=booking.end, now=now)
-        _take_counter(booking=booking, period=period, fields=["start", "end", "updated_at"])
-        _queue_mail(booking=booking, kind=OutgoingMail.Kind.MOVED, key=start.isoformat())
+        _changeable(booking=booking, now=now, rules=facts.rules)
+        if (booking.start, booking.location_id, booking.service_id) == (
+            start,
+            location.pk,
+            service.pk,
+        ):
+            return booking
+        period = _period_for(service=service, location=location, start=start, now=now, facts=facts)
+        end = start + dt.timedelta(minutes=service.duration_minutes)
+        backoff = counters.Backoff()
+        while True:
+            attempt = counters.counter_pick(
+                location_id=location.pk,
+                start=start,
+                end=end,
+                counters=period.counters,
+                exclude=booking.pk,
+                now=now,
+            )
+            if attempt.counter is not None:
+                booking.start, booking.end, booking.counter = start, end, attempt.counter
+                booking.location, booking.service = location, service
+                try:
+                    with transaction.atomic():
+                        booking.save(update_fields=[*MOVED_FIELDS])
+                    break
+                except IntegrityError as exc:
+                    if not _is_exclusion_violation(exc):
+                        raise
+            elif not _keep_trying(
+                attempt, backoff, now=now, location_id=location.pk, start=start, end=end
+            ):
+                raise _slot_taken(start)
+        # Each move is its own event: moving back to an earlier time mails again.
+        _queue_mail(booking=booking, kind=OutgoingMail.Kind.MOVED, key=uuid.uuid4().hex)
     return booking
 
 
@@ -459,11 +441,12 @@ def holds_expire(*, now: dt.datetime | None = None) -> int:
 
 
 def reminders_send(*, town: Municipality, now: dt.datetime | None = None) -> int:
-    """Sends the reminder for each confirmed booking of tomorrow that has none yet.
+    """Queues the reminder for each confirmed booking of tomorrow; returns how many were queued.
 
-    Each reminder is a row keyed by the booking's start time, so running this
-    twice (or in two workers at once) sends it once; a booking moved to
-    another day gets a reminder for its new time.
+    Each reminder is a row keyed by the booking's start time and sent by
+    ``deliver_mail`` (with retries), so running this twice (or in two workers
+    at once) sends it once; a booking moved to another day gets a reminder for
+    its new time. A reminder not sent yet is queued again.
     """
     now = now or timezone.now()
     if not booking_rules(town=town).reminders:
@@ -472,17 +455,18 @@ def reminders_send(*, town: Municipality, now: dt.datetime | None = None) -> int
     tomorrow = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
     day_start = dt.datetime.combine(tomorrow, dt.time.min, zone)
     day_end = day_start + dt.timedelta(days=1)
-    sent = 0
+    queued = 0
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED, start__gte=day_start, start__lt=day_end
-    )
+    ).only("pk", "start")
     for booking in due.iterator():
         mail, _created = OutgoingMail.objects.get_or_create(
             booking=booking, kind=OutgoingMail.Kind.REMINDER, key=booking.start.isoformat()
         )
-        if mail.sent_at is None and mail_deliver(mail_id=mail.pk, now=now):
-            sent += 1
-    return sent
+        if mail.sent_at is None:
+            _send_after_commit(mail.pk)
+            queued += 1
+    return queued
 
 
 def mail_deliver(*, mail_id: int, now: dt.datetime | None = None) -> bool:

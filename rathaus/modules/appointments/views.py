@@ -67,20 +67,18 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
 
 
 def _week_slots(
-    *, town: Municipality, service: Service, location: Location, week: int
+    *, town: Municipality, service: Service, location: Location, week: int, rules: selectors.Rules
 ) -> list[dict[str, Any]]:
-    today = timezone.localdate()
-    first = today + dt.timedelta(days=7 * week)
-    slots = selectors.free_slots(town=town, service=service, location=location, start=first, days=7)
-    by_day: dict[dt.date, list[selectors.Slot]] = defaultdict(list)
-    for slot in slots:
-        by_day[timezone.localtime(slot.start, selectors.local_zone()).date()].append(slot)
-    plans = selectors.opening_plan(
-        town=town, location=location, start=first, end=first + dt.timedelta(days=6)
+    first = timezone.localdate() + dt.timedelta(days=7 * week)
+    found = selectors.availability(
+        town=town, service=service, location=location, start=first, days=7, rules=rules
     )
+    by_day: dict[dt.date, list[selectors.Slot]] = defaultdict(list)
+    for slot in found.slots:
+        by_day[timezone.localtime(slot.start, selectors.local_zone()).date()].append(slot)
     return [
         {"day": plan.day, "slots": by_day.get(plan.day, []), "closed_reason": plan.closed_reason}
-        for plan in plans
+        for plan in found.plans
     ]
 
 
@@ -103,7 +101,9 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
         {
             "service": service,
             "location": location,
-            "days": _week_slots(town=town, service=service, location=location, week=week),
+            "days": _week_slots(
+                town=town, service=service, location=location, week=week, rules=rules
+            ),
             "week": week,
             "previous_week": week - 1 if week > 0 else None,
             "next_week": week + 1 if week + 1 < weeks else None,
