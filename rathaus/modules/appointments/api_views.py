@@ -194,7 +194,10 @@ class BookingMove(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=MoveRequestSerializer, responses={200: BookingSerializer, **ERRORS}, summary="Move"
+        request=MoveRequestSerializer,
+        responses={200: BookingSerializer, **ERRORS},
+        summary="Move",
+        description="To another time, and optionally to another location or service.",
     )
     def post(self, request: Request, token: str) -> Response:
         booking = _booking(token)
@@ -202,9 +205,23 @@ class BookingMove(APIView):
             return _not_found()
         data = MoveRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        service = booking.service
+        if "service" in data.validated_data:
+            service = get_object_or_404(
+                selectors.bookable_services(), pk=data.validated_data["service"]
+            )
+        location = booking.location
+        if "location" in data.validated_data:
+            location = get_object_or_404(
+                selectors.bookable_locations(service=service), pk=data.validated_data["location"]
+            )
         try:
             booking = services.appointment_move(
-                town=_town(request), booking=booking, start=data.validated_data["start"]
+                town=_town(request),
+                booking=booking,
+                start=data.validated_data["start"],
+                location=location,
+                service=service,
             )
         except services.BookingError as exc:
             return _error(exc)

@@ -489,6 +489,7 @@ def booking_statistics(
     return {
         "total": sum(by_status.values()),
         "by_status": [(label, by_status.get(value, 0)) for value, label in Booking.Status.choices],
+        "by_status_code": {value: by_status.get(value, 0) for value in Booking.Status.values},
         "by_service": by_service,
         "no_show_rate": (by_status.get(Booking.Status.NO_SHOW, 0) / held) if held else 0.0,
         "utilisation": (booked_minutes / capacity_minutes) if capacity_minutes else 0.0,

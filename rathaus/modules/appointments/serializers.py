@@ -86,6 +86,12 @@ class BookingRequestSerializer(serializers.Serializer):
 
 class MoveRequestSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
+    location = serializers.IntegerField(
+        required=False, help_text="Move to this location (default: the booking's)"
+    )
+    service = serializers.IntegerField(
+        required=False, help_text="Change to this service (default: the booking's)"
+    )
 
 
 class BookingSerializer(serializers.ModelSerializer[Booking]):

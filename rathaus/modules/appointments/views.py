@@ -95,6 +95,12 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
         week = 0
     move = request.GET.get("move", "")
     moving = booking_for_manage_token(move) if move else None
+    # Moving: the same service at another place is one click away.
+    other_locations = (
+        [other for other in selectors.bookable_locations(service=service) if other != location]
+        if moving
+        else []
+    )
     return render(
         request,
         "appointments/slots.html",
@@ -109,6 +115,7 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
             "next_week": week + 1 if week + 1 < weeks else None,
             "moving": moving,
             "move_token": move if moving else "",
+            "other_locations": other_locations,
         },
     )
 
@@ -218,8 +225,18 @@ def move(request: HttpRequest, token: str) -> HttpResponse:
         return _manage_error(
             request, booking, token, services.BookingError("invalid", _("Bitte eine Zeit wählen."))
         )
+    service = booking.service
+    if request.POST.get("service", "").isdigit():
+        service = get_object_or_404(selectors.bookable_services(), pk=int(request.POST["service"]))
+    location = booking.location
+    if request.POST.get("location", "").isdigit():
+        location = get_object_or_404(
+            selectors.bookable_locations(service=service), pk=int(request.POST["location"])
+        )
     try:
-        services.appointment_move(town=_town(request), booking=booking, start=start)
+        services.appointment_move(
+            town=_town(request), booking=booking, start=start, location=location, service=service
+        )
     except services.BookingError as exc:
         return _manage_error(request, booking, token, exc)
     return redirect("appointments:manage", token=token)

@@ -101,3 +101,17 @@ def log_in(client: object, email: str, password: str = PASSWORD) -> None:
         "/accounts/login/", {"username": email, "password": password}
     )
     assert response.status_code == 302, "login failed"
+
+
+def add_location(
+    office: Office, *, name: str = "Bürgerbüro Lüderitz", counters: int = 1
+) -> Location:
+    """A second place offering the office's service, open 08:00–18:00 every day."""
+    with tenant_context(office.town):
+        location = Location.objects.create(name=name, counters=counters)
+        OpeningHours.objects.bulk_create(
+            OpeningHours(location=location, weekday=weekday, opens=dt.time(8), closes=dt.time(18))
+            for weekday in range(7)
+        )
+        office.service.locations.add(location)
+    return location

@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from rathaus.modules.appointments.models import Booking
 from tests.factories import UserFactory
 
-from .conftest import Office, at, log_in, open_day
+from .conftest import Office, add_location, at, log_in, open_day
 
 API = "/api/v1/appointments"
 
@@ -132,3 +132,35 @@ def test_the_api_is_documented(client_a: Client, office_a: Office) -> None:
         assert f"{API}{path}" in schema["paths"]
     with tenant_context(office_a.town):
         assert not Booking.objects.exists()
+
+
+def test_the_app_moves_a_booking_to_another_location(client_a: Client, office_a: Office) -> None:
+    elsewhere = add_location(office_a)
+    day = open_day(office_a.town)
+    created = client_a.post(
+        f"{API}/bookings/",
+        {
+            "service": office_a.service.pk,
+            "location": office_a.location.pk,
+            "start": at(day, 10).isoformat(),
+            "name": "Erika",
+            "email": "erika@example.org",
+        },
+        content_type="application/json",
+    )
+    token = created.json()["token"]
+
+    moved = client_a.post(
+        f"{API}/bookings/{token}/move/",
+        {"start": at(day, 9).isoformat(), "location": elsewhere.pk},
+        content_type="application/json",
+    )
+
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["location"]["name"] == "Bürgerbüro Lüderitz"
+    unknown = client_a.post(
+        f"{API}/bookings/{token}/move/",
+        {"start": at(day, 9).isoformat(), "location": 999999},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 404

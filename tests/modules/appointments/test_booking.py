@@ -19,14 +19,21 @@ from rathaus.modules.appointments.services import (
 from rathaus.modules.services import module_configure
 from rathaus.tenants.models import FederalState
 
-from .conftest import CITIZEN, SYSTEM, Office, at, open_day
+from .conftest import CITIZEN, SYSTEM, Office, add_location, at, open_day, send_queued_mail
 
 
-def _book(office: Office, start: dt.datetime, who: Citizen = CITIZEN, **kw: object) -> Booking:
+def _book(
+    office: Office,
+    start: dt.datetime,
+    who: Citizen = CITIZEN,
+    *,
+    location: Location | None = None,
+    **kw: object,
+) -> Booking:
     return appointment_book(
         town=office.town,
         service=office.service,
-        location=office.location,
+        location=location or office.location,
         start=start,
         citizen=who,
         **kw,  # type: ignore[arg-type]
@@ -239,3 +246,64 @@ def test_the_database_refuses_a_second_booking_on_one_counter(office_a: Office) 
                 name="X",
                 email="x@example.org",
             )
+
+
+def test_a_booking_moves_to_another_location_and_service_or_stays_where_it_was(
+    office_a: Office,
+) -> None:
+    day = open_day(office_a.town)
+    elsewhere = add_location(office_a, counters=1)
+    with tenant_context(office_a.town):
+        passport = Service.objects.create(name="Reisepass beantragen", duration_minutes=45)
+        passport.locations.add(elsewhere)
+        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"))
+        _book(office_a, at(day, 11), Citizen("D", "d@example.org"), location=elsewhere)
+
+        # The other place is full at 11:00: the booking keeps its time and place.
+        with pytest.raises(SlotTakenError):
+            appointment_move(
+                town=office_a.town, booking=mine, start=at(day, 11), location=elsewhere
+            )
+        mine.refresh_from_db()
+        assert (mine.location, mine.start) == (office_a.location, at(day, 10))
+
+        # A service the place does not offer is refused with a reason.
+        with pytest.raises(BookingError) as refused:
+            appointment_move(
+                town=office_a.town,
+                booking=mine,
+                start=at(day, 14),
+                service=passport,
+                location=office_a.location,
+            )
+        assert refused.value.code == "not_offered"
+
+        moved = appointment_move(
+            town=office_a.town,
+            booking=mine,
+            start=at(day, 14),
+            location=elsewhere,
+            service=passport,
+        )
+        assert (moved.location, moved.service, moved.start, moved.end) == (
+            elsewhere,
+            passport,
+            at(day, 14),
+            at(day, 14, 45),
+        )
+        # Its old counter at the first place is free again.
+        assert _book(office_a, at(day, 10), Citizen("E", "e@example.org")).location == (
+            office_a.location
+        )
+    moved_mails = [m for m in send_queued_mail(office_a.town) if "verschoben" in m.subject]
+    assert len(moved_mails) == 1
+    assert "Bürgerbüro Lüderitz" in str(moved_mails[0].body)
+
+
+def test_moving_back_to_an_earlier_time_mails_again(office_a: Office) -> None:
+    day = open_day(office_a.town)
+    with tenant_context(office_a.town):
+        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"))
+        appointment_move(town=office_a.town, booking=mine, start=at(day, 11))
+        appointment_move(town=office_a.town, booking=mine, start=at(day, 10))
+    assert len([m for m in send_queued_mail(office_a.town) if "verschoben" in m.subject]) == 2

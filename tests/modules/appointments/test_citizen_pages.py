@@ -13,7 +13,7 @@ from rathaus.modules.appointments import forms
 from rathaus.modules.appointments.models import Booking
 from tests.factories import UserFactory
 
-from .conftest import Office, at, log_in, open_day, send_queued_mail
+from .conftest import Office, add_location, at, log_in, open_day, send_queued_mail
 
 
 @pytest.fixture(autouse=True)
@@ -233,3 +233,38 @@ def test_a_tampered_link_opens_nothing(client_a: Client, office_a: Office) -> No
 
     assert client_a.get(f"/appointments/termin/{forged}/").status_code == 404
     assert client_a.post(f"/appointments/termin/{forged}/absagen/").status_code == 404
+
+
+def test_move_to_another_location_through_the_slots_page(
+    client_a: Client, office_a: Office
+) -> None:
+    elsewhere = add_location(office_a)
+    booking = _book_as_guest(client_a, office_a, at(open_day(office_a.town), 10))
+    (mail,) = send_queued_mail(office_a.town)
+    manage = re.search(r"https?://\S+(/appointments/termin/(\S+)/)", str(mail.body))
+    assert manage
+    token = manage.group(2)
+
+    # Moving shows the same service's other places; the citizen picks one ...
+    page = client_a.get(
+        f"/appointments/{office_a.service.pk}/{office_a.location.pk}/?move={token}"
+    ).content.decode()
+    assert "Bürgerbüro Lüderitz" in page
+    there = client_a.get(
+        f"/appointments/{office_a.service.pk}/{elsewhere.pk}/?move={token}"
+    ).content.decode()
+    assert f'name="location" value="{elsewhere.pk}"' in there
+
+    # ... and a time there.
+    new_start = at(open_day(office_a.town), 15)
+    response = client_a.post(
+        manage.group(1) + "verschieben/",
+        {"start": new_start.isoformat(), "location": str(elsewhere.pk)},
+    )
+
+    assert response.status_code == 302
+    with tenant_context(office_a.town):
+        moved = Booking.objects.get(pk=booking.pk)
+    assert (moved.location_id, moved.start) == (elsewhere.pk, new_start)
+    summary = client_a.get(manage.group(1)).content.decode()
+    assert "Bürgerbüro Lüderitz" in summary
