@@ -24,13 +24,17 @@ def test_a_clerk_lists_a_days_bookings_and_marks_a_no_show(
     booking = _past_booking(office_a, name="Erika")
     day = timezone.localtime(booking.start).date()
 
-    listed = client_a.get(f"{API}/locations/{office_a.location.pk}/bookings/", {"start": day})
+    listed = client_a.get(
+        f"{API}/locations/{office_a.location.pk}/bookings/", {"start": day.isoformat()}
+    )
     marked = client_a.post(
         f"{API}/bookings/{booking.uuid}/no-show/",
         {"no_show": True},
         content_type="application/json",
     )
-    stats = client_a.get(f"{API}/locations/{office_a.location.pk}/statistics/", {"start": day})
+    stats = client_a.get(
+        f"{API}/locations/{office_a.location.pk}/statistics/", {"start": day.isoformat()}
+    )
 
     assert listed.status_code == 200
     assert [(b["name"], b["status"], b["counter"]) for b in listed.json()] == [
@@ -68,9 +72,13 @@ def test_a_future_booking_cannot_be_a_no_show_and_bad_dates_are_named(
         content_type="application/json",
     )
     garbled = client_a.get(f"{base}/bookings/", {"start": "31.02.2026"})
-    backwards = client_a.get(f"{base}/bookings/", {"start": tomorrow, "end": timezone.localdate()})
+    backwards = client_a.get(
+        f"{base}/bookings/",
+        {"start": tomorrow.isoformat(), "end": timezone.localdate().isoformat()},
+    )
     too_long = client_a.get(
-        f"{base}/bookings/", {"start": tomorrow, "end": tomorrow + dt.timedelta(days=400)}
+        f"{base}/bookings/",
+        {"start": tomorrow.isoformat(), "end": (tomorrow + dt.timedelta(days=400)).isoformat()},
     )
 
     assert (future.status_code, future.json()["code"]) == (400, "future")
