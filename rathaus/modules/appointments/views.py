@@ -101,15 +101,15 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
         if moving
         else []
     )
+    days = _week_slots(town=town, service=service, location=location, week=week, rules=rules)
     return render(
         request,
         "appointments/slots.html",
         {
             "service": service,
             "location": location,
-            "days": _week_slots(
-                town=town, service=service, location=location, week=week, rules=rules
-            ),
+            "days": days,
+            "first_free_day": next((day["day"] for day in days if day["slots"]), None),
             "week": week,
             "previous_week": week - 1 if week > 0 else None,
             "next_week": week + 1 if week + 1 < weeks else None,
