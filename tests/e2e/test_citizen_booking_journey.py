@@ -24,7 +24,6 @@ from tests.modules.conftest import switch_on
 
 pytestmark = pytest.mark.e2e
 CITIZEN_EMAIL = "e2e-buergerin@example.org"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture
@@ -63,7 +62,10 @@ def test_a_citizen_books_moves_and_cancels_on_a_phone(
     browser: Browser, live_port: int, town_with_appointments: Municipality
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
-    page = browser.new_context(locale="de-DE", **PHONE).new_page()
+    phone = browser.new_context(
+        locale="de-DE", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = phone.new_page()
     page.goto(f"{base}/accounts/login/?next=/appointments/")
     page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
     page.get_by_label("Passwort").fill(PASSWORD)

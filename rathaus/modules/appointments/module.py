@@ -27,11 +27,16 @@ class Appointments(Module):
     )
     price = "module_appointments"
     periodic_tasks = {
-        # Both idempotent: a reminder goes out once, an expired hold is freed once.
+        # All idempotent: an e-mail goes out once, an expired hold is freed once.
         "reminders": {
             "task": "appointments.send_reminders",
             "schedule": 15 * 60.0,
             "options": {"expires": 15 * 60},
+        },
+        "requeue-mail": {
+            "task": "appointments.requeue_mail",
+            "schedule": 10 * 60.0,
+            "options": {"expires": 10 * 60},
         },
         "expire-holds": {
             "task": "appointments.expire_holds",

@@ -27,6 +27,8 @@ from .selectors import BookingFacts, Period, Rules, booking_facts, booking_rules
 logger = logging.getLogger(__name__)
 
 EXCLUSION_VIOLATION = "23P01"
+# An e-mail still unsent after this long is queued again (see ``mails_requeue``).
+MAIL_REQUEUE_AFTER = dt.timedelta(minutes=10)
 MOVED_FIELDS = ("start", "end", "counter", "location", "service", "updated_at")
 
 
@@ -161,7 +163,9 @@ def _keep_trying(
 def _send_after_commit(mail_id: int) -> None:
     from .tasks import deliver_mail
 
-    transaction.on_commit(lambda: deliver_mail.delay(mail_id))
+    # Robust: when the broker is down the booking stands (it is committed) and
+    # the citizen sees it; ``mails_requeue`` sends the e-mail once the broker is back.
+    transaction.on_commit(lambda: deliver_mail.delay(mail_id), robust=True)
 
 
 def _queue_mail(*, booking: Booking, kind: str, key: str = "") -> OutgoingMail | None:
@@ -466,6 +470,29 @@ def reminders_send(*, town: Municipality, now: dt.datetime | None = None) -> int
         if mail.sent_at is None:
             _send_after_commit(mail.pk)
             queued += 1
+    return queued
+
+
+def mails_requeue(
+    *, now: dt.datetime | None = None, older_than: dt.timedelta = MAIL_REQUEUE_AFTER
+) -> int:
+    """Queues again the e-mails of the last day that are still unsent after ``older_than``.
+
+    Their task was never queued (broker down at the commit) or gave up
+    (mail server down through all retries). Sending stays once only.
+    """
+    from .tasks import deliver_mail
+
+    now = now or timezone.now()
+    stuck = OutgoingMail.objects.filter(
+        sent_at__isnull=True,
+        created_at__lt=now - older_than,
+        created_at__gte=now - dt.timedelta(days=1),
+    ).values_list("pk", flat=True)
+    queued = 0
+    for mail_id in stuck.iterator():
+        deliver_mail.delay(mail_id)
+        queued += 1
     return queued
 
 

@@ -29,3 +29,9 @@ def send_reminders() -> int:
 def expire_holds() -> int:
     """Beat, per active town: unconfirmed guest bookings give their place back."""
     return services.holds_expire()
+
+
+@shared_task(name="appointments.requeue_mail", ignore_result=True)
+def requeue_mail() -> int:
+    """Beat, per active town: e-mails whose task never ran or gave up are queued again."""
+    return services.mails_requeue()

@@ -3,9 +3,11 @@
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from kombu.exceptions import OperationalError
 
 from rathaus.modules.appointments.models import Booking, OutgoingMail
 from rathaus.modules.appointments.services import (
@@ -13,9 +15,10 @@ from rathaus.modules.appointments.services import (
     appointment_book,
     holds_expire,
     mail_deliver,
+    mails_requeue,
     reminders_send,
 )
-from rathaus.modules.appointments.tasks import send_reminders
+from rathaus.modules.appointments.tasks import deliver_mail, send_reminders
 from tests.factories import UserFactory
 
 from .conftest import Office, at, open_day, send_queued_mail
@@ -107,3 +110,33 @@ def test_unconfirmed_guest_bookings_expire(office_a: Office) -> None:
         assert holds_expire(now=timezone.now() + dt.timedelta(hours=1)) == 1
         booking.refresh_from_db()
         assert booking.status == Booking.Status.EXPIRED
+
+
+def test_a_broker_outage_keeps_the_booking_and_the_mail_goes_out_later(
+    office_a: Office, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broker_down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_mail, "delay", broker_down)
+    with tenant_context(office_a.town), django_capture_on_commit_callbacks(execute=True):
+        booking = appointment_book(
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("E", "e@example.org"),
+        )
+    assert booking.pk is not None
+    monkeypatch.undo()
+
+    queued: list[int] = []
+    monkeypatch.setattr(deliver_mail, "delay", queued.append)
+    with tenant_context(office_a.town):
+        assert mails_requeue() == 0  # not yet: its task may still be on the way
+        later = timezone.now() + dt.timedelta(minutes=11)
+        assert mails_requeue(now=later) == 1
+    send_queued_mail(office_a.town)
+    with tenant_context(office_a.town):
+        assert mails_requeue(now=later) == 0
+    assert [m.to for m in mail.outbox] == [["e@example.org"]]
