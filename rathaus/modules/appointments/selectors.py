@@ -217,12 +217,15 @@ def opening_plan(
 
 @dataclass(frozen=True)
 class BookingFacts:
-    """Everything a booking of one service, location and day is checked against."""
+    """Everything a booking of one service, location and time is checked against."""
 
     rules: Rules
     offered: bool
     plan: DayPlan
     open_bookings: int
+    # Counters a committed live booking holds at the wanted time: when these
+    # are all the counters open then, the time is taken without trying.
+    busy_counters: frozenset[int]
 
 
 @lru_cache(maxsize=1)
@@ -243,7 +246,12 @@ def _booking_facts_sql() -> str:
           (SELECT count(*) FROM {Booking._meta.db_table}
             WHERE (email = %(email)s OR user_id = %(user)s)
               AND status IN ('pending', 'confirmed') AND start > %(now)s
-              AND NOT (status = 'pending' AND hold_until < %(now)s))
+              AND NOT (status = 'pending' AND hold_until < %(now)s)),
+          ARRAY(SELECT DISTINCT counter FROM {Booking._meta.db_table}
+                 WHERE location_id = %(location)s AND id <> %(exclude)s
+                   AND status IN ('pending', 'confirmed', 'no_show')
+                   AND start < %(end)s AND "end" > %(start)s
+                   AND NOT (status = 'pending' AND hold_until < %(now)s))
     """  # noqa: S608 - table names are the models' own; values are parameters
 
 
@@ -252,13 +260,16 @@ def booking_facts(
     town: Municipality,
     service: Service,
     location: Location,
-    day: dt.date,
+    start: dt.datetime,
+    end: dt.datetime,
     email: str,
     user: Any,
     now: dt.datetime,
+    exclude: int = 0,
 ) -> BookingFacts:
-    """The town's rules, whether ``location`` offers ``service``, the ``day``'s opening plan
-    and how many open bookings ``email``/``user`` hold, in one round trip.
+    """The town's rules, whether ``location`` offers ``service``, the opening plan of the
+    day of ``start``, how many open bookings ``email``/``user`` hold, and the counters
+    busy from ``start`` to ``end`` (leaving out booking ``exclude``), in one round trip.
 
     Booking is the hottest write of the product (a town opening new times gets
     hundreds of clicks at once), so the five reads a booking is checked against
@@ -266,7 +277,8 @@ def booking_facts(
     out unconfirmed is not an open booking.
     """
     sql = _booking_facts_sql()
-    settings_json, offered, hours_json, exceptions_json, open_bookings = fetch_one_prepared(
+    day = timezone.localtime(start, local_zone()).date()
+    settings_json, offered, hours_json, exceptions_json, open_bookings, busy = fetch_one_prepared(
         sql,
         {
             "town": town.pk,
@@ -274,6 +286,9 @@ def booking_facts(
             "location": location.pk,
             "weekday": day.weekday(),
             "day": day,
+            "start": start,
+            "end": end,
+            "exclude": exclude,
             # Bookings store the address lower-cased, so the index on it applies.
             "email": email.strip().lower(),
             "user": getattr(user, "pk", None),
@@ -295,7 +310,7 @@ def booking_facts(
         end=day,
     )[0]
     stored = json.loads(settings_json) if settings_json else None
-    return BookingFacts(Rules.from_settings(stored), offered, plan, open_bookings)
+    return BookingFacts(Rules.from_settings(stored), offered, plan, open_bookings, frozenset(busy))
 
 
 def _time(value: str) -> dt.time:

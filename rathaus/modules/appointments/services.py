@@ -137,6 +137,11 @@ def _slot_taken(start: dt.datetime) -> SlotTakenError:
     )
 
 
+def _all_busy(facts: BookingFacts, period: Period) -> bool:
+    """Committed bookings hold every counter open then: taken, no need to try."""
+    return facts.busy_counters.issuperset(range(1, period.counters + 1))
+
+
 def _keep_trying(
     attempt: counters.Attempt,
     backoff: counters.Backoff,
@@ -205,11 +210,13 @@ def appointment_book(
     """
     now = now or timezone.now()
     email = citizen.email.strip().lower()
+    end = start + dt.timedelta(minutes=service.duration_minutes)
     facts = booking_facts(
         town=town,
         service=service,
         location=location,
-        day=_local_day(start),
+        start=start,
+        end=end,
         email=email,
         user=user,
         now=now,
@@ -222,7 +229,8 @@ def appointment_book(
             _("Sie haben schon %(n)s offene Termine. Bitte sagen Sie zuerst einen ab.")
             % {"n": rules.max_open_bookings},
         )
-    end = start + dt.timedelta(minutes=service.duration_minutes)
+    if _all_busy(facts, period):
+        raise _slot_taken(start)
     is_guest = user is None
     booking = Booking(
         service=service,
@@ -354,14 +362,17 @@ def appointment_move(
         )
         location = location or booking.location
         service = service or booking.service
+        end = start + dt.timedelta(minutes=service.duration_minutes)
         facts = booking_facts(
             town=town,
             service=service,
             location=location,
-            day=_local_day(start),
+            start=start,
+            end=end,
             email=booking.email,
             user=None,
             now=now,
+            exclude=booking.pk,
         )
         _changeable(booking=booking, now=now, rules=facts.rules)
         if (booking.start, booking.location_id, booking.service_id) == (
@@ -371,7 +382,8 @@ def appointment_move(
         ):
             return booking
         period = _period_for(service=service, location=location, start=start, now=now, facts=facts)
-        end = start + dt.timedelta(minutes=service.duration_minutes)
+        if _all_busy(facts, period):
+            raise _slot_taken(start)
         backoff = counters.Backoff()
         while True:
             attempt = counters.counter_pick(
