@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -18,11 +17,10 @@ from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.federation.trust import session_trust_level_set
+from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _provider_or_404(protocol: str) -> IdentityProvider:
@@ -40,9 +38,7 @@ def _refused(request: HttpRequest, error: FederationError) -> HttpResponse:
 @require_safe
 def login_start(request: HttpRequest, protocol: str) -> HttpResponse:
     provider = _provider_or_404(protocol)
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = ""
+    next_url = safe_next_url(request, request.GET.get("next", ""))
     try:
         return registry[protocol].start_login(request, provider, next_url=next_url)
     except FederationError as exc:

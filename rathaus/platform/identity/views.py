@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -36,10 +35,10 @@ from rathaus.platform.identity.forms import (
     ProfileForm,
     RegistrationForm,
 )
+from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import AccountKind, User
 from rathaus.platform.identity.sms import SmsError
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 OTP_PENDING = "identity_otp_pending"
 
 
@@ -101,10 +100,8 @@ def login_otp(request: HttpRequest) -> HttpResponse:
             del request.session[OTP_PENDING]
             login(request, user, backend=MODEL_BACKEND)
             otp_login(request, device)
-            next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                next_url = reverse(settings.LOGIN_REDIRECT_URL)
-            return redirect(next_url)
+            next_url = safe_next_url(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
+            return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
         form.add_error("code", _("Der Code stimmt nicht."))
     return _form_page(
         request,

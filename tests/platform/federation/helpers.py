@@ -105,9 +105,9 @@ def oidc_configure(*, town: Municipality, issuer: str, client_id: str) -> Identi
         return provider_save(provider=provider, common_name=town_host(slug=town.slug))
 
 
-def oidc_provider_answer(client: Client, *, username: str = "erika") -> str:
+def oidc_provider_answer(client: Client, *, username: str = "erika", query: str = "") -> str:
     """Starts the login and logs in at the provider; returns the callback path + query."""
-    start = client.get("/federation/login/oidc/")
+    start = client.get(f"/federation/login/oidc/{query}")
     assert start.status_code == 302, start.content
     location = start["Location"]
     page = requests.get(location, timeout=10)

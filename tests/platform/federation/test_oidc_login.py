@@ -1,6 +1,7 @@
 """Login with the state account over OpenID Connect, against a real Authlib provider."""
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -54,6 +55,22 @@ def test_the_second_login_finds_the_same_account(client_a: Client, town_a: Munic
 
     assert _users(town_a) == 1
     assert "_auth_user_id" in client_a.session
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("/accounts/members/", "/accounts/members/"), ("https://evil.example/", "/accounts/")],
+)
+@pytest.mark.usefixtures("oidc_a")
+def test_after_the_login_only_a_next_address_on_this_site_is_followed(
+    client_a: Client, next_url: str, lands_on: str
+) -> None:
+    callback = oidc_provider_answer(client_a, query=f"?next={quote(next_url)}")
+
+    response = client_a.get(callback)
+
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 import json
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django_otp.oath import totp
@@ -170,6 +172,24 @@ def test_totp_second_factor_is_asked_at_login(client_a: Client, town_a: Municipa
 
     assert done.status_code == 302
     assert "_auth_user_id" in client_a.session
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("/accounts/members/", "/accounts/members/"), ("https://evil.example/", "/")],
+)
+def test_after_the_second_factor_only_a_next_address_on_this_site_is_followed(
+    client_a: Client, town_a: Municipality, next_url: str, lands_on: str
+) -> None:
+    with tenant_context(town_a):
+        user = UserFactory.create(email="erika@example.org")
+        device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+
+    first = client_a.post(f"/accounts/login/?next={quote(next_url)}", ERIKA)
+    done = client_a.post(first["Location"], {"code": f"{totp(device.bin_key):06d}"})
+
+    assert done.status_code == 302
+    assert done["Location"] == lands_on
 
 
 def test_export_holds_all_data_and_deletion_removes_it(
