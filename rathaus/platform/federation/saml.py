@@ -8,6 +8,8 @@ per town (replay), and the request ID is dropped from the session once used.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -58,15 +60,12 @@ def sp_acs_url(request: HttpRequest) -> str:
 
 
 def _config(
-    request: HttpRequest, provider: IdentityProvider, key_path: str, cert_path: str
+    request: HttpRequest, provider: IdentityProvider, keys: tuple[str, str] | None
 ) -> SPConfig:
     town = getattr(request, "tenant", None)
     conf: dict[str, Any] = {
         "entityid": sp_entity_id(request),
         "xmlsec_binary": settings.XMLSEC_BINARY,
-        "key_file": key_path,
-        "cert_file": cert_path,
-        "encryption_keypairs": [{"key_file": key_path, "cert_file": cert_path}],
         "accepted_time_diff": settings.FEDERATION_CLOCK_SKEW,
         "allow_unknown_attributes": True,
         "service": {
@@ -86,6 +85,10 @@ def _config(
             }
         },
     }
+    if keys is not None:
+        key_path, cert_path = keys
+        conf["key_file"], conf["cert_file"] = key_path, cert_path
+        conf["encryption_keypairs"] = [{"key_file": key_path, "cert_file": cert_path}]
     if provider.saml_metadata_xml:
         conf["metadata"] = {"inline": [provider.saml_metadata_xml]}
     config = SPConfig()
@@ -93,10 +96,25 @@ def _config(
     return config
 
 
+@contextmanager
+def _saml_client(request: HttpRequest, provider: IdentityProvider) -> Iterator[Saml2Client]:
+    """The town's SAML client, built from its settings row; use it inside the block only.
+
+    The SP key exists as a file for the block's duration (``keyfiles``). Settings
+    not saved yet have no key: such a client reads the IdP's metadata but cannot
+    sign or decrypt.
+    """
+    if not provider.sp_private_key:
+        yield Saml2Client(config=_config(request, provider, None))
+        return
+    with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as keys:
+        yield Saml2Client(config=_config(request, provider, keys))
+
+
 def sp_metadata_xml(*, request: HttpRequest, provider: IdentityProvider) -> str:
     """The town's own SP metadata: entity ID, ACS URL, signing/encryption certificate."""
-    with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (k, c):
-        return str(entity_descriptor(_config(request, provider, k, c)))
+    with _saml_client(request, provider) as client:
+        return str(entity_descriptor(client.config))
 
 
 def saml_metadata_fetch(*, provider: IdentityProvider) -> str:
@@ -139,11 +157,7 @@ class SamlPlugin(Plugin):
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
     ) -> HttpResponse:
-        with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-            key,
-            cert,
-        ):
-            client = Saml2Client(config=_config(request, provider, key, cert))
+        with _saml_client(request, provider) as client:
             request_id, info = client.prepare_for_authenticate(
                 entityid=_idp_entity_id(client),
                 binding=BINDING_HTTP_REDIRECT,
@@ -168,11 +182,7 @@ class SamlPlugin(Plugin):
         if not raw:
             raise FederationError(_("Die Antwort des Landeskontos fehlt."))
         outstanding: dict[str, str] = request.session.get(SESSION_KEY, {})
-        with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-            key,
-            cert,
-        ):
-            client = Saml2Client(config=_config(request, provider, key, cert))
+        with _saml_client(request, provider) as client:
             try:
                 response = client.parse_authn_request_response(
                     raw, BINDING_HTTP_POST, outstanding=outstanding
@@ -210,11 +220,7 @@ class SamlPlugin(Plugin):
         if not provider.saml_metadata_xml:
             return [*checks, Check(False, _("Keine Metadaten des IdP hinterlegt"))]
         try:
-            with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-                key,
-                cert,
-            ):
-                client = Saml2Client(config=_config(request, provider, key, cert))
+            with _saml_client(request, provider) as client:
                 entity = _idp_entity_id(client)
                 sso = client.metadata.single_sign_on_service(entity, BINDING_HTTP_REDIRECT)
                 certs = client.metadata.certs(entity, "idpsso", use="signing")
