@@ -25,7 +25,10 @@ from rathaus.platform.federation.registry import (
     FederationError,
     Plugin,
     registry,
+    request_town,
 )
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +41,9 @@ def discovery_url(issuer: str) -> str:
     return issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-def redirect_uri(request: HttpRequest) -> str:
-    """The town's own redirect URI, to register at the provider."""
-    return request.build_absolute_uri(reverse("federation:oidc-callback"))
+def redirect_uri(*, town: Municipality) -> str:
+    """The town's own redirect URI, to register at the provider: one, on its primary host."""
+    return town_url(town=town, path=reverse("federation:oidc-callback"))
 
 
 def _client(provider: IdentityProvider) -> Any:
@@ -90,7 +93,7 @@ class OidcPlugin(Plugin):
     ) -> HttpResponse:
         client = _client(provider)
         _metadata(client, provider)
-        uri = redirect_uri(request)
+        uri = redirect_uri(town=request_town(request))
         rv = client.create_authorization_url(
             uri, acr_values=ACR_FOR_LEVEL[TrustLevel(provider.trust_level)]
         )
@@ -150,6 +153,10 @@ class OidcPlugin(Plugin):
         checks.append(Check(bool(provider.oidc_client_id), _("Client-ID"), provider.oidc_client_id))
         checks.append(Check(bool(provider.oidc_client_secret), _("Client-Secret hinterlegt")))
         checks.append(
-            Check(True, _("Redirect-URI zum Eintragen beim Anbieter"), redirect_uri(request))
+            Check(
+                True,
+                _("Redirect-URI zum Eintragen beim Anbieter"),
+                redirect_uri(town=request_town(request)),
+            )
         )
         return checks

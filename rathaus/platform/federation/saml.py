@@ -35,7 +35,10 @@ from rathaus.platform.federation.registry import (
     FederationError,
     Plugin,
     registry,
+    request_town,
 )
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 logger = logging.getLogger(__name__)
 
@@ -51,28 +54,32 @@ LOA_FROM_CONTEXT = {
 }
 
 
-def sp_entity_id(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("federation:saml-metadata"))
+def sp_entity_id(*, town: Municipality) -> str:
+    """The town's SP entity ID (also its metadata URL), on its primary host.
+
+    One per town, whichever of its hosts serves the request: the IdP registers
+    it once, and a town with a custom domain keeps the same identity.
+    """
+    return town_url(town=town, path=reverse("federation:saml-metadata"))
 
 
-def sp_acs_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("federation:saml-acs"))
+def sp_acs_url(*, town: Municipality) -> str:
+    return town_url(town=town, path=reverse("federation:saml-acs"))
 
 
 def _config(
-    request: HttpRequest, provider: IdentityProvider, keys: tuple[str, str] | None
+    town: Municipality, provider: IdentityProvider, keys: tuple[str, str] | None
 ) -> SPConfig:
-    town = getattr(request, "tenant", None)
     conf: dict[str, Any] = {
-        "entityid": sp_entity_id(request),
+        "entityid": sp_entity_id(town=town),
         "xmlsec_binary": settings.XMLSEC_BINARY,
         "accepted_time_diff": settings.FEDERATION_CLOCK_SKEW,
         "allow_unknown_attributes": True,
         "service": {
             "sp": {
-                "name": str(town) if town else "Rathaus",
+                "name": str(town),
                 "endpoints": {
-                    "assertion_consumer_service": [(sp_acs_url(request), BINDING_HTTP_POST)]
+                    "assertion_consumer_service": [(sp_acs_url(town=town), BINDING_HTTP_POST)]
                 },
                 "allow_unsolicited": False,
                 "authn_requests_signed": True,
@@ -97,7 +104,7 @@ def _config(
 
 
 @contextmanager
-def _saml_client(request: HttpRequest, provider: IdentityProvider) -> Iterator[Saml2Client]:
+def _saml_client(town: Municipality, provider: IdentityProvider) -> Iterator[Saml2Client]:
     """The town's SAML client, built from its settings row; use it inside the block only.
 
     The SP key exists as a file for the block's duration (``keyfiles``). Settings
@@ -105,15 +112,15 @@ def _saml_client(request: HttpRequest, provider: IdentityProvider) -> Iterator[S
     sign or decrypt.
     """
     if not provider.sp_private_key:
-        yield Saml2Client(config=_config(request, provider, None))
+        yield Saml2Client(config=_config(town, provider, None))
         return
     with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as keys:
-        yield Saml2Client(config=_config(request, provider, keys))
+        yield Saml2Client(config=_config(town, provider, keys))
 
 
-def sp_metadata_xml(*, request: HttpRequest, provider: IdentityProvider) -> str:
+def sp_metadata_xml(*, town: Municipality, provider: IdentityProvider) -> str:
     """The town's own SP metadata: entity ID, ACS URL, signing/encryption certificate."""
-    with _saml_client(request, provider) as client:
+    with _saml_client(town, provider) as client:
         return str(entity_descriptor(client.config))
 
 
@@ -157,7 +164,7 @@ class SamlPlugin(Plugin):
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
     ) -> HttpResponse:
-        with _saml_client(request, provider) as client:
+        with _saml_client(request_town(request), provider) as client:
             request_id, info = client.prepare_for_authenticate(
                 entityid=_idp_entity_id(client),
                 binding=BINDING_HTTP_REDIRECT,
@@ -182,7 +189,7 @@ class SamlPlugin(Plugin):
         if not raw:
             raise FederationError(_("Die Antwort des Landeskontos fehlt."))
         outstanding: dict[str, str] = request.session.get(SESSION_KEY, {})
-        with _saml_client(request, provider) as client:
+        with _saml_client(request_town(request), provider) as client:
             try:
                 response = client.parse_authn_request_response(
                     raw, BINDING_HTTP_POST, outstanding=outstanding
@@ -220,7 +227,7 @@ class SamlPlugin(Plugin):
         if not provider.saml_metadata_xml:
             return [*checks, Check(False, _("Keine Metadaten des IdP hinterlegt"))]
         try:
-            with _saml_client(request, provider) as client:
+            with _saml_client(request_town(request), provider) as client:
                 entity = _idp_entity_id(client)
                 sso = client.metadata.single_sign_on_service(entity, BINDING_HTTP_REDIRECT)
                 certs = client.metadata.certs(entity, "idpsso", use="signing")
@@ -244,6 +251,10 @@ class SamlPlugin(Plugin):
             except (requests.RequestException, FederationError) as exc:
                 checks.append(Check(False, _("Anmeldeadresse antwortet"), str(exc)))
         checks.append(
-            Check(bool(provider.sp_private_key), _("Eigener SP-Schlüssel"), sp_entity_id(request))
+            Check(
+                bool(provider.sp_private_key),
+                _("Eigener SP-Schlüssel"),
+                sp_entity_id(town=request_town(request)),
+            )
         )
         return checks

@@ -49,13 +49,13 @@ def saml_configure(*, town: Municipality, client: Client, idp: str) -> IdentityP
 
 
 def saml_idp_answer(
-    client: Client, *, extra: dict[str, str] | None = None
+    client: Client, *, extra: dict[str, str] | None = None, query: str = ""
 ) -> tuple[str, dict[str, str]]:
     """Starts the login on the town's host and logs in at the IdP.
 
     Returns the ACS path and the form the IdP's page would auto-submit.
     """
-    start = client.get("/federation/login/saml/")
+    start = client.get(f"/federation/login/saml/{query}")
     assert start.status_code == 302, start.content
     page = requests.get(start["Location"], timeout=10)
     assert page.status_code == 200, page.text

@@ -11,6 +11,8 @@ from django_tenants.utils import tenant_context
 from rathaus.platform.federation.models import FederatedIdentity
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import domain_add
+from tests.conftest import host_client
 from tests.platform.federation.helpers import oidc_configure, oidc_provider_answer
 
 
@@ -126,3 +128,16 @@ def test_town_a_settings_never_serve_a_login_on_town_b(
 
     assert client_b.get(callback).status_code == 403
     assert _users(town_b) == 0
+
+
+@pytest.mark.usefixtures("oidc_a")
+def test_one_redirect_uri_whichever_domain_of_the_town_the_login_begins_on(
+    client_a: Client, town_a: Municipality
+) -> None:
+    domain_add(town=town_a, domain="rathaus.tangerhuette.de")
+
+    start = host_client("rathaus.tangerhuette.de").get("/federation/login/oidc/")
+
+    assert start["Location"] == "http://tangerhuette.localhost/federation/login/oidc/"
+    # On the primary host the login runs with the one registered redirect URI.
+    assert client_a.get(oidc_provider_answer(client_a)).status_code == 302
