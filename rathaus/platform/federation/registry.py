@@ -79,6 +79,9 @@ class Plugin:
         """Tries what can be tried without a person logging in."""
         raise NotImplementedError
 
+    def settings_saved(self, provider: "IdentityProvider") -> None:
+        """Called with the old and the new values of a saved row: drop what is kept about them."""
+
 
 P = TypeVar("P", bound=type[Plugin])
 
