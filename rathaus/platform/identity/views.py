@@ -37,7 +37,6 @@ from rathaus.platform.identity.forms import (
 )
 from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import AccountKind, User
-from rathaus.platform.identity.sms import SmsError
 
 OTP_PENDING = "identity_otp_pending"
 
@@ -128,7 +127,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 organisation_name=data["organisation_name"],
-                confirm_url=request.build_absolute_uri(reverse("accounts:confirm-email")),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -171,14 +169,9 @@ def resend_phone_code(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.new_phone_code_allowed(user=user):
         try:
-            services.phone_challenge_send(user=user)
-        except SmsError:
-            messages.error(
-                request,
-                _(
-                    "Die SMS konnte gerade nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal."  # noqa: E501
-                ),
-            )
+            services.phone_challenge_start(user=user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
         else:
             messages.info(request, _("Wir haben Ihnen einen neuen Code geschickt."))
     else:
