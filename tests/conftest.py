@@ -135,10 +135,18 @@ def smtp_sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(towns: dict[str, Municipality], smtp_sink: SmtpSink) -> Iterator[None]:
+def worker_sms(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The file the worker's SMS go to (``FileSmsBackend``: one JSON line each)."""
+    return tmp_path_factory.mktemp("worker-sms") / "sms.jsonl"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    towns: dict[str, Municipality], smtp_sink: SmtpSink, worker_sms: Path
+) -> Iterator[None]:
     """A real Celery worker process on the test database and the test queue.
 
-    Its e-mail goes over SMTP to ``smtp_sink``.
+    Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``.
     """
     from rathaus.platform.celery import app
 
@@ -149,6 +157,8 @@ def celery_worker(towns: dict[str, Municipality], smtp_sink: SmtpSink) -> Iterat
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_sink.host,
         "EMAIL_PORT": str(smtp_sink.port),
+        "TEST_SMS_BACKEND": "rathaus.platform.identity.sms.FileSmsBackend",
+        "SMS_FILE_PATH": str(worker_sms.parent),
     }
     app.control.purge()
     worker = subprocess.Popen(

@@ -11,12 +11,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 
+from rathaus.tenants.models import Municipality
+
 if TYPE_CHECKING:
     from rathaus.platform.federation.models import IdentityProvider
 
 
 class FederationError(Exception):
     """A login answer that must be refused; the message is safe to show (German)."""
+
+
+def request_town(request: HttpRequest) -> Municipality:
+    """The town whose host served ``request`` (federation pages exist on town hosts only)."""
+    town = getattr(request, "tenant", None)
+    if not isinstance(town, Municipality):
+        raise FederationError("No town on this host")
+    return town
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,9 @@ class Plugin:
     def check_connection(self, request: HttpRequest, provider: "IdentityProvider") -> list[Check]:
         """Tries what can be tried without a person logging in."""
         raise NotImplementedError
+
+    def settings_saved(self, provider: "IdentityProvider") -> None:
+        """Called with the old and the new values of a saved row: drop what is kept about them."""
 
 
 P = TypeVar("P", bound=type[Plugin])

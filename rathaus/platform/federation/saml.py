@@ -8,6 +8,8 @@ per town (replay), and the request ID is dropped from the session once used.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -33,7 +35,10 @@ from rathaus.platform.federation.registry import (
     FederationError,
     Plugin,
     registry,
+    request_town,
 )
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 logger = logging.getLogger(__name__)
 
@@ -49,31 +54,32 @@ LOA_FROM_CONTEXT = {
 }
 
 
-def sp_entity_id(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("federation:saml-metadata"))
+def sp_entity_id(*, town: Municipality) -> str:
+    """The town's SP entity ID (also its metadata URL), on its primary host.
+
+    One per town, whichever of its hosts serves the request: the IdP registers
+    it once, and a town with a custom domain keeps the same identity.
+    """
+    return town_url(town=town, path=reverse("federation:saml-metadata"))
 
 
-def sp_acs_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("federation:saml-acs"))
+def sp_acs_url(*, town: Municipality) -> str:
+    return town_url(town=town, path=reverse("federation:saml-acs"))
 
 
 def _config(
-    request: HttpRequest, provider: IdentityProvider, key_path: str, cert_path: str
+    town: Municipality, provider: IdentityProvider, keys: tuple[str, str] | None
 ) -> SPConfig:
-    town = getattr(request, "tenant", None)
     conf: dict[str, Any] = {
-        "entityid": sp_entity_id(request),
+        "entityid": sp_entity_id(town=town),
         "xmlsec_binary": settings.XMLSEC_BINARY,
-        "key_file": key_path,
-        "cert_file": cert_path,
-        "encryption_keypairs": [{"key_file": key_path, "cert_file": cert_path}],
         "accepted_time_diff": settings.FEDERATION_CLOCK_SKEW,
         "allow_unknown_attributes": True,
         "service": {
             "sp": {
-                "name": str(town) if town else "Rathaus",
+                "name": str(town),
                 "endpoints": {
-                    "assertion_consumer_service": [(sp_acs_url(request), BINDING_HTTP_POST)]
+                    "assertion_consumer_service": [(sp_acs_url(town=town), BINDING_HTTP_POST)]
                 },
                 "allow_unsolicited": False,
                 "authn_requests_signed": True,
@@ -86,6 +92,10 @@ def _config(
             }
         },
     }
+    if keys is not None:
+        key_path, cert_path = keys
+        conf["key_file"], conf["cert_file"] = key_path, cert_path
+        conf["encryption_keypairs"] = [{"key_file": key_path, "cert_file": cert_path}]
     if provider.saml_metadata_xml:
         conf["metadata"] = {"inline": [provider.saml_metadata_xml]}
     config = SPConfig()
@@ -93,10 +103,25 @@ def _config(
     return config
 
 
-def sp_metadata_xml(*, request: HttpRequest, provider: IdentityProvider) -> str:
+@contextmanager
+def _saml_client(town: Municipality, provider: IdentityProvider) -> Iterator[Saml2Client]:
+    """The town's SAML client, built from its settings row; use it inside the block only.
+
+    The SP key exists as a file for the block's duration (``keyfiles``). Settings
+    not saved yet have no key: such a client reads the IdP's metadata but cannot
+    sign or decrypt.
+    """
+    if not provider.sp_private_key:
+        yield Saml2Client(config=_config(town, provider, None))
+        return
+    with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as keys:
+        yield Saml2Client(config=_config(town, provider, keys))
+
+
+def sp_metadata_xml(*, town: Municipality, provider: IdentityProvider) -> str:
     """The town's own SP metadata: entity ID, ACS URL, signing/encryption certificate."""
-    with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (k, c):
-        return str(entity_descriptor(_config(request, provider, k, c)))
+    with _saml_client(town, provider) as client:
+        return str(entity_descriptor(client.config))
 
 
 def saml_metadata_fetch(*, provider: IdentityProvider) -> str:
@@ -139,11 +164,7 @@ class SamlPlugin(Plugin):
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
     ) -> HttpResponse:
-        with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-            key,
-            cert,
-        ):
-            client = Saml2Client(config=_config(request, provider, key, cert))
+        with _saml_client(request_town(request), provider) as client:
             request_id, info = client.prepare_for_authenticate(
                 entityid=_idp_entity_id(client),
                 binding=BINDING_HTTP_REDIRECT,
@@ -168,11 +189,7 @@ class SamlPlugin(Plugin):
         if not raw:
             raise FederationError(_("Die Antwort des Landeskontos fehlt."))
         outstanding: dict[str, str] = request.session.get(SESSION_KEY, {})
-        with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-            key,
-            cert,
-        ):
-            client = Saml2Client(config=_config(request, provider, key, cert))
+        with _saml_client(request_town(request), provider) as client:
             try:
                 response = client.parse_authn_request_response(
                     raw, BINDING_HTTP_POST, outstanding=outstanding
@@ -210,11 +227,7 @@ class SamlPlugin(Plugin):
         if not provider.saml_metadata_xml:
             return [*checks, Check(False, _("Keine Metadaten des IdP hinterlegt"))]
         try:
-            with keyfiles(key_pem=provider.sp_private_key, cert_pem=provider.sp_certificate) as (
-                key,
-                cert,
-            ):
-                client = Saml2Client(config=_config(request, provider, key, cert))
+            with _saml_client(request_town(request), provider) as client:
                 entity = _idp_entity_id(client)
                 sso = client.metadata.single_sign_on_service(entity, BINDING_HTTP_REDIRECT)
                 certs = client.metadata.certs(entity, "idpsso", use="signing")
@@ -238,6 +251,10 @@ class SamlPlugin(Plugin):
             except (requests.RequestException, FederationError) as exc:
                 checks.append(Check(False, _("Anmeldeadresse antwortet"), str(exc)))
         checks.append(
-            Check(bool(provider.sp_private_key), _("Eigener SP-Schlüssel"), sp_entity_id(request))
+            Check(
+                bool(provider.sp_private_key),
+                _("Eigener SP-Schlüssel"),
+                sp_entity_id(town=request_town(request)),
+            )
         )
         return checks

@@ -90,6 +90,9 @@ def provider_save(
         )
     provider.full_clean()
     provider.save()
+    for values in (stored, provider):
+        if values is not None:
+            plugin.settings_saved(values)
     after = _audit_snapshot(provider)
     audit_record(
         town=tenant_connection.tenant,

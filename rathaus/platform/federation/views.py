@@ -1,12 +1,13 @@
 """State-account login, SP metadata and the town admin's settings page (thin views)."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -15,14 +16,14 @@ from rathaus.platform.federation import oidc, saml, services
 from rathaus.platform.federation.forms import ProviderForm
 from rathaus.platform.federation.models import IdentityProvider
 from rathaus.platform.federation.presets.models import FederationPreset
-from rathaus.platform.federation.registry import Check, FederationError, registry
+from rathaus.platform.federation.registry import Check, FederationError, registry, request_town
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.federation.trust import session_trust_level_set
+from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
-
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+from rathaus.tenants.selectors import town_url
 
 
 def _provider_or_404(protocol: str) -> IdentityProvider:
@@ -40,9 +41,12 @@ def _refused(request: HttpRequest, error: FederationError) -> HttpResponse:
 @require_safe
 def login_start(request: HttpRequest, protocol: str) -> HttpResponse:
     provider = _provider_or_404(protocol)
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = ""
+    primary = town_url(town=request_town(request), path=request.get_full_path())
+    if urlsplit(primary).netloc != request.get_host():
+        # The provider answers on the primary host (one registered address per town);
+        # the login's state must be in the session there, so it starts there.
+        return redirect(primary)
+    next_url = safe_next_url(request, request.GET.get("next", ""))
     try:
         return registry[protocol].start_login(request, provider, next_url=next_url)
     except FederationError as exc:
@@ -84,7 +88,7 @@ def saml_metadata(request: HttpRequest) -> HttpResponse:
     provider = IdentityProvider.objects.filter(protocol="saml").first()
     if provider is None or not provider.sp_private_key:
         raise Http404("This town has no SAML settings")
-    xml = saml.sp_metadata_xml(request=request, provider=provider)
+    xml = saml.sp_metadata_xml(town=request_town(request), provider=provider)
     return HttpResponse(xml, content_type="application/samlmetadata+xml")
 
 
@@ -152,8 +156,8 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
             "provider": provider,
             "protocol": protocol,
             "checks": checks,
-            "metadata_url": request.build_absolute_uri("/federation/saml/metadata/"),
-            "redirect_uri": oidc.redirect_uri(request),
+            "metadata_url": saml.sp_entity_id(town=request_town(request)),
+            "redirect_uri": oidc.redirect_uri(town=request_town(request)),
         },
     )
 

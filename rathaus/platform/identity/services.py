@@ -1,35 +1,37 @@
 """Writes about accounts. Views, forms and tasks call these; nothing else writes."""
 
-import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.platform.identity.models import (
     AccountKind,
+    EmailConfirmation,
     MemberRole,
     Membership,
     PhoneChallenge,
     User,
 )
-from rathaus.platform.identity.sms import SmsError, sms_send
+from rathaus.platform.identity.sms import sms_send
 from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.db import current_schema_name
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 
 EMAIL_CONFIRMATION_SALT = "rathaus.identity.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
 PHONE_CODE_VALIDITY = timedelta(minutes=10)
 PHONE_CODE_MAX_ATTEMPTS = 5
-
-logger = logging.getLogger(__name__)
 
 
 def account_register(
@@ -41,12 +43,13 @@ def account_register(
     first_name: str = "",
     last_name: str = "",
     organisation_name: str = "",
-    confirm_url: str,
 ) -> User:
     """Creates an account in the current town and starts both confirmations.
 
-    ``confirm_url`` is the absolute URL of the e-mail confirmation view; the
-    signed token is appended. The mobile number gets a one-time code by SMS.
+    The e-mail with the confirmation link and the SMS with a one-time code
+    are sent by tasks once the account is committed, so neither a slow mail
+    server nor an SMS outage holds up or breaks the registration; the
+    confirmation page offers to send the code again.
     Raises ``ValidationError`` for an e-mail address that already has an account.
     """
     email = User.objects.normalize_email(email).lower()
@@ -68,12 +71,8 @@ def account_register(
             last_name=last_name,
             organisation_name=organisation_name,
         )
-    email_confirmation_send(user=user, confirm_url=confirm_url)
-    try:
-        phone_challenge_send(user=user)
-    except SmsError:
-        # The account stands; the confirmation page offers to send the code again.
-        logger.warning("SMS code for a new account could not be sent", exc_info=True)
+        email_confirmation_start(user=user)
+        phone_challenge_start(user=user)
     return user
 
 
@@ -84,18 +83,53 @@ def email_confirmation_token(*, user: User) -> str:
     )
 
 
-def email_confirmation_send(*, user: User, confirm_url: str) -> None:
-    link = f"{confirm_url}?token={email_confirmation_token(user=user)}"
-    send_mail(
-        subject=_("Bitte bestätigen Sie Ihre E-Mail-Adresse"),
-        message=_(
-            "Guten Tag,\n\nbitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link:\n"
-            "%(link)s\n\nDer Link gilt drei Tage."
-        )
-        % {"link": link},
-        from_email=None,
-        recipient_list=[user.email],
+def email_confirmation_start(*, user: User) -> EmailConfirmation:
+    """Queues the e-mail that confirms the account's address; a task sends it after the commit."""
+    from rathaus.platform.identity.tasks import send_email_confirmation
+
+    confirmation = EmailConfirmation.objects.create(
+        user=user, email=user.email, language=translation.get_language() or ""
     )
+    transaction.on_commit(lambda: send_email_confirmation.delay(confirmation.pk))
+    return confirmation
+
+
+def email_confirmation_deliver(*, town: Municipality, confirmation_id: int) -> bool:
+    """Sends a queued confirmation e-mail unless it was sent already; True if it went out now.
+
+    Nothing is sent once the address is confirmed or the account has another
+    address. The row stays locked while sending, so two workers never both send it.
+    """
+    with transaction.atomic():
+        confirmation = (
+            EmailConfirmation.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=confirmation_id, sent_at__isnull=True)
+            .first()
+        )
+        if confirmation is None:
+            return False
+        user = confirmation.user
+        if user.email != confirmation.email or user.email_verified_at is not None:
+            return False
+        # The town's own URLs, whichever URLconf the caller has.
+        path = reverse("accounts:confirm-email", urlconf=settings.ROOT_URLCONF)
+        link = town_url(town=town, path=f"{path}?token={email_confirmation_token(user=user)}")
+        confirmation.sent_at = timezone.now()
+        confirmation.save(update_fields=["sent_at"])
+        # An error while sending rolls ``sent_at`` back, so a retry sends it.
+        with translation.override(confirmation.language or settings.LANGUAGE_CODE):
+            send_mail(
+                subject=_("Bitte bestätigen Sie Ihre E-Mail-Adresse"),
+                message=_(
+                    "Guten Tag,\n\nbitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link:\n"
+                    "%(link)s\n\nDer Link gilt drei Tage."
+                )
+                % {"link": link},
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    return True
 
 
 def account_confirm_email(*, token: str) -> User:
@@ -120,25 +154,58 @@ def account_confirm_email(*, token: str) -> User:
     return user
 
 
-def phone_challenge_send(*, user: User) -> PhoneChallenge:
-    """Sends a fresh six-digit code to the account's mobile number.
+def phone_challenge_start(*, user: User) -> PhoneChallenge:
+    """Starts a new code for the account's mobile number; a task sends it after the commit.
 
     Earlier open codes stop working, so only the newest SMS counts.
     """
+    from rathaus.platform.identity.tasks import send_phone_code
+
     if not user.phone:
         raise ValidationError(_("Für dieses Konto ist keine Mobilnummer hinterlegt."))
-    code = f"{secrets.randbelow(10**6):06d}"
-    PhoneChallenge.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
-    challenge = PhoneChallenge.objects.create(
-        user=user, phone=user.phone, code_hash=make_password(code)
-    )
-    sms_send(
-        to=str(user.phone),
-        body=_("Ihr Bestätigungscode für das digitale Rathaus: %(code)s") % {"code": code},
-    )
+    with transaction.atomic():
+        PhoneChallenge.objects.filter(user=user, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        challenge = PhoneChallenge.objects.create(
+            user=user, phone=user.phone, language=translation.get_language() or ""
+        )
+        transaction.on_commit(lambda: send_phone_code.delay(challenge.pk))
     return challenge
 
 
+def phone_code_deliver(*, challenge_id: int) -> bool:
+    """Makes the six-digit code of a started challenge and sends it by SMS, once.
+
+    Returns True if it went out now. The code is never stored, only its hash;
+    a challenge that was replaced, used up or has run out sends nothing.
+    Raises ``SmsError`` when the provider cannot take the message (nothing is
+    kept then, so a retry sends a code).
+    """
+    with transaction.atomic():
+        challenge = (
+            PhoneChallenge.objects.select_for_update(skip_locked=True)
+            .filter(
+                pk=challenge_id,
+                sent_at__isnull=True,
+                used_at__isnull=True,
+                created_at__gte=timezone.now() - PHONE_CODE_VALIDITY,
+            )
+            .first()
+        )
+        if challenge is None:
+            return False
+        code = f"{secrets.randbelow(10**6):06d}"
+        challenge.code_hash = make_password(code)
+        challenge.sent_at = timezone.now()
+        challenge.save(update_fields=["code_hash", "sent_at"])
+        with translation.override(challenge.language or settings.LANGUAGE_CODE):
+            body = _("Ihr Bestätigungscode für das digitale Rathaus: %(code)s") % {"code": code}
+        sms_send(to=str(challenge.phone), body=body)
+    return True
+
+
+@transaction.atomic  # the challenge is locked while its attempts are counted
 def account_confirm_phone(*, user: User, code: str) -> bool:
     """Checks ``code`` against the newest open challenge; True marks the number confirmed.
 

@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -36,10 +35,9 @@ from rathaus.platform.identity.forms import (
     ProfileForm,
     RegistrationForm,
 )
+from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import AccountKind, User
-from rathaus.platform.identity.sms import SmsError
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 OTP_PENDING = "identity_otp_pending"
 
 
@@ -101,10 +99,8 @@ def login_otp(request: HttpRequest) -> HttpResponse:
             del request.session[OTP_PENDING]
             login(request, user, backend=MODEL_BACKEND)
             otp_login(request, device)
-            next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-            if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                next_url = reverse(settings.LOGIN_REDIRECT_URL)
-            return redirect(next_url)
+            next_url = safe_next_url(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
+            return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
         form.add_error("code", _("Der Code stimmt nicht."))
     return _form_page(
         request,
@@ -131,7 +127,6 @@ def register(request: HttpRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 organisation_name=data["organisation_name"],
-                confirm_url=request.build_absolute_uri(reverse("accounts:confirm-email")),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -174,14 +169,9 @@ def resend_phone_code(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if services.new_phone_code_allowed(user=user):
         try:
-            services.phone_challenge_send(user=user)
-        except SmsError:
-            messages.error(
-                request,
-                _(
-                    "Die SMS konnte gerade nicht gesendet werden. Bitte versuchen Sie es gleich noch einmal."  # noqa: E501
-                ),
-            )
+            services.phone_challenge_start(user=user)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
         else:
             messages.info(request, _("Wir haben Ihnen einen neuen Code geschickt."))
     else:

@@ -30,7 +30,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Static files come from the apps' folders (runserver); WhiteNoise serves the
 # collected ones in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
-SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"
+# In memory for the test process; the worker fixture has its worker write SMS to a
+# file (TEST_SMS_BACKEND, SMS_FILE_PATH), since its memory is not the test's.
+SMS_BACKEND = env.str("TEST_SMS_BACKEND", default="rathaus.platform.identity.sms.MemorySmsBackend")
 # Never real Stripe: a closed port (fails at once) unless a test starts localstripe
 # (tests/billing/conftest.py) and points STRIPE_API_BASE at it.
 STRIPE_API_BASE = env.str("TEST_STRIPE_API_BASE", default="http://127.0.0.1:9")

@@ -21,6 +21,7 @@ from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
 from rathaus.platform.federation.models import TrustLevel
+from rathaus.platform.identity.login import MODEL_BACKEND
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
@@ -211,7 +212,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def support_enter(request: HttpRequest, token: str) -> HttpResponse:
     """Redeems a vendor's support token on the town's host and opens an audited session."""
     user, payload = support_token_redeem(town=_town(request), token=token)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=MODEL_BACKEND)
     request.session[SUPPORT_SESSION_KEY] = payload["by"]
     request.session.set_expiry(support_session_seconds())
     return redirect("staff:dashboard")

@@ -49,13 +49,13 @@ def saml_configure(*, town: Municipality, client: Client, idp: str) -> IdentityP
 
 
 def saml_idp_answer(
-    client: Client, *, extra: dict[str, str] | None = None
+    client: Client, *, extra: dict[str, str] | None = None, query: str = ""
 ) -> tuple[str, dict[str, str]]:
     """Starts the login on the town's host and logs in at the IdP.
 
     Returns the ACS path and the form the IdP's page would auto-submit.
     """
-    start = client.get("/federation/login/saml/")
+    start = client.get(f"/federation/login/saml/{query}")
     assert start.status_code == 302, start.content
     page = requests.get(start["Location"], timeout=10)
     assert page.status_code == 200, page.text
@@ -105,9 +105,9 @@ def oidc_configure(*, town: Municipality, issuer: str, client_id: str) -> Identi
         return provider_save(provider=provider, common_name=town_host(slug=town.slug))
 
 
-def oidc_provider_answer(client: Client, *, username: str = "erika") -> str:
+def oidc_provider_answer(client: Client, *, username: str = "erika", query: str = "") -> str:
     """Starts the login and logs in at the provider; returns the callback path + query."""
-    start = client.get("/federation/login/oidc/")
+    start = client.get(f"/federation/login/oidc/{query}")
     assert start.status_code == 302, start.content
     location = start["Location"]
     page = requests.get(location, timeout=10)

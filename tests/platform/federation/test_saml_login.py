@@ -9,6 +9,8 @@ from django_tenants.utils import tenant_context
 from rathaus.platform.federation.models import FederatedIdentity
 from rathaus.platform.identity.models import Membership, User
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import domain_add
+from tests.conftest import host_client
 from tests.factories import PASSWORD, UserFactory
 from tests.platform.federation.helpers import saml_configure, saml_idp_answer
 
@@ -170,3 +172,36 @@ def test_each_town_publishes_its_own_sp_metadata(
     assert "http://tangerhuette.localhost/federation/saml/acs/" in a
     cert = lambda xml: xml.split("X509Certificate>")[1]  # noqa: E731
     assert cert(a) != cert(b)
+
+
+def test_a_town_with_two_domains_has_one_sp_identity(
+    client_a: Client, town_a: Municipality, saml_idp: str
+) -> None:
+    saml_configure(town=town_a, client=client_a, idp=saml_idp)
+    domain_add(town=town_a, domain="rathaus.tangerhuette.de")
+    custom = host_client("rathaus.tangerhuette.de")
+
+    on_default = client_a.get("/federation/saml/metadata/").content.decode()
+    on_custom = custom.get("/federation/saml/metadata/").content.decode()
+
+    entity_id = 'entityID="http://tangerhuette.localhost/federation/saml/metadata/"'
+    assert entity_id in on_default
+    assert entity_id in on_custom
+    assert 'Location="http://tangerhuette.localhost/federation/saml/acs/"' in on_custom
+
+
+@pytest.mark.usefixtures("saml_a")
+def test_a_login_begun_on_another_domain_of_the_town_continues_on_its_primary_host(
+    client_a: Client, town_a: Municipality
+) -> None:
+    domain_add(town=town_a, domain="rathaus.tangerhuette.de")
+
+    start = host_client("rathaus.tangerhuette.de").get("/federation/login/saml/?next=/contact/")
+
+    assert start.status_code == 302
+    assert (
+        start["Location"] == "http://tangerhuette.localhost/federation/login/saml/?next=/contact/"
+    )
+    # The browser follows, on the primary host.
+    acs, form = saml_idp_answer(client_a, query="?next=/contact/")
+    assert client_a.post(acs, form)["Location"] == "/contact/"

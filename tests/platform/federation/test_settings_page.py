@@ -96,6 +96,19 @@ def test_saml_test_connection_reads_the_idp_metadata(staff_a: Client, saml_idp: 
     assert staff_a.get("/federation/saml/metadata/").status_code == 200
 
 
+def test_saml_test_connection_works_before_the_first_save(
+    staff_a: Client, town_a: Municipality, saml_idp: str
+) -> None:
+    form = _saml_form(saml_metadata_url=f"{saml_idp}/metadata", test="1")
+
+    page = staff_a.post("/federation/settings/saml/", form).content.decode()
+
+    assert f"✓ Identity Provider: {saml_idp}/metadata" in page
+    assert "✗ Eigener SP-Schlüssel" in page  # made on the first save
+    with tenant_context(town_a):
+        assert not IdentityProvider.objects.exists()
+
+
 def test_vendor_presets_apply_to_many_towns(
     staff_a: Client, town_a: Municipality, town_b: Municipality
 ) -> None:

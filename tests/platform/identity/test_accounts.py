@@ -2,18 +2,24 @@
 
 import json
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
+import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
 from rathaus.platform.identity import sms
-from rathaus.platform.identity.models import Membership, User
+from rathaus.platform.identity.models import EmailConfirmation, Membership, PhoneChallenge, User
+from rathaus.platform.identity.tasks import send_email_confirmation, send_phone_code
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
+from tests.platform.identity.helpers import send_queued
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -47,6 +53,7 @@ def test_registration_confirms_email_by_link_and_mobile_by_sms(
     client_a: Client, town_a: Municipality
 ) -> None:
     response = _register(client_a)
+    send_queued(town_a)
 
     assert response.status_code == 302
     assert sms.outbox[-1].to == "+4915112345678"
@@ -69,6 +76,7 @@ def test_a_wrong_sms_code_does_not_confirm_and_five_kill_the_code(
     client_a: Client, town_a: Municipality
 ) -> None:
     _register(client_a)
+    send_queued(town_a)
     code = _sms_code()
 
     for _ in range(5):
@@ -82,8 +90,9 @@ def test_a_wrong_sms_code_does_not_confirm_and_five_kill_the_code(
         assert User.objects.get(email="erika@example.org").phone_verified_at is None
 
 
-def test_a_tampered_email_link_is_refused(client_a: Client) -> None:
+def test_a_tampered_email_link_is_refused(client_a: Client, town_a: Municipality) -> None:
     _register(client_a)
+    send_queued(town_a)
     link = re.search(r"token=(\S+)", str(mail.outbox[-1].body))
     assert link
 
@@ -172,6 +181,24 @@ def test_totp_second_factor_is_asked_at_login(client_a: Client, town_a: Municipa
     assert "_auth_user_id" in client_a.session
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("/accounts/members/", "/accounts/members/"), ("https://evil.example/", "/")],
+)
+def test_after_the_second_factor_only_a_next_address_on_this_site_is_followed(
+    client_a: Client, town_a: Municipality, next_url: str, lands_on: str
+) -> None:
+    with tenant_context(town_a):
+        user = UserFactory.create(email="erika@example.org")
+        device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+
+    first = client_a.post(f"/accounts/login/?next={quote(next_url)}", ERIKA)
+    done = client_a.post(first["Location"], {"code": f"{totp(device.bin_key):06d}"})
+
+    assert done.status_code == 302
+    assert done["Location"] == lands_on
+
+
 def test_export_holds_all_data_and_deletion_removes_it(
     client_a: Client, town_a: Municipality
 ) -> None:
@@ -210,3 +237,69 @@ def test_an_sms_provider_that_is_down_does_not_break_registration(
     with tenant_context(town_a):
         assert User.objects.filter(email="erika@example.org").exists()
     assert response["Location"] == "/accounts/confirm-phone/"  # where a new code can be asked for
+    with pytest.raises(sms.SmsError):
+        send_queued(town_a)  # the task fails, and Celery tries again later
+    settings.SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"
+    send_queued(town_a)  # the provider is back
+    assert client_a.post("/accounts/confirm-phone/", {"code": _sms_code()}).status_code == 302
+
+
+def test_a_new_code_can_be_asked_for_and_only_the_newest_counts(
+    client_a: Client, town_a: Municipality
+) -> None:
+    _register(client_a)
+    send_queued(town_a)
+    first = _sms_code()
+    early = client_a.post("/accounts/confirm-phone/resend/", follow=True)
+    assert "Bitte warten Sie eine Minute" in early.content.decode()
+    with tenant_context(town_a):
+        PhoneChallenge.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+
+    again = client_a.post("/accounts/confirm-phone/resend/", follow=True)
+    send_queued(town_a)
+
+    assert "neuen Code geschickt" in again.content.decode()
+    second = _sms_code()
+    if first != second:
+        wrong = client_a.post("/accounts/confirm-phone/", {"code": first})
+        assert "stimmt nicht" in wrong.content.decode()
+    assert client_a.post("/accounts/confirm-phone/", {"code": second}).status_code == 302
+
+
+def test_a_retried_task_sends_no_second_email_or_sms(
+    client_a: Client, town_a: Municipality
+) -> None:
+    _register(client_a)
+    send_queued(town_a)
+    with tenant_context(town_a):
+        confirmation = EmailConfirmation.objects.get()
+        challenge = PhoneChallenge.objects.get()
+
+        assert not send_email_confirmation(confirmation.pk)
+        assert not send_phone_code(challenge.pk)
+
+    assert len(mail.outbox) == 1
+    assert len(sms.outbox) == 1
+
+
+def test_the_email_and_the_sms_speak_the_language_of_the_registration_page(
+    client_a: Client, town_a: Municipality
+) -> None:
+    sms.outbox.clear()
+    client_a.post(
+        "/accounts/register/",
+        {
+            "kind": "person",
+            "first_name": "Erika",
+            "last_name": "Mustermann",
+            "email": "erika@example.org",
+            "phone": "0151 12345678",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    send_queued(town_a)
+
+    assert "confirm" in str(mail.outbox[-1].subject).lower()
+    assert "Bestätigungscode" not in sms.outbox[-1].body

@@ -132,5 +132,4 @@ def test_nobody_can_register_an_address_of_the_platforms_reserved_domain(
             email="support@rathaus.invalid",
             password=PASSWORD,
             phone="+4915112345678",
-            confirm_url="http://tangerhuette.localhost/accounts/confirm-email/",
         )

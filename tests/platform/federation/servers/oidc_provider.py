@@ -4,11 +4,13 @@ Run as its own process: ``python -m tests.platform.federation.servers.oidc_provi
 It prints its base URL on the first line of stdout and serves over HTTP on
 127.0.0.1. Users log in with a form (username + password ``geheim``). Test-only
 endpoints under ``/_test/`` register clients and make the next answers
-misbehave (wrong nonce, wrong audience, forged signature), or rotate the key.
+misbehave (wrong nonce, wrong audience, forged signature), rotate the key,
+or tell how often each path was requested.
 """
 
 import secrets
 import time
+from collections import Counter
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -28,6 +30,7 @@ CODES: dict[str, "AuthCode"] = {}
 TOKENS: dict[str, dict[str, Any]] = {}
 TAMPER: dict[str, str] = {}
 KEYS: list[RSAKey] = []
+HITS: Counter[str] = Counter()
 PASSWORD = "geheim"
 USERS: dict[str, dict[str, Any]] = {
     "erika": {
@@ -253,6 +256,17 @@ def userinfo() -> Any:
     if entry is None:
         return jsonify(error="invalid_token"), 401
     return jsonify(dict(IdTokens().generate_user_info(entry["user"], entry["scope"])))
+
+
+@app.before_request
+def count_hits() -> None:
+    if not request.path.startswith("/_test/"):
+        HITS[request.path] += 1
+
+
+@app.get("/_test/hits")
+def hits() -> Any:
+    return jsonify(HITS)
 
 
 @app.post("/_test/clients")

@@ -1,0 +1,21 @@
+"""What every login path shares: the backend it records and where it may send the browser next."""
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# For logins whose credentials were checked already (second factor, state account,
+# support token, registration): the session remembers this backend, not axes'.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def safe_next_url(request: HttpRequest, url: str) -> str:
+    """``url`` if it stays on this request's host (and scheme), else ``""``.
+
+    A ``next`` parameter comes from the address bar; without this check a
+    link could send a fresh login on to a look-alike site.
+    """
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
