@@ -202,3 +202,19 @@ def test_onboarding_and_lifecycle_from_the_command_line(town_a: Municipality) ->
             f"--slug={town_a.slug}",
             "--admin-email=a@b.example",
         )
+
+
+def test_the_vendor_admin_opens_on_the_vendor_host(
+    public_client: Client, town_a: Municipality
+) -> None:
+    # Regression: django-tenants' admin templates broke every page on a host without a town.
+    public_client.force_login(User.objects.create_superuser("lena@rathaus-betreiber.de", "x-" * 8))
+
+    for path in [
+        "/admin/",
+        "/admin/tenants/municipality/",
+        f"/admin/tenants/municipality/{town_a.pk}/change/",
+    ]:
+        response = public_client.get(path)
+        assert response.status_code == 200, path
+        assert "Tangerhütte" in response.content.decode() or path == "/admin/"
