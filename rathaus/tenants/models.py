@@ -145,6 +145,7 @@ class Domain(DomainMixin):
     """
 
     redirect = models.BooleanField(_("leitet weiter"), default=False)
+    domain: str  # DomainMixin's field, for the type checker (django-tenants has no types)
 
     class Meta:
         verbose_name = _("Domain")
