@@ -11,7 +11,8 @@ from django_tenants.utils import schema_context
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Domain, Municipality
 from rathaus.tenants.services import domain_add
-from tests.factories import PASSWORD
+from rathaus.tenants.vendor_tokens import vendor_token_create
+from tests.factories import PASSWORD, UserFactory
 
 
 def _domain_error(town: Municipality, host: str) -> list[str]:
@@ -96,4 +97,23 @@ def test_the_vendor_admin_checks_host_names_too(
     assert set(town_a.domains.values_list("domain", flat=True)) == {
         "tangerhuette.localhost",
         "www.tangerhuette.de",
+    }
+
+
+def test_the_vendor_api_names_a_bad_host(town_a: Municipality) -> None:
+    vendor = UserFactory.create(email="vendor@rathaus.example", is_staff=True)
+    api = Client(
+        HTTP_HOST="localhost",
+        HTTP_AUTHORIZATION=f"Bearer {vendor_token_create(user=vendor, name='t')}",
+    )
+
+    response = api.post(
+        f"/api/vendor/v1/towns/{town_a.ags}/domains/",
+        {"domain": "www.localhost"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "domain": ["Dieser Host-Name gehört dem Betreiber, nicht einer Kommune: www.localhost"]
     }
