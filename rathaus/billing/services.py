@@ -3,7 +3,7 @@
 import logging
 
 import stripe
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
 
 from rathaus.billing.client import stripe_client
 from rathaus.billing.models import BillingAccount
@@ -11,8 +11,6 @@ from rathaus.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
 
-# pg_advisory_xact_lock(ADVISORY_CLASS, town pk): one ensure per town at a time.
-ADVISORY_CLASS = 3_000_004
 PAGE_SIZE = 100
 
 
@@ -42,27 +40,48 @@ def billing_customer_ensure(*, town: Municipality) -> BillingAccount:
 
     Idempotent: an existing account is returned as it is; a customer made by an
     earlier attempt that crashed before saving its id is found again by its
-    metadata (and, on real Stripe, the create itself carries the idempotency
-    key ``town-<pk>-<ags>-customer``), so a town never gets a second customer.
-    Concurrent calls for one town wait for each other (advisory lock).
+    metadata, and the create carries the idempotency key
+    ``town-<pk>-<ags>-customer`` (on real Stripe, calls at once or retries within
+    24 hours get the same customer), so a town keeps one customer.
+
+    Stripe is called with no database transaction open and no lock held, so a
+    slow or unreachable Stripe never holds up the database: the account row is
+    written afterwards in a short transaction of its own (``durable``: calling
+    this inside another transaction is an error). Should two calls at once have
+    made two customers all the same (localstripe has no idempotency keys), the
+    row that was stored first wins and the other call deletes the customer it made.
     """
-    existing = BillingAccount.objects.filter(town=town).first()
+    with transaction.atomic(durable=True):  # refuses at once inside a caller's transaction
+        existing = BillingAccount.objects.filter(town=town).first()
     if existing is not None:
         return existing
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_CLASS, town.pk])
-        existing = BillingAccount.objects.filter(town=town).first()
-        if existing is not None:
-            return existing
-        client = stripe_client()
-        customer = _customer_find(client=client, town=town)
-        if customer is None:
-            customer = client.v1.customers.create(
-                params={"name": town.name, "metadata": _customer_metadata(town=town)},
-                options={"idempotency_key": f"town-{town.pk}-{town.ags}-customer"},
-            )
-            logger.info("Stripe customer %s made for %s (%s)", customer.id, town.name, town.ags)
-        else:
-            logger.info("Stripe customer %s found again for %s", customer.id, town.name)
-        return BillingAccount.objects.create(town=town, stripe_customer_id=customer.id)
+    client = stripe_client()
+    customer = _customer_find(client=client, town=town)
+    made_here = customer is None
+    if customer is None:
+        customer = client.v1.customers.create(
+            params={"name": town.name, "metadata": _customer_metadata(town=town)},
+            options={"idempotency_key": f"town-{town.pk}-{town.ags}-customer"},
+        )
+        logger.info("Stripe customer %s made for %s (%s)", customer.id, town.name, town.ags)
+    else:
+        logger.info("Stripe customer %s found again for %s", customer.id, town.name)
+    try:
+        with transaction.atomic(durable=True):
+            return BillingAccount.objects.create(town=town, stripe_customer_id=customer.id)
+    except IntegrityError:
+        account = BillingAccount.objects.get(town=town)  # another call stored its customer first
+    if made_here and account.stripe_customer_id != customer.id:
+        _customer_discard(client=client, customer_id=customer.id, town=town)
+    return account
+
+
+def _customer_discard(*, client: stripe.StripeClient, customer_id: str, town: Municipality) -> None:
+    """Deletes a customer this call has just made in vain (nothing is billed to it yet)."""
+    try:
+        client.v1.customers.delete(customer_id)
+    except stripe.StripeError:
+        # The town's account is in order; only a surplus, empty customer is left at Stripe.
+        logger.exception("Surplus Stripe customer %s of %s not deleted", customer_id, town.ags)
+    else:
+        logger.warning("Surplus Stripe customer %s of %s deleted", customer_id, town.ags)

@@ -13,8 +13,14 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     name="billing.customer_create",
-    # Stripe unreachable or busy: try again later; the service makes no second customer.
-    autoretry_for=(stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError),
+    # Stripe unreachable or busy, or the same create still in flight (its idempotency
+    # key is in use): try again later; the service makes no second customer.
+    autoretry_for=(
+        stripe.APIConnectionError,
+        stripe.RateLimitError,
+        stripe.APIError,
+        stripe.IdempotencyError,
+    ),
     retry_backoff=30,
     retry_backoff_max=60 * 30,
     max_retries=12,

@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authentication import SessionAuthentication
 
 from rathaus.platform.portal import views as portal
+from rathaus.tenants.api import IsVendorStaff, VendorTokenAuthentication
+from rathaus.tenants.console import vendor_only
 
 admin.site.site_header = "Rathaus – Betreiber"
 admin.site.site_title = "Rathaus – Betreiber"
@@ -15,6 +18,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Vendor console and vendor API (towns, onboarding, lifecycle); OpenAPI of this host.
     path("", include("rathaus.tenants.urls_vendor")),
+    # The vendor API's description is for vendor staff only, like the API itself: a
+    # vendor token (scripts, client generators) or a vendor staff session. The page
+    # sends people to the login; the towns' own API docs (mobile app) stay public.
     path(
         "api/schema/",
         SpectacularAPIView.as_view(
@@ -23,8 +29,14 @@ urlpatterns = [
                 "TITLE": "Rathaus Vendor API",
                 "DESCRIPTION": "Towns, onboarding and lifecycle; vendor staff tokens only.",
             },
+            authentication_classes=[VendorTokenAuthentication, SessionAuthentication],
+            permission_classes=[IsVendorStaff],
         ),
         name="api-schema",
     ),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        vendor_only(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

@@ -5,13 +5,10 @@ Authenticated by a vendor token (``Authorization: Bearer <token>``, see
 they call the same services as the console and the command line.
 """
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import authentication, exceptions, permissions, serializers, status
@@ -31,19 +28,7 @@ from rathaus.tenants.lifecycle import (
 from rathaus.tenants.models import Municipality, VendorToken
 from rathaus.tenants.onboarding import tenant_onboard
 from rathaus.tenants.selectors import TownOverview, all_tenants_overview
-
-
-def vendor_token_create(*, user: User, name: str) -> str:
-    """Issues an API token for a vendor staff member; the plain token is shown only now."""
-    if not user.is_staff:
-        raise ValidationError({"user": ["Only vendor staff get API tokens."]})
-    token = secrets.token_urlsafe(32)
-    VendorToken.objects.create(user=user, name=name, key_hash=_hash(token))
-    return token
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from rathaus.tenants.vendor_tokens import vendor_token_use
 
 
 class VendorTokenAuthentication(authentication.BaseAuthentication):
@@ -54,10 +39,9 @@ class VendorTokenAuthentication(authentication.BaseAuthentication):
         if not header.startswith(f"{self.keyword} "):
             return None
         token = header.removeprefix(f"{self.keyword} ").strip()
-        record = VendorToken.objects.select_related("user").filter(key_hash=_hash(token)).first()
-        if record is None or not record.user.is_active:
+        record = vendor_token_use(token=token)
+        if record is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        VendorToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
         return record.user, record
 
     def authenticate_header(self, request: Request) -> str:

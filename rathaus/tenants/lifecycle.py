@@ -22,8 +22,12 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 
 from rathaus.modules.models import ModuleActivation
 from rathaus.platform.audit.services import Actor, audit_record
-from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
-from rathaus.tenants.onboarding import HOSTNAME
+from rathaus.tenants.models import (
+    Domain,
+    Municipality,
+    SchemaMigrationState,
+    hostname_normalize,
+)
 from rathaus.tenants.provisioning import PLACEHOLDER, migration_state_record, schema_dump
 from rathaus.tenants.services import domain_add, town_host
 
@@ -113,10 +117,12 @@ def town_rename(*, town: Municipality, slug: str, actor: Actor) -> Municipality:
 def town_custom_domain_add(
     *, town: Municipality, domain: str, actor: Actor, primary: bool = False
 ) -> Domain:
-    """Adds a custom host name (e.g. ``www.tangerhuette.de``); it answers on the next request."""
-    host = domain.strip().lower()
-    if not HOSTNAME.match(host):
-        raise ValidationError({"domain": [_("Kein gültiger Host-Name: %(host)s") % {"host": host}]})
+    """Adds a custom host name (e.g. ``www.tangerhuette.de``); it answers on the next request.
+
+    Adding a host the town has already changes nothing; the host name itself
+    is checked by ``Domain``'s validation.
+    """
+    host = hostname_normalize(domain)
     existing = Domain.objects.filter(domain=host).first()
     if existing is not None and existing.tenant_id != town.pk:
         raise ValidationError(

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
+from django.http.response import HttpResponseRedirectBase
 from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
-from django_tenants.utils import remove_www
 
 from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.selectors import host_resolve
@@ -39,6 +40,19 @@ def suspended_response(request: HttpRequest, town: object) -> HttpResponse:
     return response
 
 
+class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+def _permanent_redirect(request: HttpRequest, origin: str) -> HttpResponse:
+    """The same path on ``origin``; a form or API call (POST, PUT…) is repeated there as it
+    was (308), where a 301 would turn it into a GET and lose its body."""
+    url = f"{origin}{request.get_full_path()}"
+    if request.method in ("GET", "HEAD"):
+        return HttpResponsePermanentRedirect(url)
+    return HttpResponsePermanentRedirectKeepMethod(url)
+
+
 class TenantMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -47,7 +61,7 @@ class TenantMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant_connection.set_schema_to_public()
         try:
-            hostname = request.get_host().split(":")[0].lower()
+            hostname, port = split_domain_port(request.get_host())
         except DisallowedHost:
             return unknown_host_response(request)
 
@@ -57,17 +71,17 @@ class TenantMiddleware:
             set_urlconf(request.urlconf)
             return self.get_response(request)
 
-        match = host_resolve(hostname=remove_www(hostname))
+        match = host_resolve(hostname=hostname)
         if match is None:
             return unknown_host_response(request)
         town = match.town
         if match.redirect_to:
-            # A former host (e.g. before a change of slug): links and bookmarks keep working.
-            port = request.get_port()
-            netloc = match.redirect_to + (f":{port}" if port not in ("80", "443") else "")
-            return HttpResponsePermanentRedirect(
-                f"{request.scheme}://{netloc}{request.get_full_path()}"
-            )
+            # A former host (e.g. before a change of slug) or www. of a town's host:
+            # links and bookmarks keep working, and the visitor lands on the town's address.
+            # The port the visitor used (Host header), not the one the server listens on
+            # behind a proxy.
+            netloc = match.redirect_to + (f":{port}" if port else "")
+            return _permanent_redirect(request, f"{request.scheme}://{netloc}")
 
         town.domain_url = hostname
         request.tenant = town  # type: ignore[attr-defined]

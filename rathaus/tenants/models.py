@@ -1,5 +1,10 @@
 """The tenant model: a municipality, and the host names it is reached on."""
 
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -120,14 +125,27 @@ class Municipality(TenantMixin):
         return True
 
 
+# A DNS host name: labels of letters, digits and inner hyphens, at least one dot.
+HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
+
+
+def hostname_normalize(host: str) -> str:
+    """How a host name is stored and looked up: no surrounding blanks, lowercase."""
+    return host.strip().lower()
+
+
 class Domain(DomainMixin):
     """A host name of a town: ``<slug>.<BASE_DOMAIN>`` or a custom domain.
 
     A ``redirect`` domain is a town's former host (e.g. after a change of
     slug): requests to it are sent on to the primary host with a 301.
+    Validation (``full_clean``, as the admin, ``domain_add`` and with it every
+    service do) stores the name lowercase and refuses what is no host name or
+    one of the vendor's own hosts.
     """
 
     redirect = models.BooleanField(_("leitet weiter"), default=False)
+    domain: str  # DomainMixin's field, for the type checker (django-tenants has no types)
 
     class Meta:
         verbose_name = _("Domain")
@@ -135,6 +153,37 @@ class Domain(DomainMixin):
 
     def __str__(self) -> str:
         return self.domain
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Normalized first, so "  " is refused as empty and "X.de" stored as "x.de".
+        self.domain = hostname_normalize(self.domain or "")
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        self.domain = hostname_normalize(self.domain or "")
+        if not self.domain:
+            return  # the field itself says that it must not be empty
+        if not HOSTNAME.match(self.domain):
+            message = _("Kein gültiger Host-Name: %(host)s")
+            code = "invalid"
+        elif self.domain in {hostname_normalize(host) for host in settings.PUBLIC_HOSTS}:
+            message = _("Dieser Host-Name gehört dem Betreiber, nicht einer Kommune: %(host)s")
+            code = "reserved"
+        else:
+            return
+        raise ValidationError(
+            {"domain": ValidationError(message, code=code, params={"host": self.domain})}
+        )
+
+    def unique_error_message(self, model_class: Any, unique_check: Any) -> ValidationError:
+        if tuple(unique_check) == ("domain",):
+            return ValidationError(
+                _("Dieser Host-Name ist schon vergeben: %(host)s"),
+                code="unique",
+                params={"host": self.domain},
+            )
+        return super().unique_error_message(model_class, unique_check)
 
 
 class SchemaTemplate(models.Model):

@@ -17,11 +17,8 @@ from rathaus.modules.services import modules_set_up_for_new_town
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_add
-from rathaus.tenants.models import Domain, Municipality
+from rathaus.tenants.models import Domain, Municipality, hostname_normalize
 from rathaus.tenants.services import domain_add, municipality_create, town_host
-
-# A DNS host name: labels of letters, digits and inner hyphens, at least one dot.
-HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +35,29 @@ def _lock_key(ags: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [3_000_003, int(ags)])
 
 
+@dataclass(frozen=True)
+class TakenNames:
+    """Slugs and host names in use, each with the AGS of the town that has it."""
+
+    slugs: dict[str, str]
+    hosts: dict[str, str]
+
+
+def taken_names(*, slugs: Iterable[str], hosts: Iterable[str]) -> TakenNames:
+    """Which of ``slugs`` and ``hosts`` some town has already: two queries, however many names."""
+    return TakenNames(
+        slugs=dict(Municipality.objects.filter(slug__in=set(slugs)).values_list("slug", "ags")),
+        hosts=dict(
+            Domain.objects.filter(domain__in=set(hosts)).values_list("domain", "tenant__ags")
+        ),
+    )
+
+
+def onboarding_hosts(*, slug: str, domains: Iterable[str] = ()) -> list[str]:
+    """The host names a town made of these values gets: its default host, then ``domains``."""
+    return [hostname_normalize(host) for host in [town_host(slug=slug), *domains]]
+
+
 def onboarding_errors(
     *,
     ags: str,
@@ -46,13 +66,19 @@ def onboarding_errors(
     admin_email: str,
     modules: Iterable[str] | None = None,
     domains: Iterable[str] = (),
+    taken: TakenNames | None = None,
 ) -> dict[str, list[str]]:
     """Everything wrong with these values, by field; empty when a town can be made of them.
 
     Checks the values and what exists already (slug and host names taken),
     but not the AGS: an existing AGS means "already onboarded", not an error.
+    ``taken`` is what ``taken_names`` found for these names (a caller checking
+    many towns looks them all up at once); without it, it is looked up here.
     """
     errors: dict[str, list[str]] = {}
+    hosts = onboarding_hosts(slug=slug, domains=domains)
+    if taken is None:
+        taken = taken_names(slugs=[slug], hosts=hosts)
     town = Municipality(
         name=name, slug=slug, ags=ags, schema_name=Municipality.schema_name_for(ags)
     )
@@ -60,7 +86,7 @@ def onboarding_errors(
         town.full_clean(exclude=["schema_name"], validate_unique=False)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if "slug" not in errors and Municipality.objects.filter(slug=slug).exclude(ags=ags).exists():
+    if "slug" not in errors and taken.slugs.get(slug, ags) != ags:
         errors["slug"] = [_("Dieser Kurzname ist schon vergeben.")]
     try:
         validate_email(admin_email)
@@ -70,12 +96,13 @@ def onboarding_errors(
         unknown = sorted(set(modules) - set(module_registry.keys()))
         if unknown:
             errors["modules"] = [_("Unbekannte Dienste: %(keys)s") % {"keys": ", ".join(unknown)}]
-    for host in [town_host(slug=slug), *domains]:
-        if not HOSTNAME.match(host.lower()):
-            errors.setdefault("domains", []).append(
-                _("Kein gültiger Host-Name: %(host)s") % {"host": host}
-            )
-        elif Domain.objects.filter(domain=host.lower()).exclude(tenant__ags=ags).exists():
+    for host in hosts:
+        try:
+            Domain(domain=host).clean()  # the host name itself, as every domain is checked
+        except ValidationError as error:
+            errors.setdefault("domains", []).extend(error.message_dict["domain"])
+            continue
+        if taken.hosts.get(host, ags) != ags:
             errors.setdefault("domains", []).append(
                 _("Dieser Host-Name gehört schon einer anderen Kommune: %(host)s") % {"host": host}
             )
@@ -104,7 +131,7 @@ def tenant_onboard(
     The invitation and the billing customer are queued when the transaction commits.
     """
     chosen_modules = list(modules) if modules is not None else None
-    extra_domains = [domain.lower() for domain in domains]
+    extra_domains = [hostname_normalize(domain) for domain in domains]
     with transaction.atomic():
         if re.fullmatch(r"\d{8}", ags):
             _lock_key(ags)

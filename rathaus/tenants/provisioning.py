@@ -255,25 +255,41 @@ def schema_provision(*, schema_name: str) -> str:
     return how
 
 
+# pg_advisory_xact_lock(POOL_LOCK, 0): one refill step at a time, deployment-wide.
+POOL_LOCK = 3_000_005
+
+
+def _pool_lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [POOL_LOCK])
+
+
 def pool_fill(*, size: int) -> int:
     """Tops the warm pool up to ``size`` ready schemas of the current template.
 
     Drops pool schemas of older templates first. Each schema is made in its own
-    transaction. Returns how many were made.
+    transaction, which first takes the pool's advisory lock and counts again:
+    refills running at once (one queued per onboarding) wait for each other
+    one schema at a time and never make more than ``size``. Onboarding's claims
+    do not wait for the lock. Returns how many were made.
     """
     key = migrations_key()
-    for entry in SchemaPoolEntry.objects.exclude(key=key):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {entry.schema_name} CASCADE")
+    with transaction.atomic():
+        _pool_lock()
+        for entry in SchemaPoolEntry.objects.exclude(key=key):
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA IF EXISTS {entry.schema_name} CASCADE")
             entry.delete()
     made = 0
-    while SchemaPoolEntry.objects.filter(key=key).count() < size:
-        name = f"{POOL_PREFIX}{secrets.token_hex(6)}"
+    while True:
         with transaction.atomic():
+            _pool_lock()
+            if SchemaPoolEntry.objects.filter(key=key).count() >= size:
+                return made
+            name = f"{POOL_PREFIX}{secrets.token_hex(6)}"
             _replay(name)
             SchemaPoolEntry.objects.create(schema_name=name, key=key)
         made += 1
-    return made
 
 
 def pool_drain() -> None:

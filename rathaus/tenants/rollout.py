@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.onboarding import onboarding_errors, tenant_onboard
+from rathaus.tenants.onboarding import (
+    onboarding_errors,
+    onboarding_hosts,
+    taken_names,
+    tenant_onboard,
+)
 
 COLUMNS = ("ags", "name", "slug", "admin_email", "modules")
 # Which CSV column a field error of onboarding belongs to.
@@ -55,8 +60,11 @@ class RolloutResult:
 
 
 def rollout_read(*, text: str) -> tuple[list[RolloutRow], list[RolloutProblem]]:
-    """Parses and checks a whole rollout file; returns its rows and every problem found."""
-    problems: list[RolloutProblem] = []
+    """Parses and checks a whole rollout file; returns its rows and every problem found.
+
+    What exists already (AGS, slugs, host names) is looked up for all rows at
+    once: three queries, however long the file.
+    """
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [column for column in COLUMNS if column not in header]
@@ -65,6 +73,7 @@ def rollout_read(*, text: str) -> tuple[list[RolloutRow], list[RolloutProblem]]:
         return [], [RolloutProblem(1, "", message)]
 
     rows: list[RolloutRow] = []
+    row_problems: list[list[RolloutProblem]] = []
     seen_ags: dict[str, int] = {}
     seen_slug: dict[str, int] = {}
     for record in reader:
@@ -74,10 +83,10 @@ def rollout_read(*, text: str) -> tuple[list[RolloutRow], list[RolloutProblem]]:
             for key, value in record.items()
             if not isinstance(value, list)
         }
-        row_problems = []
+        found = []
         for column in ("ags", "name", "slug", "admin_email"):
             if not values.get(column):
-                row_problems.append(RolloutProblem(line, column, _("Pflichtfeld ist leer.")))
+                found.append(RolloutProblem(line, column, _("Pflichtfeld ist leer.")))
         modules_text = values.get("modules", "")
         modules = [key.strip() for key in modules_text.split(";") if key.strip()] or None
         row = RolloutRow(
@@ -92,30 +101,42 @@ def rollout_read(*, text: str) -> tuple[list[RolloutRow], list[RolloutProblem]]:
             message = _("Gemeindeschlüssel steht schon in Zeile %(line)d.") % {
                 "line": seen_ags[row.ags]
             }
-            row_problems.append(RolloutProblem(line, "ags", message))
+            found.append(RolloutProblem(line, "ags", message))
         if row.slug in seen_slug:
             message = _("Kurzname steht schon in Zeile %(line)d.") % {"line": seen_slug[row.slug]}
-            row_problems.append(RolloutProblem(line, "slug", message))
+            found.append(RolloutProblem(line, "slug", message))
         if row.ags:
             seen_ags.setdefault(row.ags, line)
         if row.slug:
             seen_slug.setdefault(row.slug, line)
-        blank = {problem.column for problem in row_problems}
-        if not Municipality.objects.filter(ags=row.ags).exists():
+        rows.append(row)
+        row_problems.append(found)
+
+    existing = set(
+        Municipality.objects.filter(ags__in={row.ags for row in rows}).values_list("ags", flat=True)
+    )
+    taken = taken_names(
+        slugs=[row.slug for row in rows],
+        hosts=[host for row in rows for host in onboarding_hosts(slug=row.slug)],
+    )
+    problems: list[RolloutProblem] = []
+    for row, found in zip(rows, row_problems, strict=True):
+        blank = {problem.column for problem in found}
+        if row.ags not in existing:
             errors = onboarding_errors(
                 ags=row.ags,
                 name=row.name,
                 slug=row.slug,
                 admin_email=row.admin_email,
                 modules=row.modules,
+                taken=taken,
             )
             for name, messages in errors.items():
                 column = FIELD_COLUMN.get(name, name)
                 if column in blank:
                     continue
-                row_problems.extend(RolloutProblem(line, column, msg) for msg in messages)
-        problems.extend(row_problems)
-        rows.append(row)
+                found.extend(RolloutProblem(row.line, column, msg) for msg in messages)
+        problems.extend(found)
     if not rows and not problems:
         problems.append(RolloutProblem(1, "", _("Die Datei enthält keine Kommunen.")))
     return rows, problems

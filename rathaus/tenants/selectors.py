@@ -33,15 +33,36 @@ def _fields() -> list[str]:
 
 @dataclass(frozen=True)
 class HostMatch:
-    """The town a host belongs to; ``redirect_to`` names its primary host if this one is a
-    former host that only redirects."""
+    """The town a host belongs to; ``redirect_to`` names the host to send the visitor on to
+    (the primary host for a former host, the bare host for ``www.`` of it), else ``None``."""
 
     town: Municipality
     redirect_to: str | None = None
 
 
+WWW = "www."
+
+
 def host_resolve(*, hostname: str) -> HostMatch | None:
-    """The town reached on ``hostname`` (and whether the host redirects), or ``None``."""
+    """The town reached on ``hostname`` (and whether the host redirects), or ``None``.
+
+    A registered host answers as it is, ``www.`` included. ``www.<host>`` where only
+    ``<host>`` is registered redirects to that host (or on to the primary one if
+    ``<host>`` redirects itself): people type the ``www.``, and one address per page
+    keeps logins (host-only cookies), the state-account return addresses and
+    bookmarks in one place.
+    """
+    match = _host_lookup(hostname)
+    if match is None and hostname.startswith(WWW):
+        bare = hostname.removeprefix(WWW)
+        found = _host_lookup(bare)
+        if found is not None:
+            match = HostMatch(found.town, found.redirect_to or bare)
+    return match
+
+
+def _host_lookup(hostname: str) -> HostMatch | None:
+    """Exactly ``hostname``, through the cache."""
     cache = caches["platform"]
     key = _host_cache_key(hostname)
     cached: Any = cache.get(key)

@@ -31,8 +31,12 @@ def municipality_create(*, name: str, slug: str, ags: str) -> Municipality:
 
 
 def domain_add(*, town: Municipality, domain: str, is_primary: bool = False) -> Domain:
-    """Adds a host name (e.g. a custom domain) to a town; it answers on the next request."""
-    record = Domain(tenant=town, domain=domain.lower(), is_primary=is_primary)
+    """Adds a host name (e.g. a custom domain) to a town; it answers on the next request.
+
+    Raises ``ValidationError`` (on ``domain``) for what is no host name, a
+    vendor host or a host that is taken.
+    """
+    record = Domain(tenant=town, domain=domain, is_primary=is_primary)
     record.full_clean()
     record.save()
     return record

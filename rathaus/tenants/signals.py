@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from rathaus.tenants.models import Domain, Municipality
+from rathaus.tenants.models import Domain, Municipality, hostname_normalize
 from rathaus.tenants.selectors import forget_hosts
 
 
@@ -28,7 +28,8 @@ def remember_loaded_domain(sender: type[Domain], instance: Domain, **kwargs: Any
 
 @receiver([post_save, post_delete], sender=Domain)
 def domain_changed(sender: type[Domain], instance: Domain, **kwargs: Any) -> None:
-    _forget_now_and_on_commit({instance.domain, getattr(instance, "_loaded_domain", "")})
+    names = {instance.domain, getattr(instance, "_loaded_domain", "")}
+    _forget_now_and_on_commit({hostname_normalize(name or "") for name in names})
     instance._loaded_domain = instance.domain
 
 

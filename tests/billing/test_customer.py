@@ -1,10 +1,12 @@
 """A newly onboarded town gets exactly one Stripe customer, however often the task runs."""
 
+import threading
 from typing import Any
 
 import pytest
 import stripe
-from django.db import connection
+from django.db import connection, connections, transaction
+from stripe import _http_client as stripe_http
 
 from rathaus.billing import services
 from rathaus.billing.models import BillingAccount
@@ -139,3 +141,86 @@ def test_stripe_unreachable_stores_nothing(town_a: Municipality, settings: Any) 
         billing_customer_ensure(town=town_a)
 
     assert not BillingAccount.objects.filter(town=town_a).exists()
+
+
+def test_stripe_is_called_with_no_transaction_of_ours_open(
+    onboarded: Municipality, stripe_api: stripe.StripeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A spy on the real HTTP calls: how deep in transactions is the connection meanwhile?
+    test_depth = len(connection.atomic_blocks)  # the test's own transaction
+    depths: list[tuple[str, int]] = []
+    send = stripe_http.HTTPClient.request_with_retries
+
+    def spy(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        depths.append((f"{method} {url.split('/v1/')[-1]}", len(connection.atomic_blocks)))
+        return send(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(stripe_http.HTTPClient, "request_with_retries", spy)
+
+    _run_task(onboarded)
+
+    assert [call for call, _ in depths] == ["get customers?limit=100", "post customers"]
+    assert all(depth == test_depth for _, depth in depths)
+    assert BillingAccount.objects.filter(town=onboarded).exists()
+
+
+def test_inside_a_callers_transaction_it_refuses_before_calling_stripe(
+    town_a: Municipality, stripe_api: stripe.StripeClient
+) -> None:
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        billing_customer_ensure(town=town_a)
+
+    assert _customers(stripe_api) == []
+
+
+def test_two_tasks_at_once_leave_the_town_one_customer(
+    live_towns: dict[str, Municipality],
+    db: None,
+    stripe_api: stripe.StripeClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two workers, each with its own (committed) database connection, both look for
+    # the customer before either makes one: localstripe has no idempotency keys, so
+    # both make one, and the call that stores its customer second must delete its own.
+    town = live_towns["a"]
+    looked = threading.Barrier(2)
+    find = services._customer_find
+
+    def find_then_wait(**kwargs: Any) -> stripe.Customer | None:
+        found = find(**kwargs)
+        looked.wait(timeout=30)
+        return found
+
+    monkeypatch.setattr(services, "_customer_find", find_then_wait)
+    accounts: list[str] = []
+    failures: list[BaseException] = []
+
+    def ensure() -> None:
+        try:
+            accounts.append(billing_customer_ensure(town=town).stripe_customer_id)
+        except BaseException as error:  # reported by the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=ensure) for _ in range(2)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        assert not failures
+        [customer] = _customers(stripe_api)
+        assert accounts == [customer.id, customer.id]
+        assert BillingAccount.objects.get(town=town).stripe_customer_id == customer.id
+    finally:
+        cleanup = threading.Thread(target=_delete_accounts_committed)
+        cleanup.start()
+        cleanup.join(timeout=30)
+
+
+def _delete_accounts_committed() -> None:
+    try:
+        BillingAccount.objects.all().delete()
+    finally:
+        connections.close_all()

@@ -5,6 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from rathaus.platform.audit.services import Actor
+from rathaus.tenants.lifecycle import town_rename
 from rathaus.tenants.models import Domain, Municipality
 from rathaus.tenants.services import domain_add, municipality_update
 
@@ -20,7 +22,7 @@ def test_a_warm_cache_resolves_the_town_without_a_database_query(client_a: Clien
 
 
 def test_a_new_custom_domain_answers_on_the_next_request(town_a: Municipality) -> None:
-    visitor = Client(HTTP_HOST="www.tangerhuette.de")
+    visitor = Client(HTTP_HOST="tangerhuette.de")
     assert visitor.get("/").status_code == 404  # remembered as unknown
 
     domain_add(town=town_a, domain="tangerhuette.de")
@@ -61,9 +63,55 @@ def test_a_renamed_town_shows_its_new_name_on_the_next_request(
     assert "Stadt Tangerhütte" in client_a.get("/").content.decode()
 
 
-def test_host_names_are_matched_case_insensitively_and_with_www(client_a: Client) -> None:
+def test_host_names_are_matched_case_insensitively(client_a: Client) -> None:
     assert Client(HTTP_HOST="TangerHuette.Localhost").get("/").status_code == 200
-    assert Client(HTTP_HOST="www.tangerhuette.localhost:8000").get("/").status_code == 200
+
+
+def test_a_custom_domain_registered_with_www_answers_as_it_is(town_a: Municipality) -> None:
+    domain_add(town=town_a, domain="www.tangerhuette.de")
+
+    response = Client(HTTP_HOST="www.tangerhuette.de").get("/")
+
+    assert response.status_code == 200
+    assert "Tangerhütte" in response.content.decode()
+    assert Client(HTTP_HOST="tangerhuette.de").get("/").status_code == 404  # not registered
+
+
+def test_www_in_front_of_a_towns_host_leads_to_that_host(town_a: Municipality) -> None:
+    domain_add(town=town_a, domain="tangerhuette.de")
+    visitor = Client(HTTP_HOST="WWW.tangerhuette.de")
+
+    page = visitor.get("/news/?seite=2")
+    form = visitor.post("/accounts/login/", {"username": "x"})
+    default_host = Client(HTTP_HOST="www.tangerhuette.localhost:8000").get("/")
+
+    assert page.status_code == 301
+    assert page["Location"] == "http://tangerhuette.de/news/?seite=2"
+    assert form.status_code == 308  # the browser repeats the POST there, body and all
+    assert form["Location"] == "http://tangerhuette.de/accounts/login/"
+    assert default_host.status_code == 301
+    assert default_host["Location"] == "http://tangerhuette.localhost:8000/"
+
+
+def test_www_in_front_of_a_former_host_leads_straight_to_the_current_one(
+    town_a: Municipality,
+) -> None:
+    town_rename(town=town_a, slug="tangerhuette-stadt", actor=Actor.system("test"))
+
+    response = Client(HTTP_HOST="www.tangerhuette.localhost").get("/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "http://tangerhuette-stadt.localhost/"
+
+
+def test_www_and_the_bare_host_may_belong_to_two_towns(
+    town_a: Municipality, town_b: Municipality
+) -> None:
+    domain_add(town=town_a, domain="boerde.de")
+    domain_add(town=town_b, domain="www.boerde.de")
+
+    assert "Tangerhütte" in Client(HTTP_HOST="boerde.de").get("/").content.decode()
+    assert "Hohe Börde" in Client(HTTP_HOST="www.boerde.de").get("/").content.decode()
 
 
 @pytest.mark.parametrize("host", ["tangerhuette.localhost.evil.example", "localhost.tangerhuette"])

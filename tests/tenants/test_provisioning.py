@@ -1,6 +1,9 @@
 """A town's schema comes from the template, and equals a schema made by every migration."""
 
-from django.db import connection
+import threading
+from collections.abc import Callable
+
+from django.db import connection, connections
 from django_tenants.utils import schema_exists, tenant_context
 
 from rathaus.platform.audit.models import AuditEntry
@@ -8,6 +11,7 @@ from rathaus.tenants.catalog import schema_fingerprint
 from rathaus.tenants.models import Municipality, SchemaMigrationState, SchemaTemplate
 from rathaus.tenants.provisioning import (
     migrations_key,
+    pool_drain,
     pool_fill,
     pool_size,
     schema_migrate_on_create,
@@ -80,3 +84,45 @@ def test_provisioning_is_undone_with_its_transaction(db: None) -> None:
         pass
 
     assert not schema_exists("town_15090999")
+
+
+def test_two_refills_at_once_never_fill_the_pool_beyond_its_size(db: None) -> None:
+    # Two workers refill at the same moment, each on its own connection (committed work).
+    start = threading.Barrier(2)
+    made: list[int] = []
+    failures: list[BaseException] = []
+
+    def refill() -> None:
+        try:
+            start.wait(timeout=30)
+            made.append(pool_fill(size=1))
+        except BaseException as error:  # reported by the test below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def drain() -> None:
+        try:
+            pool_drain()
+        finally:
+            connections.close_all()
+
+    _in_thread(drain)
+    workers = [threading.Thread(target=refill) for _ in range(2)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+        assert not failures
+        assert sorted(made) == [0, 1]
+        assert pool_size() == 1
+    finally:
+        _in_thread(drain)
+
+
+def _in_thread(function: Callable[[], None]) -> None:
+    """Runs ``function`` on a connection of its own, outside the test's transaction."""
+    thread = threading.Thread(target=function)
+    thread.start()
+    thread.join(timeout=120)

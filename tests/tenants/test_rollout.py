@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.rollout import rollout_read
+from rathaus.tenants.services import domain_add
 
 SAMPLE = Path(__file__).resolve().parents[2] / "rathaus/tenants/samples/landkreis-stendal.csv"
 HEADER = "ags,name,slug,admin_email,modules\n"
@@ -131,3 +134,44 @@ def test_an_unknown_preset_is_named_before_anything_is_created(tmp_path: Path, d
         call_command("rollout", str(path), federation_preset="Landeskonto Atlantis", verbosity=0)
 
     assert not Municipality.objects.filter(ags="15090010").exists()
+
+
+def _lookups(queries: CaptureQueriesContext) -> list[str]:
+    # django-tenants sets the search path before a query; what counts are the lookups.
+    return [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET ")]
+
+
+def test_a_whole_file_is_checked_with_three_lookups_however_long_it_is(
+    town_a: Municipality,
+) -> None:
+    text = SAMPLE.read_text()
+    one_town = "\n".join(text.splitlines()[:2]) + "\n"
+
+    with CaptureQueriesContext(connection) as small:
+        rollout_read(text=one_town)
+    with CaptureQueriesContext(connection) as large:
+        rows, problems = rollout_read(text=text)
+
+    assert len(rows) == 24
+    assert problems == []
+    assert len(_lookups(large)) == len(_lookups(small)) == 3
+
+
+def test_a_host_name_taken_by_another_towns_custom_domain_is_found(
+    town_a: Municipality,
+) -> None:
+    domain_add(town=town_a, domain="arneburg.localhost")  # Tangerhütte's custom domain
+    text = (
+        HEADER
+        + "15090010,Arneburg,arneburg,a@arneburg.example,\n"
+        + ("15090090,Eichstedt,eichstedt,e@example.org,\n")
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        _, problems = rollout_read(text=text)
+
+    assert [str(problem) for problem in problems] == [
+        "Zeile 2, Spalte slug: Dieser Host-Name gehört schon einer anderen Kommune: "
+        "arneburg.localhost"
+    ]
+    assert len(_lookups(queries)) == 3

@@ -7,8 +7,8 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from rathaus.platform.identity.models import User
-from rathaus.tenants.api import vendor_token_create
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.vendor_tokens import vendor_token_create
 from tests.factories import UserFactory
 
 
@@ -146,6 +146,34 @@ def test_the_vendor_api_is_in_the_public_hosts_openapi_schema(console: Client) -
 
     assert "/api/vendor/v1/towns/" in schema
     assert "/api/vendor/v1/towns/{ags}/suspend/" in schema
+    docs = console.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "swagger" in docs.content.decode().lower()
+
+
+def test_the_vendor_api_docs_are_for_vendor_staff_only(
+    public_client: Client, api: Client, db: None
+) -> None:
+    # Nobody logged in: the page asks for the vendor login, the schema refuses.
+    docs = public_client.get("/api/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/admin/login/?next=/api/docs/")
+    assert public_client.get("/api/schema/").status_code in (401, 403)
+    # A logged-in account that is no vendor staff fares no better.
+    public_client.force_login(UserFactory.create(email="kunde@example.org"))
+    assert public_client.get("/api/docs/").status_code == 302
+    assert public_client.get("/api/schema/").status_code == 403
+    # A vendor token is enough for the schema (client generators, scripts).
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/vendor/v1/towns/" in schema.content.decode()
+
+
+def test_a_towns_api_docs_for_the_app_stay_public(client_a: Client) -> None:
+    assert client_a.get("/api/docs/").status_code == 200
+    schema = client_a.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/vendor/" not in schema.content.decode()
 
 
 def test_onboarding_and_lifecycle_from_the_command_line(town_a: Municipality) -> None:
@@ -174,3 +202,19 @@ def test_onboarding_and_lifecycle_from_the_command_line(town_a: Municipality) ->
             f"--slug={town_a.slug}",
             "--admin-email=a@b.example",
         )
+
+
+def test_the_vendor_admin_opens_on_the_vendor_host(
+    public_client: Client, town_a: Municipality
+) -> None:
+    # Regression: django-tenants' admin templates broke every page on a host without a town.
+    public_client.force_login(User.objects.create_superuser("lena@rathaus-betreiber.de", "x-" * 8))
+
+    for path in [
+        "/admin/",
+        "/admin/tenants/municipality/",
+        f"/admin/tenants/municipality/{town_a.pk}/change/",
+    ]:
+        response = public_client.get(path)
+        assert response.status_code == 200, path
+        assert "Tangerhütte" in response.content.decode() or path == "/admin/"

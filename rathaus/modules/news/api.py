@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors, services
+from .limits import subscribe_limit
 from .serializers import (
     DetailSerializer,
+    RateLimitedSerializer,
     SubscribeRequestSerializer,
     SubscriptionSerializer,
     TopicSerializer,
@@ -32,12 +34,22 @@ class Subscribe(APIView):
 
     @extend_schema(
         request=SubscribeRequestSerializer,
-        responses={202: DetailSerializer},
+        responses={202: DetailSerializer, 429: RateLimitedSerializer},
         summary="Subscribe an e-mail address to topics (sends the double opt-in e-mail)",
+        description=(
+            "Limited per client address and per e-mail address; beyond that the answer "
+            "is 429 with a message to show."
+        ),
     )
     def post(self, request: Request) -> Response:
         data = SubscribeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        limited = subscribe_limit(request=request._request, email=data.validated_data["email"])
+        if limited is not None:
+            return Response(
+                {"code": "rate_limited", "detail": limited.message},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         try:
             services.subscription_request(
                 town=request.tenant,  # type: ignore[attr-defined]

@@ -133,3 +133,27 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} → {self.email}: {self.status}"
+
+
+class OptInMail(models.Model):
+    """A double opt-in e-mail waiting for the worker: the address and the topics asked for.
+
+    The row lives only until its e-mail has gone out (then it is deleted), so no
+    address is kept before its owner confirms. ``claimed_at`` is set, in a
+    transaction of its own, before the e-mail is handed to SMTP: a task that
+    runs again (a retry, a redelivery) finds it claimed or gone and sends nothing.
+    """
+
+    email = models.EmailField()
+    topic_ids = models.JSONField(default=list)
+    # The visitor's language when asking: the e-mail is written in it.
+    language = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Bestätigungs-E-Mail")
+        verbose_name_plural = _("Bestätigungs-E-Mails")
+
+    def __str__(self) -> str:
+        return f"{self.pk} → {self.email}"

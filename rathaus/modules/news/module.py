@@ -30,4 +30,10 @@ class News(Module):
             "schedule": 60.0,
             "options": {"expires": 60},
         },
+        # Queues double opt-in e-mails whose task was lost, drops stale ones; idempotent.
+        "tidy-opt-in": {
+            "task": "news.tidy_opt_in",
+            "schedule": 600.0,
+            "options": {"expires": 600},
+        },
     }

@@ -35,3 +35,8 @@ class SubscriptionSerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+
+
+class RateLimitedSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="rate_limited")
+    detail = serializers.CharField()

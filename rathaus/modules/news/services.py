@@ -8,23 +8,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.selectors import town_url
 
-from .models import Delivery, Post, Subscriber, Topic
-from .selectors import town_sender
-from .tokens import BadToken, confirm_token, read_confirm_token, read_unsubscribe_token
+from .models import Delivery, OptInMail, Post, Subscriber, Topic
+from .tokens import BadToken, read_confirm_token, read_unsubscribe_token
 
 # --- topics ---------------------------------------------------------------------
 
@@ -174,28 +170,25 @@ def _topics_by_id(topic_ids: Iterable[int]) -> list[Topic]:
     return topics
 
 
-def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[int]) -> None:
-    """Sends the double opt-in e-mail; nothing is stored until its link is confirmed.
+def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[int]) -> OptInMail:
+    """Queues the double opt-in e-mail; nothing is subscribed until its link is confirmed.
 
-    The answer is the same whether or not the address already subscribes, so
-    nobody learns who does.
+    The e-mail is sent by the task ``news.send_opt_in`` once this is committed,
+    in the visitor's language (see ``opt_in``). The answer is the same whether
+    or not the address already subscribes, so nobody learns who does.
     """
-    email = email.strip().lower()
+    from .tasks import send_opt_in
+
     topics = _topics_by_id(topic_ids)
     _check_topics(topics)
-    token = confirm_token(email=email, topic_ids=[t.pk for t in topics])
-    base = town_url(town=town, path="")
-    context = {
-        "town": town,
-        "topics": topics,
-        "confirm_url": base + reverse("news:confirm", kwargs={"token": token}),
-    }
-    EmailMessage(
-        subject=_("%(town)s: Bitte bestätigen Sie Ihr Abonnement") % {"town": town.name},
-        body=render_to_string("news/email/confirm.txt", context),
-        from_email=town_sender(town=town),
-        to=[email],
-    ).send()
+    with transaction.atomic():
+        mail = OptInMail.objects.create(
+            email=email.strip().lower(),
+            topic_ids=sorted(topic.pk for topic in topics),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
+        transaction.on_commit(lambda: send_opt_in.delay(mail.pk))
+    return mail
 
 
 @transaction.atomic

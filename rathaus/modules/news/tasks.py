@@ -15,6 +15,7 @@ from .delivery import (
     posts_stalled,
 )
 from .models import Post
+from .opt_in import opt_in_mail_send, opt_in_mails_tidy
 
 
 def _town() -> Municipality:
@@ -65,3 +66,21 @@ def publish_due() -> dict[str, list[int]]:
     for pk in stalled:
         fan_out.delay(pk)
     return {"published": published, "resumed": stalled}
+
+
+@shared_task(name="news.send_opt_in", bind=True, max_retries=8, ignore_result=True)
+def send_opt_in(self: Any, mail_id: int) -> bool:
+    """Sends one double opt-in e-mail; run again (a retry, a redelivery), it sends nothing."""
+    try:
+        return opt_in_mail_send(town=_town(), mail_id=mail_id)
+    except DeliveryInterrupted as exc:
+        raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
+
+
+@shared_task(name="news.tidy_opt_in", ignore_result=True)
+def tidy_opt_in() -> dict[str, int]:
+    """Beat, in every town with news: queues lost opt-in e-mails again, drops stale ones."""
+    result = opt_in_mails_tidy()
+    for pk in result.requeued:
+        send_opt_in.delay(pk)
+    return {"requeued": len(result.requeued), "dropped": result.dropped}

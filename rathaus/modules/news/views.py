@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import selectors, services
 from .forms import MyTopicsForm, SubscribeForm
+from .limits import subscribe_limit
 from .models import Post, Topic
 from .tokens import BadToken, read_confirm_token, read_unsubscribe_token
 
@@ -49,6 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST)
     if form.is_valid():
+        limited = subscribe_limit(request=request, email=form.cleaned_data["email"])
+        if limited is not None:
+            form.add_error(None, limited.message)
+            return _subscribe_page(request, form, status=429)
         try:
             services.subscription_request(
                 town=request.tenant,  # type: ignore[attr-defined]
@@ -69,6 +74,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     ),
                 },
             )
+    return _subscribe_page(request, form, status=400)
+
+
+def _subscribe_page(request: HttpRequest, form: SubscribeForm, *, status: int) -> HttpResponse:
     return render(
         request,
         "news/index.html",
@@ -78,7 +87,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             "form": form,
             "my_topics": set(),
         },
-        status=400,
+        status=status,
     )
 
 

@@ -47,7 +47,6 @@ def _module_apps() -> list[str]:
 
 
 SHARED_APPS = [
-    "django_tenants",
     "rathaus.tenants",
     "rathaus.modules",
     "rathaus.platform.identity",
@@ -57,6 +56,10 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.admin",
+    # After the admin: django-tenants' admin templates (index, app list) expect a
+    # tenant row on every request, and the vendor's hosts have none (request.tenant
+    # is None), so they would break every admin page there.
+    "django_tenants",
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",

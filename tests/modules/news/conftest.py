@@ -3,11 +3,13 @@
 from collections.abc import Iterator
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.news.models import Delivery, Post, Subscriber, Topic
+from rathaus.modules.news.models import Delivery, OptInMail, Post, Subscriber, Topic
+from rathaus.modules.news.opt_in import opt_in_mail_send
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.services import staff_add
@@ -60,6 +62,15 @@ def make_post(town: Municipality, topic: Topic, title: str = "Freibad heute gesc
         return post
 
 
+def send_opt_in_mails(town: Municipality) -> list[mail.EmailMessage]:
+    """Does what the ``news.send_opt_in`` task does for every queued opt-in e-mail."""
+    before = len(mail.outbox)
+    with tenant_context(town):
+        for pk in OptInMail.objects.order_by("pk").values_list("pk", flat=True):
+            opt_in_mail_send(town=town, mail_id=pk)
+    return list(mail.outbox[before:])
+
+
 def log_in(client: Client, email: str) -> None:
     response = client.post("/accounts/login/", {"username": email, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()
@@ -87,6 +98,7 @@ def committed_news(
         for town in towns.values():
             with tenant_context(town):
                 Delivery.objects.all().delete()
+                OptInMail.objects.all().delete()
                 Post.objects.all().delete()
                 Subscriber.objects.all().delete()
                 Topic.objects.all().delete()

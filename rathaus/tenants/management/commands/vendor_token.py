@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.platform.identity.models import User
-from rathaus.tenants.api import vendor_token_create
+from rathaus.tenants.vendor_tokens import vendor_token_create
 
 
 class Command(BaseCommand):
@@ -23,4 +23,4 @@ class Command(BaseCommand):
         try:
             self.stdout.write(vendor_token_create(user=user, name=name))
         except ValidationError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError("; ".join(error.messages)) from error
