@@ -120,7 +120,7 @@ def _client(
         cache.close()  # the parent's sockets are not this process's
     out: list[Result] = []
     with schema_context(town.schema_name):
-        # Warm, as a server's worker is: connections open, statements prepared.
+        # Warm, as a server's worker is: connections open, code loaded.
         warm_up = starts[0] - dt.timedelta(days=1, hours=2, minutes=-15 * (client // COUNTERS))
         _book(town, service, location, warm_up, f"warm-up-{client}")
         release.wait()

@@ -205,17 +205,12 @@ class BookingMove(APIView):
             return _not_found()
         data = MoveRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        service = booking.service
-        if "service" in data.validated_data:
-            service = get_object_or_404(
-                selectors.bookable_services(), pk=data.validated_data["service"]
-            )
-        location = booking.location
-        if "location" in data.validated_data:
-            location = get_object_or_404(
-                selectors.bookable_locations(service=service), pk=data.validated_data["location"]
-            )
         try:
+            service, location = selectors.move_target(
+                booking=booking,
+                service_id=data.validated_data.get("service"),
+                location_id=data.validated_data.get("location"),
+            )
             booking = services.appointment_move(
                 town=_town(request),
                 booking=booking,

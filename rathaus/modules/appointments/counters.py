@@ -10,16 +10,18 @@ minutes at once; each attempt is a single statement that
    random per attempt, so racers spread out over the counters),
 2. takes the transaction-scoped advisory lock of the first one nobody else is
    booking at this moment (``pg_try_advisory_xact_lock`` skips, never waits),
-3. inserts the booking there with ``ON CONFLICT DO NOTHING`` (a booking that
+3. inserts the booking there with ``ON CONFLICT ... DO NOTHING`` (a booking that
    committed after this statement's snapshot makes it insert nothing instead
    of failing), and the confirmation e-mail row with it.
 
-So a booking costs one round trip and one commit, and no attempt waits for
+So taking the counter costs one round trip and one commit (the checks before
+it are one more read, ``selectors.booking_facts``), and no attempt waits for
 another's transaction. The ORM cannot write step 2 and 3 as one statement.
 """
 
 import datetime as dt
 import random
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,17 +30,15 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from rathaus.tenants.db import current_schema_name, fetch_one_prepared
+from rathaus.tenants.db import current_schema_name
 
 from .models import Booking, OutgoingMail
 
 # How long an attempt keeps trying while others are booking the free counters.
 PATIENCE_SECONDS = 5.0
 
-_LIVE = "(" + ", ".join(f"'{status}'" for status in Booking.LIVE) + ")"
-
 # Parameters: counters (the order to try), location, start, end, exclude (a
-# booking that is moving, or 0), lock (the location's lock name).
+# booking that is moving, or 0), lock (the location's lock name), now.
 _PICK = f"""
     free AS MATERIALIZED (
         SELECT c.counter
@@ -46,8 +46,7 @@ _PICK = f"""
          WHERE NOT EXISTS (
                SELECT 1 FROM {Booking._meta.db_table} b
                 WHERE b.location_id = %(location)s AND b.counter = c.counter
-                  AND b.id <> %(exclude)s AND b.status IN {_LIVE}
-                  AND b.start < %(end)s AND b."end" > %(start)s)
+                  AND b.id <> %(exclude)s AND {Booking.HOLDS_COUNTER_SQL.format(b="b.")})
          ORDER BY c.position),
     picked AS (
         SELECT counter FROM free
@@ -59,8 +58,9 @@ _RESULT = f"""
     (SELECT count(*) FROM free),
     (SELECT counter FROM picked),
     EXISTS (SELECT 1 FROM {Booking._meta.db_table}
-             WHERE location_id = %(location)s AND status = 'pending'
-               AND hold_until < %(now)s AND start < %(end)s AND "end" > %(start)s)
+             WHERE location_id = %(location)s AND id <> %(exclude)s
+               AND {Booking.HOLDS_COUNTER_SQL.format(b="")}
+               AND status = 'pending' AND hold_until < %(now)s)
 """  # noqa: S608 - the table name is the model's own
 
 
@@ -68,7 +68,7 @@ _RESULT = f"""
 class Attempt:
     """What one try found: a counter taken, or why not."""
 
-    counter: int | None
+    counter: int | None  # the counter now held (booked, or locked for a move)
     free: int  # counters with no live booking, as this attempt saw them
     tried: int | None  # the counter it locked (None: others were booking all free ones)
     stale_holds: bool  # a guest's run-out hold blocks a counter; expire it and try again
@@ -106,12 +106,13 @@ def _pick_params(
 class _InsertTemplate:
     columns: str
     values: str
-    fields: tuple[Any, ...]  # the fields whose values are parameters ``f_<column>``
+    prefix: str
+    fields: tuple[Any, ...]  # the fields whose values are parameters ``<prefix><column>``
 
     def params(self, instance: Model) -> dict[str, Any]:
         """The instance's values as ``save()`` would write them (defaults, ``auto_now``)."""
         return {
-            f"f_{field.column}": field.get_db_prep_save(
+            f"{self.prefix}{field.column}": field.get_db_prep_save(
                 field.pre_save(instance, add=True), connection
             )
             for field in self.fields
@@ -119,10 +120,13 @@ class _InsertTemplate:
 
 
 @lru_cache(maxsize=8)
-def _insert_template(model: type[Model], computed: tuple[tuple[str, str], ...]) -> _InsertTemplate:
+def _insert_template(
+    model: type[Model], prefix: str, computed: tuple[tuple[str, str], ...]
+) -> _InsertTemplate:
     """Columns and a SELECT list that insert a ``model`` instance like ``save()`` would.
 
-    ``computed`` gives SQL for some columns instead of the instance's value.
+    ``computed`` gives SQL for some columns instead of the instance's value;
+    ``prefix`` keeps the parameter names of two models in one statement apart.
     Every concrete field is included, so a field added to the model later is
     written here too.
     """
@@ -136,21 +140,24 @@ def _insert_template(model: type[Model], computed: tuple[tuple[str, str], ...]) 
         if column in sql_for:
             values.append(sql_for[column])
         else:
-            values.append(f"%(f_{column})s::{field.cast_db_type(connection)}")
+            # Without a length (varchar, not varchar(200)): a cast would cut a
+            # long value short, the column refuses it.
+            cast = re.sub(r"\(.*\)", "", str(field.cast_db_type(connection)))
+            values.append(f"%({prefix}{column})s::{cast}")
             fields.append(field)
-    return _InsertTemplate(", ".join(columns), ", ".join(values), tuple(fields))
+    return _InsertTemplate(", ".join(columns), ", ".join(values), prefix, tuple(fields))
 
 
 @lru_cache(maxsize=1)
 def _booking_insert_sql() -> tuple[str, _InsertTemplate, _InsertTemplate]:
-    booking = _insert_template(Booking, (("counter", "picked.counter"),))
-    mail = _insert_template(OutgoingMail, (("booking_id", "booked.id"),))
+    booking = _insert_template(Booking, "b_", (("counter", "picked.counter"),))
+    mail = _insert_template(OutgoingMail, "m_", (("booking_id", "booked.id"),))
     sql = f"""
         WITH {_PICK},
         booked AS (
             INSERT INTO {Booking._meta.db_table} ({booking.columns})
             SELECT {booking.values} FROM picked
-            ON CONFLICT DO NOTHING
+            ON CONFLICT ON CONSTRAINT booking_one_per_counter DO NOTHING
             RETURNING id, counter),
         mailed AS (
             INSERT INTO {OutgoingMail._meta.db_table} ({mail.columns})
@@ -177,7 +184,7 @@ def booking_insert(
     )
     params.update(booking_template.params(booking))
     params.update(mail_template.params(OutgoingMail(kind=mail_kind, key=mail_key)))
-    free, tried, stale_holds, booking_id, counter, mail_id = fetch_one_prepared(sql, params)
+    free, tried, stale_holds, booking_id, counter, mail_id = _fetch_one(sql, params)
     if booking_id is not None:
         booking.pk = booking_id
         booking.counter = counter
@@ -208,8 +215,36 @@ def counter_pick(
         exclude=exclude,
         now=now,
     )
-    free, tried, stale_holds = fetch_one_prepared(f"WITH {_PICK} SELECT {_RESULT}", params)
+    free, tried, stale_holds = _fetch_one(f"WITH {_PICK} SELECT {_RESULT}", params)
     return Attempt(tried, free, tried, stale_holds)
+
+
+def _fetch_one(sql: str, params: dict[str, Any]) -> tuple[Any, ...]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise LookupError("the statement returned no row")
+    return tuple(row)
+
+
+def holds_expire_at(
+    *, location_id: int, start: dt.datetime, end: dt.datetime, now: dt.datetime, exclude: int
+) -> int:
+    """Guests' holds at ``location_id`` from ``start`` to ``end`` that ran out unconfirmed
+    give their counter back (all but booking ``exclude``); returns how many."""
+    sql = f"""
+        UPDATE {Booking._meta.db_table} SET status = 'expired'
+         WHERE location_id = %(location)s AND id <> %(exclude)s
+           AND {Booking.HOLDS_COUNTER_SQL.format(b="")}
+           AND status = 'pending' AND hold_until < %(now)s
+    """  # noqa: S608 - the table name is the model's own
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {"location": location_id, "start": start, "end": end, "now": now, "exclude": exclude},
+        )
+        return int(cursor.rowcount)
 
 
 def counter_lock(*, location_id: int, counter: int) -> None:
@@ -221,16 +256,17 @@ def counter_lock(*, location_id: int, counter: int) -> None:
 
 
 class Backoff:
-    """Short, jittered pauses while others are booking the counters an attempt wants."""
+    """How long an attempt keeps trying: short, jittered pauses, and a deadline for all."""
 
     def __init__(self, patience: float = PATIENCE_SECONDS) -> None:
         self.deadline = time.monotonic() + patience
         self.pause = 0.001
 
-    def wait(self) -> bool:
-        """Sleeps a little; ``False`` once patience is used up."""
+    def again(self, *, at_once: bool = False) -> bool:
+        """``False`` once patience is used up; else sleeps a little unless ``at_once``."""
         if time.monotonic() > self.deadline:
             return False
-        time.sleep(self.pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
-        self.pause = min(self.pause * 2, 0.02)
+        if not at_once:
+            time.sleep(self.pause * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
+            self.pause = min(self.pause * 2, 0.02)
         return True

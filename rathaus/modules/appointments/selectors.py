@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.selectors import module_activation
-from rathaus.tenants.db import fetch_one_prepared
 from rathaus.tenants.models import FederalState, Municipality
 
+from .errors import BookingError
 from .models import Booking, Location, OpeningException, OpeningHours, Service
 
 # The AGS prefix of each Land -> its ISO 3166-2 subdivision code in `holidays`.
@@ -249,8 +249,7 @@ def _booking_facts_sql() -> str:
               AND NOT (status = 'pending' AND hold_until < %(now)s)),
           ARRAY(SELECT DISTINCT counter FROM {Booking._meta.db_table}
                  WHERE location_id = %(location)s AND id <> %(exclude)s
-                   AND status IN ('pending', 'confirmed', 'no_show')
-                   AND start < %(end)s AND "end" > %(start)s
+                   AND {Booking.HOLDS_COUNTER_SQL.format(b="")}
                    AND NOT (status = 'pending' AND hold_until < %(now)s))
     """  # noqa: S608 - table names are the models' own; values are parameters
 
@@ -278,23 +277,25 @@ def booking_facts(
     """
     sql = _booking_facts_sql()
     day = timezone.localtime(start, local_zone()).date()
-    settings_json, offered, hours_json, exceptions_json, open_bookings, busy = fetch_one_prepared(
-        sql,
-        {
-            "town": town.pk,
-            "service": service.pk,
-            "location": location.pk,
-            "weekday": day.weekday(),
-            "day": day,
-            "start": start,
-            "end": end,
-            "exclude": exclude,
-            # Bookings store the address lower-cased, so the index on it applies.
-            "email": email.strip().lower(),
-            "user": getattr(user, "pk", None),
-            "now": now,
-        },
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "town": town.pk,
+                "service": service.pk,
+                "location": location.pk,
+                "weekday": day.weekday(),
+                "day": day,
+                "start": start,
+                "end": end,
+                "exclude": exclude,
+                # Bookings store the address lower-cased, so the index on it applies.
+                "email": email.strip().lower(),
+                "user": getattr(user, "pk", None),
+                "now": now,
+            },
+        )
+        settings_json, offered, hours_json, exceptions_json, open_bookings, busy = cursor.fetchone()
     # JSON as text: psycopg would decode json but not jsonb (Django turns that off).
     hours = json.loads(hours_json)
     exceptions = json.loads(exceptions_json)
@@ -325,9 +326,12 @@ class Slot:
 
 
 def _busy_by_counter(
-    *, location: Location, start: dt.datetime, end: dt.datetime, now: dt.datetime
+    *, location: Location, start: dt.datetime, end: dt.datetime, now: dt.datetime, exclude: int
 ) -> dict[int, list[tuple[float, float]]]:
-    """Live bookings of ``location`` overlapping ``[start, end)`` as epoch intervals per counter."""
+    """Live bookings of ``location`` overlapping ``[start, end)`` as epoch intervals per counter.
+
+    ``exclude``: a booking being moved, whose own time counts as free.
+    """
     # Epoch seconds straight from PostgreSQL: thousands of rows, no datetime objects.
     # A guest's unconfirmed hold no longer counts once it has run out.
     with connection.cursor() as cursor:
@@ -335,11 +339,12 @@ def _busy_by_counter(
             f"""
             SELECT counter, extract(epoch FROM start)::float8, extract(epoch FROM "end")::float8
               FROM {Booking._meta.db_table}
-             WHERE location_id = %s AND status = ANY(%s) AND start < %s AND "end" > %s
-               AND NOT (status = %s AND hold_until < %s)
+             WHERE location_id = %(location)s AND id <> %(exclude)s
+               AND {Booking.HOLDS_COUNTER_SQL.format(b="")}
+               AND NOT (status = 'pending' AND hold_until < %(now)s)
              ORDER BY counter, start
             """,  # noqa: S608 - the table name is the model's own
-            [location.pk, list(Booking.LIVE), end, start, Booking.Status.PENDING, now],
+            {"location": location.pk, "start": start, "end": end, "now": now, "exclude": exclude},
         )
         rows = cursor.fetchall()
     busy: dict[int, list[tuple[float, float]]] = defaultdict(list)
@@ -365,6 +370,7 @@ def availability(
     days: int = 28,
     now: dt.datetime | None = None,
     rules: Rules | None = None,
+    moving: Booking | None = None,
 ) -> Availability:
     """The times ``service`` can still be booked at ``location`` in ``days`` days from ``start``.
 
@@ -372,7 +378,8 @@ def availability(
     overlapping the whole duration; ``free`` says how many such counters. Times
     before the minimum notice or after the booking horizon are left out. One
     query for the hours, one for exceptions, one for bookings; the rest is a
-    single pass over the sorted bookings of each counter.
+    single pass over the sorted bookings of each counter. While ``moving`` a
+    booking, its own time counts as free.
     """
     now = now or timezone.now()
     rules = rules or booking_rules(town=town)
@@ -385,7 +392,13 @@ def availability(
     plans = opening_plan(town=town, location=location, start=first, end=last)
     range_start = dt.datetime.combine(first, dt.time.min, zone)
     range_end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, zone)
-    busy = _busy_by_counter(location=location, start=range_start, end=range_end, now=now)
+    busy = _busy_by_counter(
+        location=location,
+        start=range_start,
+        end=range_end,
+        now=now,
+        exclude=moving.pk if moving else 0,
+    )
     pointer: dict[int, int] = defaultdict(int)
     earliest = rules.earliest(now).timestamp()
     duration = dt.timedelta(minutes=service.duration_minutes)
@@ -452,6 +465,32 @@ def bookable_locations(*, service: Service | None = None) -> QuerySet[Location]:
     if service is not None:
         locations = locations.filter(services=service)
     return locations
+
+
+def move_target(
+    *, booking: Booking, service_id: int | None, location_id: int | None
+) -> tuple[Service, Location]:
+    """The service and location a booking is to move to (its own where not given).
+
+    Raises ``BookingError`` ("not_offered") for one that is not bookable here.
+    """
+    service = booking.service
+    if service_id is not None and service_id != service.pk:
+        found = bookable_services().filter(pk=service_id).first()
+        if found is None:
+            raise BookingError("not_offered", _("Diese Dienstleistung ist derzeit nicht buchbar."))
+        service = found
+    location = booking.location
+    if location_id is not None and location_id != location.pk:
+        place = bookable_locations(service=service).filter(pk=location_id).first()
+        if place is None:
+            raise BookingError(
+                "not_offered",
+                _("„%(service)s“ wird an diesem Standort nicht angeboten.")
+                % {"service": service.name},
+            )
+        location = place
+    return service, location
 
 
 def bookings_of_user(*, user: Any, upcoming_only: bool = True) -> QuerySet[Booking]:

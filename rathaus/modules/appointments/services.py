@@ -21,6 +21,7 @@ from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import Municipality
 
 from . import counters
+from .errors import BookingError, SlotTakenError
 from .models import Booking, Location, OutgoingMail, Service
 from .selectors import BookingFacts, Period, Rules, booking_facts, booking_rules, local_zone
 
@@ -30,21 +31,6 @@ EXCLUSION_VIOLATION = "23P01"
 # An e-mail still unsent after this long is queued again (see ``mails_requeue``).
 MAIL_REQUEUE_AFTER = dt.timedelta(minutes=10)
 MOVED_FIELDS = ("start", "end", "counter", "location", "service", "updated_at")
-
-
-class BookingError(Exception):
-    """A booking cannot be made or changed; ``code`` for programs, ``message`` for people."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class SlotTakenError(BookingError):
-    status = 409
 
 
 def _when(moment: dt.datetime) -> str:
@@ -112,19 +98,6 @@ def _period_for(
     )
 
 
-def _expire_holds(
-    *, location_id: int, start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> None:
-    """Guests' holds that ran out unconfirmed give their counter back."""
-    Booking.objects.filter(
-        location_id=location_id,
-        status=Booking.Status.PENDING,
-        hold_until__lt=now,
-        start__lt=end,
-        end__gt=start,
-    ).update(status=Booking.Status.EXPIRED)
-
-
 def _is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
@@ -150,19 +123,20 @@ def _keep_trying(
     location_id: int,
     start: dt.datetime,
     end: dt.datetime,
+    exclude: int = 0,
 ) -> bool:
     """After an attempt that took no counter: ``True`` to try again, ``False`` if all are taken."""
     if attempt.stale_holds:
-        _expire_holds(location_id=location_id, start=start, end=end, now=now)
-        return True
+        counters.holds_expire_at(
+            location_id=location_id, start=start, end=end, now=now, exclude=exclude
+        )
+        return backoff.again(at_once=True)
     if attempt.free == 0:
         return False
-    if attempt.tried is not None:
-        # The counter was taken by a booking that committed after this attempt
-        # looked: the next attempt sees it, no need to wait.
-        return True
-    # Others are booking every free counter right now; their outcome decides.
-    return backoff.wait()
+    # A counter locked but taken by a booking that committed after this
+    # attempt looked: the next attempt sees it, no need to wait. Otherwise
+    # others are booking every free counter right now; their outcome decides.
+    return backoff.again(at_once=attempt.tried is not None)
 
 
 def _send_after_commit(mail_id: int) -> None:
@@ -238,7 +212,7 @@ def appointment_book(
         start=start,
         end=end,
         user=user,
-        name=citizen.name.strip() or (user.get_full_name() if user else ""),
+        name=(citizen.name.strip() or (user.get_full_name() if user else ""))[:200],
         email=email,
         phone=citizen.phone.strip(),
         site_url=site_url,
@@ -301,7 +275,12 @@ def appointment_confirm(*, booking: Booking, now: dt.datetime | None = None) -> 
 
 
 def _changeable(*, booking: Booking, now: dt.datetime, rules: Rules) -> None:
-    if booking.status not in (Booking.Status.PENDING, Booking.Status.CONFIRMED):
+    ran_out = (
+        booking.status == Booking.Status.PENDING
+        and booking.hold_until is not None
+        and booking.hold_until < now
+    )
+    if booking.status not in (Booking.Status.PENDING, Booking.Status.CONFIRMED) or ran_out:
         raise BookingError(
             "not_changeable", _("Dieser Termin ist bereits storniert oder verfallen.")
         )
@@ -320,7 +299,10 @@ def appointment_cancel(
     actor: Actor | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Cancels a booking and frees its counter. Staff (``actor``) may cancel at any time."""
+    """Cancels a booking and frees its counter.
+
+    Citizens up to the cancel notice; staff (``actor``) any open booking until it ends.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -328,12 +310,22 @@ def appointment_cancel(
             return booking
         if actor is None:
             _changeable(booking=booking, now=now, rules=booking_rules(town=town))
+        elif booking.status not in (Booking.Status.PENDING, Booking.Status.CONFIRMED):
+            raise BookingError("not_changeable", _("Nur offene Termine können abgesagt werden."))
+        elif booking.end <= now:
+            raise BookingError("past", _("Dieser Termin liegt in der Vergangenheit."))
+        before = booking.status
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         _queue_mail(booking=booking, kind=OutgoingMail.Kind.CANCELLED)
         if actor is not None:
             audit_record(
-                town=town, actor=actor, action="appointments.cancel", target=str(booking.uuid)
+                town=town,
+                actor=actor,
+                action="appointments.cancel",
+                target=str(booking.uuid),
+                before=before,
+                after=booking.status,
             )
     return booking
 
@@ -405,11 +397,23 @@ def appointment_move(
                     if not _is_exclusion_violation(exc):
                         raise
             elif not _keep_trying(
-                attempt, backoff, now=now, location_id=location.pk, start=start, end=end
+                attempt,
+                backoff,
+                now=now,
+                location_id=location.pk,
+                start=start,
+                end=end,
+                exclude=booking.pk,
             ):
                 raise _slot_taken(start)
         # Each move is its own event: moving back to an earlier time mails again.
-        _queue_mail(booking=booking, kind=OutgoingMail.Kind.MOVED, key=uuid.uuid4().hex)
+        # A guest who has not confirmed yet gets the request again, with the link.
+        kind = (
+            OutgoingMail.Kind.CONFIRM_REQUEST
+            if booking.status == Booking.Status.PENDING
+            else OutgoingMail.Kind.MOVED
+        )
+        _queue_mail(booking=booking, kind=kind, key=uuid.uuid4().hex)
     return booking
 
 
@@ -511,7 +515,9 @@ def mails_requeue(
 def mail_deliver(*, mail_id: int, now: dt.datetime | None = None) -> bool:
     """Sends one queued e-mail unless it was sent already; ``True`` if it went out now.
 
-    The row is locked while sending, so two workers never send it both.
+    The row is locked while sending, so two workers never send it both. An
+    e-mail that no longer holds (the booking was cancelled or moved since, or
+    its time is over) is marked ``skipped`` instead of being sent.
     """
     from .mails import build_message
 
@@ -524,10 +530,37 @@ def mail_deliver(*, mail_id: int, now: dt.datetime | None = None) -> bool:
         )
         if mail is None:
             return False
-        build_message(mail=mail).send()
-        mail.sent_at = now or timezone.now()
-        mail.save(update_fields=["sent_at"])
-    return True
+        now = now or timezone.now()
+        mail.sent_at = now
+        if _still_true(mail=mail, now=now):
+            build_message(mail=mail).send()
+        else:
+            # Late (the broker or the mail server was down) and overtaken by
+            # events: a "booked" mail for a cancelled booking would put it
+            # back into the citizen's calendar.
+            mail.skipped = True
+            logger.info("appointments: mail %s (%s) no longer applies", mail.pk, mail.kind)
+        mail.save(update_fields=["sent_at", "skipped"])
+    return not mail.skipped
+
+
+def _still_true(*, mail: OutgoingMail, now: dt.datetime) -> bool:
+    """Whether what ``mail`` says still holds for its booking."""
+    booking = mail.booking
+    if booking.end <= now:
+        return False
+    kind = mail.kind
+    if kind == OutgoingMail.Kind.CONFIRM_REQUEST:
+        return booking.status == Booking.Status.PENDING and (
+            booking.hold_until is None or booking.hold_until > now
+        )
+    if kind == OutgoingMail.Kind.CANCELLED:
+        return booking.status == Booking.Status.CANCELLED
+    if kind == OutgoingMail.Kind.REMINDER:
+        return booking.status == Booking.Status.CONFIRMED and mail.key == booking.start.isoformat()
+    if kind == OutgoingMail.Kind.MOVED:
+        return booking.status in (Booking.Status.PENDING, Booking.Status.CONFIRMED)
+    return booking.status == Booking.Status.CONFIRMED
 
 
 def config_saved(*, town: Municipality, instance: Model, actor: Actor, created: bool) -> None:

@@ -145,11 +145,14 @@ class BookingCancel(StaffView):
     @extend_schema(
         request=None,
         responses={200: StaffBookingSerializer, **ERRORS},
-        summary="Staff: cancel a booking (at any time; the citizen is told by e-mail)",
+        summary="Staff: cancel an open booking until it ends (the citizen is told by e-mail)",
     )
     def post(self, request: Request, booking_uuid: str) -> Response:
         booking = get_object_or_404(Booking, uuid=booking_uuid)
-        booking = services.appointment_cancel(
-            town=selectors.request_town(request), booking=booking, actor=request_actor(request)
-        )
+        try:
+            booking = services.appointment_cancel(
+                town=selectors.request_town(request), booking=booking, actor=request_actor(request)
+            )
+        except services.BookingError as exc:
+            return _error(exc)
         return Response(StaffBookingSerializer(booking).data)

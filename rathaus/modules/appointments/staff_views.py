@@ -170,7 +170,12 @@ def no_show(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
 @require_POST
 def staff_cancel(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
     booking = get_object_or_404(Booking, uuid=booking_uuid)
-    services.appointment_cancel(town=_town(request), booking=booking, actor=request_actor(request))
+    try:
+        services.appointment_cancel(
+            town=_town(request), booking=booking, actor=request_actor(request)
+        )
+    except services.BookingError as exc:
+        messages.error(request, exc.message)
     day_of = timezone.localtime(booking.start, selectors.local_zone()).date()
     return redirect(f"{_reverse_day(booking.location_id)}?date={day_of.isoformat()}")
 

@@ -67,11 +67,23 @@ def service_detail(request: HttpRequest, service_id: int) -> HttpResponse:
 
 
 def _week_slots(
-    *, town: Municipality, service: Service, location: Location, week: int, rules: selectors.Rules
+    *,
+    town: Municipality,
+    service: Service,
+    location: Location,
+    week: int,
+    rules: selectors.Rules,
+    moving: Booking | None,
 ) -> list[dict[str, Any]]:
     first = timezone.localdate() + dt.timedelta(days=7 * week)
     found = selectors.availability(
-        town=town, service=service, location=location, start=first, days=7, rules=rules
+        town=town,
+        service=service,
+        location=location,
+        start=first,
+        days=7,
+        rules=rules,
+        moving=moving,
     )
     by_day: dict[dt.date, list[selectors.Slot]] = defaultdict(list)
     for slot in found.slots:
@@ -101,7 +113,9 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
         if moving
         else []
     )
-    days = _week_slots(town=town, service=service, location=location, week=week, rules=rules)
+    days = _week_slots(
+        town=town, service=service, location=location, week=week, rules=rules, moving=moving
+    )
     return render(
         request,
         "appointments/slots.html",
@@ -217,6 +231,10 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("appointments:manage", token=token)
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 @require_POST
 def move(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
@@ -225,15 +243,12 @@ def move(request: HttpRequest, token: str) -> HttpResponse:
         return _manage_error(
             request, booking, token, services.BookingError("invalid", _("Bitte eine Zeit wählen."))
         )
-    service = booking.service
-    if request.POST.get("service", "").isdigit():
-        service = get_object_or_404(selectors.bookable_services(), pk=int(request.POST["service"]))
-    location = booking.location
-    if request.POST.get("location", "").isdigit():
-        location = get_object_or_404(
-            selectors.bookable_locations(service=service), pk=int(request.POST["location"])
-        )
     try:
+        service, location = selectors.move_target(
+            booking=booking,
+            service_id=_int_or_none(request.POST.get("service")),
+            location_id=_int_or_none(request.POST.get("location")),
+        )
         services.appointment_move(
             town=_town(request), booking=booking, start=start, location=location, service=service
         )

@@ -153,18 +153,6 @@ DATABASES = {
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-# Django turns psycopg's prepared statements off. This threshold is never
-# reached, so only the statements that ask for it are prepared
-# (``rathaus.tenants.db.fetch_one_prepared``: booking), and they keep one
-# generic plan instead of being planned again on every call (planning cost
-# more than running them). Django's own queries are never prepared, so the
-# plan cache mode touches nothing else. Behind PgBouncer in transaction mode
-# this needs PgBouncer >= 1.21 with max_prepared_statements.
-_db_options = DATABASES["default"].setdefault("OPTIONS", {})
-_db_options["prepare_threshold"] = 2**31 - 1
-_db_options["options"] = (
-    _db_options.get("options", "") + " -c plan_cache_mode=force_generic_plan"
-).strip()
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

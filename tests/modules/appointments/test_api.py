@@ -163,4 +163,4 @@ def test_the_app_moves_a_booking_to_another_location(client_a: Client, office_a:
         {"start": at(day, 9).isoformat(), "location": 999999},
         content_type="application/json",
     )
-    assert unknown.status_code == 404
+    assert (unknown.status_code, unknown.json()["code"]) == (400, "not_offered")

@@ -18,6 +18,7 @@ from rathaus.modules.appointments.services import (
 )
 from rathaus.modules.services import module_configure
 from rathaus.tenants.models import FederalState
+from tests.factories import UserFactory
 
 from .conftest import CITIZEN, SYSTEM, Office, add_location, at, open_day, send_queued_mail
 
@@ -256,7 +257,8 @@ def test_a_booking_moves_to_another_location_and_service_or_stays_where_it_was(
     with tenant_context(office_a.town):
         passport = Service.objects.create(name="Reisepass beantragen", duration_minutes=45)
         passport.locations.add(elsewhere)
-        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"))
+        user = UserFactory.create(email="c@example.org")
+        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"), user=user)
         _book(office_a, at(day, 11), Citizen("D", "d@example.org"), location=elsewhere)
 
         # The other place is full at 11:00: the booking keeps its time and place.
@@ -303,7 +305,30 @@ def test_a_booking_moves_to_another_location_and_service_or_stays_where_it_was(
 def test_moving_back_to_an_earlier_time_mails_again(office_a: Office) -> None:
     day = open_day(office_a.town)
     with tenant_context(office_a.town):
-        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"))
+        user = UserFactory.create(email="c@example.org")
+        mine = _book(office_a, at(day, 10), Citizen("C", "c@example.org"), user=user)
         appointment_move(town=office_a.town, booking=mine, start=at(day, 11))
         appointment_move(town=office_a.town, booking=mine, start=at(day, 10))
     assert len([m for m in send_queued_mail(office_a.town) if "verschoben" in m.subject]) == 2
+
+
+def test_a_guest_who_moves_before_confirming_gets_the_confirmation_link_again(
+    office_a: Office,
+) -> None:
+    day = open_day(office_a.town)
+    with tenant_context(office_a.town):
+        mine = _book(office_a, at(day, 10), Citizen("G", "g@example.org"))
+        appointment_move(town=office_a.town, booking=mine, start=at(day, 11))
+        # An hour later the hold has run out: the booking cannot be moved any more.
+        with pytest.raises(BookingError) as refused:
+            appointment_move(
+                town=office_a.town,
+                booking=mine,
+                start=at(day, 12),
+                now=timezone.now() + dt.timedelta(hours=1),
+            )
+    assert refused.value.code == "not_changeable"
+    requests = [m for m in send_queued_mail(office_a.town) if "bestätigen" in m.subject]
+    assert len(requests) == 2
+    assert "/appointments/bestaetigen/" in str(requests[-1].body)
+    assert "11:00" in str(requests[-1].body)

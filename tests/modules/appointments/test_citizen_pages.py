@@ -7,10 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments import forms
-from rathaus.modules.appointments.models import Booking
+from rathaus.modules.appointments.models import Booking, Location
 from tests.factories import UserFactory
 
 from .conftest import Office, add_location, at, log_in, open_day, send_queued_mail
@@ -268,3 +269,24 @@ def test_move_to_another_location_through_the_slots_page(
     assert (moved.location_id, moved.start) == (elsewhere.pk, new_start)
     summary = client_a.get(manage.group(1)).content.decode()
     assert "Bürgerbüro Lüderitz" in summary
+
+
+def test_moving_by_a_quarter_hour_onto_its_own_time_is_offered(
+    client_a: Client, office_a: Office
+) -> None:
+    with tenant_context(office_a.town):
+        Location.objects.filter(pk=office_a.location.pk).update(counters=1)
+    day = open_day(office_a.town)
+    _book_as_guest(client_a, office_a, at(day, 10))
+    (mail,) = send_queued_mail(office_a.town)
+    manage = re.search(r"https?://\S+(/appointments/termin/(\S+)/)", str(mail.body))
+    assert manage
+    week = (day - timezone.localdate()).days // 7
+
+    page = client_a.get(
+        f"/appointments/{office_a.service.pk}/{office_a.location.pk}/"
+        f"?move={manage.group(2)}&week={week}"
+    ).content.decode()
+
+    # The only counter holds this booking 10:00-10:30; 10:15 overlaps only itself.
+    assert f'value="{at(day, 10, 15).isoformat()}"' in page

@@ -13,6 +13,7 @@ from rathaus.modules.appointments.models import Booking, OutgoingMail
 from rathaus.modules.appointments.services import (
     Citizen,
     appointment_book,
+    appointment_cancel,
     holds_expire,
     mail_deliver,
     mails_requeue,
@@ -140,3 +141,27 @@ def test_a_broker_outage_keeps_the_booking_and_the_mail_goes_out_later(
     with tenant_context(office_a.town):
         assert mails_requeue(now=later) == 0
     assert [m.to for m in mail.outbox] == [["e@example.org"]]
+
+
+def test_a_late_mail_that_no_longer_holds_is_dropped_not_sent(office_a: Office) -> None:
+    with tenant_context(office_a.town):
+        user = UserFactory.create(email="late@example.org")
+        booking = appointment_book(
+            town=office_a.town,
+            service=office_a.service,
+            location=office_a.location,
+            start=at(open_day(office_a.town), 10),
+            citizen=Citizen("L", "late@example.org"),
+            user=user,
+        )
+        booked_mail = OutgoingMail.objects.get(booking=booking, kind="confirmed")
+        # The broker was down: the "booked" e-mail is still unsent when the booking is cancelled.
+        appointment_cancel(town=office_a.town, booking=booking)
+        cancelled_mail = OutgoingMail.objects.get(booking=booking, kind="cancelled")
+
+        assert mail_deliver(mail_id=booked_mail.pk) is False
+        assert mail_deliver(mail_id=cancelled_mail.pk) is True
+        booked_mail.refresh_from_db()
+        assert booked_mail.skipped
+        assert mails_requeue(now=timezone.now() + dt.timedelta(hours=1)) == 0
+    assert [m.subject.split(" – ")[0] for m in mail.outbox] == ["Ihr Termin wurde storniert"]

@@ -139,3 +139,15 @@ def test_town_bs_clerk_cannot_reach_town_as_bookings_through_the_api(
     with tenant_context(office_a.town):
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_staff_cannot_cancel_what_is_over(client_a: Client, office_a: Office) -> None:
+    make_clerk(office_a.town)
+    log_in(client_a, "clerk@example.org")
+    booking = _past_booking(office_a)
+
+    response = client_a.post(f"{API}/bookings/{booking.uuid}/cancel/")
+
+    assert (response.status_code, response.json()["code"]) == (400, "past")
+    with tenant_context(office_a.town):
+        assert not OutgoingMail.objects.filter(booking=booking).exists()
