@@ -290,3 +290,23 @@ def test_moving_by_a_quarter_hour_onto_its_own_time_is_offered(
 
     # The only counter holds this booking 10:00-10:30; 10:15 overlaps only itself.
     assert f'value="{at(day, 10, 15).isoformat()}"' in page
+
+
+def test_a_second_click_on_book_books_nothing_more(client_a: Client, office_a: Office) -> None:
+    start = at(open_day(office_a.town), 10)
+    url = book_url(office_a, start)
+    data = {
+        **_form(client_a, url),
+        "start": start.isoformat(),
+        "name": "Erika",
+        "email": "e@example.org",
+    }
+
+    first = client_a.post(url, data)
+    second = client_a.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    with tenant_context(office_a.town):
+        assert Booking.objects.filter(email="e@example.org").count() == 1
+    assert len(send_queued_mail(office_a.town)) == 1
