@@ -30,3 +30,21 @@ class TownTask(TenantTask):
             logger.info("Skipped %s: town %s is suspended", self.name, town.schema_name)
             return None
         return super().__call__(*args, **kwargs)
+
+
+def queue_on_commit(task: Any, *args: Any, robust: bool = False) -> None:
+    """Queues ``task(*args)`` once the current transaction commits, for the current town.
+
+    The town is taken now, not at the commit: the commit may happen after the
+    caller has left the town's schema (an outer transaction, as in
+    onboarding), and the task must still run in the town that sent it.
+    ``robust``: a broker outage is logged instead of failing the committed change.
+    """
+    from django.db import transaction
+
+    from rathaus.tenants.db import current_schema_name
+
+    schema = current_schema_name()
+    transaction.on_commit(
+        lambda: task.apply_async(args=args, headers={"_schema_name": schema}), robust=robust
+    )

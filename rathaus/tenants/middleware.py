@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.request import split_domain_port
-from django.http.response import HttpResponseRedirectBase
 from django.template.response import TemplateResponse
 from django.urls import set_urlconf
 from django.utils import translation
@@ -40,17 +39,13 @@ def suspended_response(request: HttpRequest, town: object) -> HttpResponse:
     return response
 
 
-class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
-    status_code = 308
-
-
 def _permanent_redirect(request: HttpRequest, origin: str) -> HttpResponse:
     """The same path on ``origin``; a form or API call (POST, PUT…) is repeated there as it
     was (308), where a 301 would turn it into a GET and lose its body."""
-    url = f"{origin}{request.get_full_path()}"
-    if request.method in ("GET", "HEAD"):
-        return HttpResponsePermanentRedirect(url)
-    return HttpResponsePermanentRedirectKeepMethod(url)
+    return HttpResponsePermanentRedirect(
+        f"{origin}{request.get_full_path()}",
+        preserve_request=request.method not in ("GET", "HEAD"),
+    )
 
 
 class TenantMiddleware:

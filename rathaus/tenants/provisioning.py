@@ -255,27 +255,32 @@ def schema_provision(*, schema_name: str) -> str:
     return how
 
 
-# pg_advisory_xact_lock(POOL_LOCK, 0): one refill step at a time, deployment-wide.
+# pg_try_advisory_xact_lock(POOL_LOCK, 0): one refill step at a time, deployment-wide.
 POOL_LOCK = 3_000_005
 
 
-def _pool_lock() -> None:
+def _pool_lock() -> bool:
+    """Takes the pool's lock for this transaction; ``False`` if a refill holds it now."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [POOL_LOCK])
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, 0)", [POOL_LOCK])
+        return bool(cursor.fetchone()[0])
 
 
 def pool_fill(*, size: int) -> int:
     """Tops the warm pool up to ``size`` ready schemas of the current template.
 
     Drops pool schemas of older templates first. Each schema is made in its own
-    transaction, which first takes the pool's advisory lock and counts again:
-    refills running at once (one queued per onboarding) wait for each other
-    one schema at a time and never make more than ``size``. Onboarding's claims
-    do not wait for the lock. Returns how many were made.
+    transaction, which first takes the pool's advisory lock and counts again,
+    so refills running at once never make more than ``size``. A refill that
+    finds the lock taken stops: the one holding it goes on until the pool is
+    full (a rollout queues one refill per town; they must not all wait, each
+    holding a worker). Onboarding's claims do not take the lock. Returns how
+    many were made.
     """
     key = migrations_key()
     with transaction.atomic():
-        _pool_lock()
+        if not _pool_lock():
+            return 0
         for entry in SchemaPoolEntry.objects.exclude(key=key):
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA IF EXISTS {entry.schema_name} CASCADE")
@@ -283,8 +288,7 @@ def pool_fill(*, size: int) -> int:
     made = 0
     while True:
         with transaction.atomic():
-            _pool_lock()
-            if SchemaPoolEntry.objects.filter(key=key).count() >= size:
+            if not _pool_lock() or SchemaPoolEntry.objects.filter(key=key).count() >= size:
                 return made
             name = f"{POOL_PREFIX}{secrets.token_hex(6)}"
             _replay(name)

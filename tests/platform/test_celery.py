@@ -1,9 +1,12 @@
 """Celery tasks run in the schema of the town that sent them (real worker, real Redis)."""
 
+from typing import Any
+
 import pytest
 from django_tenants.utils import schema_context, tenant_context
 
 from rathaus.platform.health.tasks import current_town
+from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
 
 pytestmark = pytest.mark.worker
@@ -51,3 +54,25 @@ def test_a_suspended_town_does_no_work_queued_before_its_suspension(
             "schema": "town_15090520",
             "town": "tangerhuette",
         }
+
+
+def test_a_task_queued_for_the_commit_runs_in_the_town_that_queued_it(
+    db: None,
+    live_towns: dict[str, Municipality],
+    celery_worker: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    sent: list[Any] = []
+
+    class Sender:
+        """Hands the task on to Celery and keeps its result."""
+
+        def apply_async(self, **options: Any) -> None:
+            sent.append(current_town.apply_async(**options))
+
+    # The town's context ends first, then the commit runs the callbacks:
+    # the caller has left the town's schema by the time the task is sent.
+    with django_capture_on_commit_callbacks(execute=True), tenant_context(live_towns["a"]):
+        queue_on_commit(Sender())
+
+    assert sent[0].get(timeout=30) == {"schema": "town_15090520", "town": "tangerhuette"}

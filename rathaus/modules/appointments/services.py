@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
 
 from . import counters
@@ -144,7 +145,7 @@ def _send_after_commit(mail_id: int) -> None:
 
     # Robust: when the broker is down the booking stands (it is committed) and
     # the citizen sees it; ``mails_requeue`` sends the e-mail once the broker is back.
-    transaction.on_commit(lambda: deliver_mail.delay(mail_id), robust=True)
+    queue_on_commit(deliver_mail, mail_id, robust=True)
 
 
 def _queue_mail(*, booking: Booking, kind: str, key: str = "") -> OutgoingMail | None:

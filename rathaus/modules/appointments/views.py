@@ -19,12 +19,7 @@ from rathaus.tenants.models import Municipality
 from . import selectors, services
 from .forms import BookingForm, form_started_token
 from .models import Booking, Location, Service
-from .submissions import (
-    submission_booked,
-    submission_booking,
-    submission_claim,
-    submission_failed,
-)
+from .submissions import booked_once
 from .tokens import booking_for_confirm_token, booking_for_manage_token, manage_token
 
 # Public booking: per client address and per town (the cache keys carry the schema).
@@ -160,35 +155,27 @@ def book(request: HttpRequest, service_id: int, location_id: int) -> HttpRespons
         if getattr(request, "limited", False):
             error = _("Zu viele Buchungen von Ihrem Anschluss. Bitte versuchen Sie es später.")
             status = 429
-        elif form.is_valid() and not submission_claim(token=form.cleaned_data["started"]):
-            # The same form again (a second click): show what the first one booked.
-            earlier = submission_booking(token=form.cleaned_data["started"])
-            if earlier is not None:
-                return redirect("appointments:manage", token=manage_token(earlier))
-            error, status = (
-                _("Diese Buchung wurde schon abgeschickt. Bitte laden Sie die Seite neu."),
-                409,
-            )
         elif form.is_valid():
             try:
-                booking = services.appointment_book(
-                    town=town,
-                    service=service,
-                    location=location,
-                    start=start,
-                    citizen=services.Citizen(
-                        form.cleaned_data["name"],
-                        user.email if user else form.cleaned_data["email"],
-                        form.cleaned_data["phone"],
+                booking = booked_once(
+                    token=form.cleaned_data["started"],
+                    book=lambda: services.appointment_book(
+                        town=town,
+                        service=service,
+                        location=location,
+                        start=start,
+                        citizen=services.Citizen(
+                            form.cleaned_data["name"],
+                            user.email if user else form.cleaned_data["email"],
+                            form.cleaned_data["phone"],
+                        ),
+                        user=user,
+                        site_url=_site_url(request),
                     ),
-                    user=user,
-                    site_url=_site_url(request),
                 )
             except services.BookingError as exc:
-                submission_failed(token=form.cleaned_data["started"])
                 error, status = exc.message, exc.status
             else:
-                submission_booked(token=form.cleaned_data["started"], booking=booking)
                 return redirect("appointments:manage", token=manage_token(booking))
         else:
             status = 400

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
 
 from .models import Delivery, OptInMail, Post, Subscriber, Topic
@@ -139,7 +140,7 @@ def post_publish(*, town: Municipality, post: Post, actor: Actor) -> Post:
         locked.status, locked.published_at = Post.Status.PUBLISHED, timezone.now()
         locked.save(update_fields=["status", "published_at"])
         audit_record(town=town, actor=actor, action="news.post.publish", target=str(post.pk))
-        transaction.on_commit(lambda: fan_out.delay(locked.pk))
+        queue_on_commit(fan_out, locked.pk)
     post.status, post.published_at = locked.status, locked.published_at
     return locked
 
@@ -187,7 +188,7 @@ def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[
             topic_ids=sorted(topic.pk for topic in topics),
             language=translation.get_language() or settings.LANGUAGE_CODE,
         )
-        transaction.on_commit(lambda: send_opt_in.delay(mail.pk))
+        queue_on_commit(send_opt_in, mail.pk)
     return mail
 
 

@@ -24,6 +24,7 @@ from rathaus.platform.identity.models import (
 )
 from rathaus.platform.identity.sms import sms_send
 from rathaus.platform.staff.support import is_reserved_email
+from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.db import current_schema_name
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
@@ -90,7 +91,7 @@ def email_confirmation_start(*, user: User) -> EmailConfirmation:
     confirmation = EmailConfirmation.objects.create(
         user=user, email=user.email, language=translation.get_language() or ""
     )
-    transaction.on_commit(lambda: send_email_confirmation.delay(confirmation.pk))
+    queue_on_commit(send_email_confirmation, confirmation.pk)
     return confirmation
 
 
@@ -170,7 +171,7 @@ def phone_challenge_start(*, user: User) -> PhoneChallenge:
         challenge = PhoneChallenge.objects.create(
             user=user, phone=user.phone, language=translation.get_language() or ""
         )
-        transaction.on_commit(lambda: send_phone_code.delay(challenge.pk))
+        queue_on_commit(send_phone_code, challenge.pk)
     return challenge
 
 

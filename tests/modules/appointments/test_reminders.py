@@ -119,7 +119,7 @@ def test_a_broker_outage_keeps_the_booking_and_the_mail_goes_out_later(
     def broker_down(*args: object, **kwargs: object) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(deliver_mail, "delay", broker_down)
+    monkeypatch.setattr(deliver_mail, "apply_async", broker_down)
     with tenant_context(office_a.town), django_capture_on_commit_callbacks(execute=True):
         booking = appointment_book(
             town=office_a.town,
