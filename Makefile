@@ -9,7 +9,7 @@ run: setup
 	bash infra/scripts/run.sh
 
 test: setup browser check
-	DJANGO_SETTINGS_MODULE=rathaus.platform.settings.test $(VENV)/bin/pytest
+	DJANGO_SETTINGS_MODULE=rathaus.config.settings.test $(VENV)/bin/pytest
 
 setup: deps services messages
 

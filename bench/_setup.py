@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
     import django
 
     django.setup()

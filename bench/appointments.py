@@ -33,7 +33,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
 # The bench's confirmation tasks go to a queue of their own, emptied at the
 # end: they would otherwise wait in front of a `make run` worker's real mail.
 BENCH_QUEUE = "rathaus-bench"
@@ -48,6 +48,7 @@ from django.db import connection, connections  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
+from rathaus.config.celery import app as celery_app  # noqa: E402
 from rathaus.modules.appointments.models import (  # noqa: E402
     Booking,
     Location,
@@ -65,7 +66,6 @@ from rathaus.modules.appointments.services import (  # noqa: E402
     SlotTakenError,
     appointment_book,
 )
-from rathaus.platform.celery import app as celery_app  # noqa: E402
 from rathaus.tenants.models import Municipality  # noqa: E402
 from rathaus.tenants.services import municipality_create  # noqa: E402
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
 os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
 
 import django  # noqa: E402
@@ -32,12 +32,12 @@ from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django_tenants.utils import tenant_context  # noqa: E402
 
+from rathaus.config.celery import app  # noqa: E402
 from rathaus.modules.news.delivery import PostMailer, batch_size  # noqa: E402
 from rathaus.modules.news.models import Delivery, Post, Subscriber, Topic  # noqa: E402
 from rathaus.modules.news.selectors import post_stats  # noqa: E402
 from rathaus.modules.news.services import post_create  # noqa: E402
 from rathaus.platform.audit.services import Actor  # noqa: E402
-from rathaus.platform.celery import app  # noqa: E402
 from rathaus.tenants.models import Municipality  # noqa: E402
 from rathaus.tenants.services import municipality_create  # noqa: E402
 from tests.smtp_sink import SmtpSink  # noqa: E402
@@ -81,7 +81,7 @@ def start_worker(sink: SmtpSink, concurrency: int) -> subprocess.Popen[bytes]:
             "-m",
             "celery",
             "-A",
-            "rathaus.platform.celery",
+            "rathaus.config.celery",
             "worker",
             f"--concurrency={concurrency}",
             "--loglevel=warning",

@@ -1,7 +1,7 @@
 """Settings of bench/migrations.py: development plus a town app the bench adds migrations to."""
 
-from rathaus.platform.settings.development import *  # noqa: F403
-from rathaus.platform.settings.development import INSTALLED_APPS, TENANT_APPS
+from rathaus.config.settings.development import *  # noqa: F403
+from rathaus.config.settings.development import INSTALLED_APPS, TENANT_APPS
 
 TENANT_APPS = [*TENANT_APPS, "benchapp"]
 INSTALLED_APPS = [*INSTALLED_APPS, "benchapp"]

@@ -148,11 +148,11 @@ def celery_worker(
 
     Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``.
     """
-    from rathaus.platform.celery import app
+    from rathaus.config.celery import app
 
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rathaus.platform.settings.test",
+        "DJANGO_SETTINGS_MODULE": "rathaus.config.settings.test",
         "DATABASE_URL": _test_database_url(),
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_sink.host,
@@ -167,7 +167,7 @@ def celery_worker(
             "-m",
             "celery",
             "-A",
-            "rathaus.platform.celery",
+            "rathaus.config.celery",
             "worker",
             "--pool=solo",
             "--loglevel=warning",

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/lib.sh
 
-export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-rathaus.platform.settings.development}
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-rathaus.config.settings.development}
 export RATHAUS_PORT=${RATHAUS_PORT:-8000}
 export RATHAUS_BIND=${RATHAUS_BIND:-127.0.0.1}
 trap 'bash infra/scripts/stop-services.sh' EXIT

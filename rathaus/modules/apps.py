@@ -12,7 +12,3 @@ class ModulesConfig(AppConfig):
         # lists module names.
         autodiscover_modules("module")
         from rathaus.modules import signals  # noqa: F401
-        from rathaus.modules.registry import module_beat_schedule
-        from rathaus.platform.celery import app
-
-        app.conf.beat_schedule = {**app.conf.beat_schedule, **module_beat_schedule()}

@@ -135,7 +135,7 @@ def module_beat_schedule() -> dict[str, dict[str, Any]]:
     """Every module's periodic tasks as beat entries, tagged with their module's key.
 
     The tag lets the beat scheduler send each entry only to towns where the
-    module is active (``rathaus.platform.beat``).
+    module is active (``rathaus.config.beat``).
     """
     schedule: dict[str, dict[str, Any]] = {}
     for module in modules:

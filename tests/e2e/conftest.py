@@ -38,7 +38,7 @@ def live_port(towns: dict[str, Municipality]) -> Iterator[int]:
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "rathaus.platform.settings.test",
+        "DJANGO_SETTINGS_MODULE": "rathaus.config.settings.test",
         "DATABASE_URL": _test_database_url(),
     }
     command = [

@@ -8,8 +8,8 @@ import redis
 from celery.beat import ScheduleEntry
 from django.conf import settings
 
-from rathaus.platform.beat import TownAwareScheduler
-from rathaus.platform.celery import app
+from rathaus.config.beat import TownAwareScheduler, beat_schedule_with_modules
+from rathaus.config.celery import app
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_update
 
@@ -92,7 +92,7 @@ def test_a_modules_periodic_task_goes_only_to_towns_where_the_module_is_on(
 
 
 def test_modules_bring_their_own_periodic_tasks_into_the_beat_schedule() -> None:
-    schedule = app.conf.beat_schedule
+    schedule = beat_schedule_with_modules(settings.CELERY_BEAT_SCHEDULE)
 
     assert schedule["appointments.reminders"]["task"] == "appointments.send_reminders"
     assert schedule["news.publish-due"]["options"]["headers"]["_module"] == "news"

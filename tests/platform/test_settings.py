@@ -13,7 +13,7 @@ def _start_production(**env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}
     }
-    environment.update(DJANGO_SETTINGS_MODULE="rathaus.platform.settings.production", **env)
+    environment.update(DJANGO_SETTINGS_MODULE="rathaus.config.settings.production", **env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=environment,

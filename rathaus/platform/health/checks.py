@@ -59,7 +59,7 @@ def check_redis() -> CheckResult:
 
 
 def check_worker() -> CheckResult:
-    from rathaus.platform.celery import app
+    from celery import current_app as app
 
     def probe() -> dict[str, Any]:
         # A broadcast ping goes past the task queues, so a long backlog of

@@ -1,5 +1,6 @@
 """E-mail invitations for new staff, the first town admin included: a link to set a password."""
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +17,6 @@ from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
 INVITE_ACTION = "staff.invited"
-TOWN_URLCONF = "rathaus.platform.urls_tenant"
 
 
 def staff_invitation_send(*, town: Municipality, user_id: int) -> bool:
@@ -33,7 +33,7 @@ def staff_invitation_send(*, town: Municipality, user_id: int) -> bool:
             return False
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
-        path = reverse("accounts:password-set", args=[uid, token], urlconf=TOWN_URLCONF)
+        path = reverse("accounts:password-set", args=[uid, token], urlconf=settings.ROOT_URLCONF)
         body = _(
             "Guten Tag,\n\n"
             "Sie sind in die Online-Verwaltung von %(town)s eingeladen. "

@@ -19,7 +19,22 @@ from tenant_schemas_celery.scheduler import TenantAwareScheduler
 logger = logging.getLogger(__name__)
 
 
+def beat_schedule_with_modules(schedule: dict[str, Any]) -> dict[str, Any]:
+    """``schedule`` (the settings' entries) plus every module's periodic tasks."""
+    from django.apps import apps
+
+    from rathaus.modules.registry import module_beat_schedule
+
+    # The registry fills as the apps load: asked earlier it would be silently empty.
+    apps.check_apps_ready()
+    return {**schedule, **module_beat_schedule()}
+
+
 class TownAwareScheduler(TenantAwareScheduler):
+    def setup_schedule(self) -> None:
+        self.app.conf.beat_schedule = beat_schedule_with_modules(self.app.conf.beat_schedule)
+        super().setup_schedule()
+
     @classmethod
     def get_queryset(cls) -> QuerySet[Any]:
         from rathaus.tenants.models import Municipality

@@ -24,7 +24,7 @@ urlpatterns = [
     path(
         "api/schema/",
         SpectacularAPIView.as_view(
-            urlconf="rathaus.platform.urls_public",
+            urlconf="rathaus.config.urls_public",
             custom_settings={
                 "TITLE": "Rathaus Vendor API",
                 "DESCRIPTION": "Towns, onboarding and lifecycle; vendor staff tokens only.",

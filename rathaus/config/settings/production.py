@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from rathaus.platform.settings.base import *  # noqa: F403
-from rathaus.platform.settings.base import DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
+from rathaus.config.settings.base import *  # noqa: F403
+from rathaus.config.settings.base import DEBUG, DEVELOPMENT_SECRET_KEY, SECRET_KEY, env
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG or set DEBUG=false).")

@@ -8,7 +8,7 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.development")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
 
 
 class RathausCeleryApp(CeleryApp):

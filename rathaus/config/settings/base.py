@@ -120,10 +120,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "rathaus.platform.urls_tenant"
-PUBLIC_SCHEMA_URLCONF = "rathaus.platform.urls_public"
-WSGI_APPLICATION = "rathaus.platform.wsgi.application"
-ASGI_APPLICATION = "rathaus.platform.asgi.application"
+ROOT_URLCONF = "rathaus.config.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "rathaus.config.urls_public"
+WSGI_APPLICATION = "rathaus.config.wsgi.application"
+ASGI_APPLICATION = "rathaus.config.asgi.application"
 
 TEMPLATES = [
     {
@@ -310,7 +310,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "rathaus.platform.beat.TownAwareScheduler"
+CELERY_BEAT_SCHEDULER = "rathaus.config.beat.TownAwareScheduler"
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {
         "task": "platform.heartbeat",

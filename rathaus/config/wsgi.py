@@ -4,5 +4,5 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.platform.settings.production")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.production")
 application = get_wsgi_application()

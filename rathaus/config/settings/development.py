@@ -1,7 +1,7 @@
 """Development: DEBUG on, e-mail printed to the console."""
 
-from rathaus.platform.settings.base import *  # noqa: F403
-from rathaus.platform.settings.base import env
+from rathaus.config.settings.base import *  # noqa: F403
+from rathaus.config.settings.base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="http")

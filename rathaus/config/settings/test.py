@@ -4,8 +4,8 @@ Redis databases and the Celery queue differ from development, so a test run
 never consumes the tasks of a running ``make run`` and vice versa.
 """
 
-from rathaus.platform.settings.base import *  # noqa: F403
-from rathaus.platform.settings.base import BASE_DIR, env
+from rathaus.config.settings.base import *  # noqa: F403
+from rathaus.config.settings.base import BASE_DIR, env
 
 DEBUG = False
 REDIS_URL = env.str("TEST_REDIS_URL", default="redis://127.0.0.1:6379/10")
