@@ -5,19 +5,19 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authentication import SessionAuthentication
 
-from rathaus.platform.portal import views as portal
-from rathaus.tenants.api import IsVendorStaff, VendorTokenAuthentication
-from rathaus.tenants.console import vendor_only
+from rathaus.vendor.api import IsVendorStaff, VendorTokenAuthentication
+from rathaus.vendor.console import vendor_only
+from rathaus.vendor.views import vendor_landing
 
 admin.site.site_header = "Rathaus – Betreiber"
 admin.site.site_title = "Rathaus – Betreiber"
 
 urlpatterns = [
-    path("", portal.vendor_landing, name="home"),
+    path("", vendor_landing, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # Vendor console and vendor API (towns, onboarding, lifecycle); OpenAPI of this host.
-    path("", include("rathaus.tenants.urls_vendor")),
+    path("", include("rathaus.vendor.urls")),
     # The vendor API's description is for vendor staff only, like the API itself: a
     # vendor token (scripts, client generators) or a vendor staff session. The page
     # sends people to the login; the towns' own API docs (mobile app) stay public.

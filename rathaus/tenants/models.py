@@ -230,18 +230,3 @@ class SchemaPoolEntry(models.Model):
 
     def __str__(self) -> str:
         return self.schema_name
-
-
-class VendorToken(models.Model):
-    """A vendor staff member's key for the vendor REST API; only its SHA-256 is stored."""
-
-    user = models.ForeignKey(
-        "identity.User", on_delete=models.CASCADE, related_name="vendor_tokens"
-    )
-    name = models.CharField(_("Bezeichnung"), max_length=100)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.user_id})"

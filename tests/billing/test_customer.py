@@ -15,7 +15,7 @@ from rathaus.billing.tasks import billing_customer_create
 from rathaus.platform.audit.services import Actor
 from rathaus.tenants import tasks as tenant_tasks
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.onboarding import tenant_onboard
+from rathaus.vendor.onboarding import tenant_onboard
 
 ARNEBURG = {
     "ags": "15090010",

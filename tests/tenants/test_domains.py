@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Domain, Municipality
 from rathaus.tenants.services import domain_add
-from rathaus.tenants.vendor_tokens import vendor_token_create
+from rathaus.vendor.vendor_tokens import vendor_token_create
 from tests.factories import PASSWORD, UserFactory
 
 

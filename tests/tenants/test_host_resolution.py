@@ -6,9 +6,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rathaus.platform.audit.services import Actor
-from rathaus.tenants.lifecycle import town_rename
 from rathaus.tenants.models import Domain, Municipality
 from rathaus.tenants.services import domain_add, municipality_update
+from rathaus.vendor.lifecycle import town_rename
 
 
 def test_a_warm_cache_resolves_the_town_without_a_database_query(client_a: Client) -> None:

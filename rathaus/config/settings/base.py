@@ -48,6 +48,7 @@ def _module_apps() -> list[str]:
 
 SHARED_APPS = [
     "rathaus.tenants",
+    "rathaus.vendor",
     "rathaus.modules",
     "rathaus.platform.identity",
     "rathaus.platform.portal",

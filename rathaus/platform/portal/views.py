@@ -1,4 +1,4 @@
-"""The portal shell: a town's home page, the vendor's landing page, and a town's files."""
+"""The portal shell: a town's home page and a town's public files."""
 
 import mimetypes
 
@@ -12,11 +12,6 @@ from django.views.decorators.http import require_safe
 @require_safe
 def town_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/town_home.html")
-
-
-@require_safe
-def vendor_landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/vendor_landing.html")
 
 
 # Shown in the browser; everything else (HTML, SVG, scripts…) is downloaded.

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.staff.support import support_token_issue, support_url
-from rathaus.tenants.lifecycle import town_reactivate, town_suspend
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.onboarding import tenant_onboard
-from rathaus.tenants.selectors import all_tenants_overview
+from rathaus.vendor.lifecycle import town_reactivate, town_suspend
+from rathaus.vendor.onboarding import tenant_onboard
+from rathaus.vendor.selectors import all_tenants_overview
 
 
 def vendor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -91,7 +91,7 @@ def console_home(request: HttpRequest) -> HttpResponse:
             return redirect("console:home")
     return render(
         request,
-        "tenants/console/home.html",
+        "vendor/console/home.html",
         {"overview": all_tenants_overview(), "form": form},
     )
 

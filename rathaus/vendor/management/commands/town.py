@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.platform.audit.services import Actor
-from rathaus.tenants import lifecycle
 from rathaus.tenants.models import Municipality
+from rathaus.vendor import lifecycle
 
 
 class Command(BaseCommand):

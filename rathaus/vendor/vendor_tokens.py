@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.platform.identity.models import User
-from rathaus.tenants.models import VendorToken
+from rathaus.vendor.models import VendorToken
 
 
 def _hash(token: str) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.onboarding import (
+from rathaus.vendor.onboarding import (
     onboarding_errors,
     onboarding_hosts,
     taken_names,

@@ -19,16 +19,17 @@ from rest_framework.views import APIView
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
-from rathaus.tenants.lifecycle import (
+from rathaus.tenants.models import Municipality
+from rathaus.vendor.lifecycle import (
     town_custom_domain_add,
     town_reactivate,
     town_rename,
     town_suspend,
 )
-from rathaus.tenants.models import Municipality, VendorToken
-from rathaus.tenants.onboarding import tenant_onboard
-from rathaus.tenants.selectors import TownOverview, all_tenants_overview
-from rathaus.tenants.vendor_tokens import vendor_token_use
+from rathaus.vendor.models import VendorToken
+from rathaus.vendor.onboarding import tenant_onboard
+from rathaus.vendor.selectors import TownOverview, all_tenants_overview
+from rathaus.vendor.vendor_tokens import vendor_token_use
 
 
 class VendorTokenAuthentication(authentication.BaseAuthentication):
@@ -51,7 +52,7 @@ class VendorTokenAuthentication(authentication.BaseAuthentication):
 class VendorTokenScheme(OpenApiAuthenticationExtension):
     """Documents the token in the OpenAPI schema as HTTP bearer authentication."""
 
-    target_class = "rathaus.tenants.api.VendorTokenAuthentication"
+    target_class = "rathaus.vendor.api.VendorTokenAuthentication"
     name = "vendorToken"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from rathaus.platform.audit.services import Actor
-from rathaus.tenants.rollout import RolloutRow, rollout_read, rollout_run
+from rathaus.vendor.rollout import RolloutRow, rollout_read, rollout_run
 
 
 class Command(BaseCommand):

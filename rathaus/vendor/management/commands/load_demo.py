@@ -10,8 +10,8 @@ from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
-from rathaus.tenants.demo import demo_content_load
 from rathaus.tenants.services import municipality_create, town_host
+from rathaus.vendor.demo import demo_content_load
 
 DEMO_PASSWORD = "rathaus-demo"  # noqa: S105  (printed on purpose; DEBUG only)
 DEMO_TOWNS = [

@@ -14,9 +14,9 @@ from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.invitations import staff_invitation_send
 from rathaus.platform.staff.selectors import is_town_admin
-from rathaus.tenants import onboarding
 from rathaus.tenants.models import Domain, Municipality
-from rathaus.tenants.onboarding import tenant_onboard
+from rathaus.vendor import onboarding
+from rathaus.vendor.onboarding import tenant_onboard
 
 VENDOR = Actor.system("vendor-test")
 ARNEBURG = {

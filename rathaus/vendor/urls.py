@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from rathaus.tenants import api, console
+from rathaus.vendor import api, console
 
 console_patterns = (
     [

@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.vendor_tokens import vendor_token_create
+from rathaus.vendor.vendor_tokens import vendor_token_create
 from tests.factories import UserFactory
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.platform.audit.services import Actor
-from rathaus.tenants.onboarding import tenant_onboard
+from rathaus.vendor.onboarding import tenant_onboard
 
 
 class Command(BaseCommand):

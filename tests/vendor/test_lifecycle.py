@@ -15,7 +15,9 @@ from django_tenants.utils import schema_context, schema_exists, tenant_context
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
-from rathaus.tenants.lifecycle import (
+from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
+from rathaus.tenants.services import municipality_create
+from rathaus.vendor.lifecycle import (
     town_custom_domain_add,
     town_offboard,
     town_reactivate,
@@ -23,8 +25,6 @@ from rathaus.tenants.lifecycle import (
     town_restore,
     town_suspend,
 )
-from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
-from rathaus.tenants.services import municipality_create
 
 VENDOR = Actor.system("vendor-test")
 
@@ -144,7 +144,7 @@ def test_offboarding_archives_and_drops_a_town_and_restoring_brings_it_back(
 def test_restoring_over_an_existing_town_is_refused(
     committed_town: Municipality, db: None, tmp_path: Path
 ) -> None:
-    from rathaus.tenants.lifecycle import town_export
+    from rathaus.vendor.lifecycle import town_export
 
     archive = town_export(town=committed_town, path=tmp_path / "a.tar.gz")
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.rollout import rollout_read
 from rathaus.tenants.services import domain_add
+from rathaus.vendor.rollout import rollout_read
 
-SAMPLE = Path(__file__).resolve().parents[2] / "rathaus/tenants/samples/landkreis-stendal.csv"
+SAMPLE = Path(__file__).resolve().parents[2] / "rathaus/vendor/samples/landkreis-stendal.csv"
 HEADER = "ags,name,slug,admin_email,modules\n"
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from rathaus.platform.identity.models import User
-from rathaus.tenants.vendor_tokens import vendor_token_create
+from rathaus.vendor.vendor_tokens import vendor_token_create
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rathaus.tenants.models import VendorToken
+from rathaus.vendor.models import VendorToken
 from tests.factories import UserFactory
 
 
