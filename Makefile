@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup deps services browser messages lint typecheck check clean
+.PHONY: run test setup deps services browser messages lint typecheck imports check clean
 
 run: setup
 	bash infra/scripts/run.sh
@@ -33,9 +33,13 @@ lint: deps
 	$(VENV)/bin/ruff format --check .
 
 typecheck: deps
-	$(VENV)/bin/mypy rathaus tests $(wildcard bench/*.py)
+	$(VENV)/bin/mypy rathaus tests infra/lint $(wildcard bench/*.py)
 
-check: lint typecheck
+# The layers and the modules' independence (.importlinter; contract types in infra/lint).
+imports: deps
+	PYTHONPATH=infra/lint $(VENV)/bin/lint-imports
+
+check: lint typecheck imports
 
 clean:
 	rm -rf $(VENV) .run var .mypy_cache .pytest_cache .ruff_cache

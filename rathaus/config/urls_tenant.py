@@ -10,6 +10,7 @@ from rathaus.platform.portal import views as portal
 urlpatterns = [
     path("", portal.town_home, name="home"),
     path("accounts/", include("rathaus.platform.identity.urls")),
+    path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),
     path("federation/", include("rathaus.platform.federation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,12 +1,21 @@
-"""The module contract and the registry every service module registers with."""
+"""The module contract and the registry every service module registers with.
+
+Nothing here imports the rest of Rathaus at run time (the type names below are
+for the type checker only), so every layer may read the contract.
+"""
 
 import copy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from django.utils.functional import Promise
 from rest_framework import serializers
+
+if TYPE_CHECKING:
+    from rathaus.platform.audit.services import Actor
+    from rathaus.platform.identity.models import User
+    from rathaus.tenants.models import Municipality
 
 Text: TypeAlias = str | Promise
 
@@ -27,6 +36,19 @@ class NavEntry:
 
     def namespace(self, module_key: str) -> str:
         return f"staff-{module_key}" if self.staff_only else module_key
+
+
+@dataclass(frozen=True)
+class AccountSection:
+    """A part of "Mein Rathaus" a module adds for a person, e.g. "Meine Termine".
+
+    ``url_name`` is reversed in the module's namespace; ``summary`` says in a
+    few words what is there ("2 kommende Termine").
+    """
+
+    title: Text
+    url_name: str
+    summary: Text = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,55 @@ class Module:
     # Celery beat entries ({"name": {"task": ..., "schedule": ...}}), run in
     # every active town where this module is active; tasks must be idempotent.
     periodic_tasks: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+
+    # --- v2: every hook below is optional; the defaults do nothing. ----------------
+    #
+    # Personal data: every model of the module is named in exactly one of these
+    # (the conformance test checks it, as Zulip checks its export tables).
+    # ``personal_models`` hold data on a person and are covered by
+    # ``personal_data_export`` and ``personal_data_erase``; ``exempt_models``
+    # name each other model with the reason it holds none.
+    personal_models: ClassVar[tuple[str, ...]] = ()
+    exempt_models: ClassVar[Mapping[str, str]] = {}
+    # Ports this module provides to others: delivery channels of the platform's
+    # outbox (``rathaus.platform.messaging``), as dotted paths to ``Channel``
+    # classes. The module framework registers them; they reach only towns where
+    # the module is active.
+    channels: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def personal_data_export(cls, *, user: "User") -> dict[str, Any]:
+        """What the module keeps on ``user`` in the current town, as JSON-able data
+        (GDPR Art. 15 and 20); part of the person's "Meine Daten" download."""
+        return {}
+
+    @classmethod
+    def personal_data_erase(cls, *, user: "User") -> None:
+        """Erases or anonymises what the module keeps on ``user`` in the current town; called
+        when the person deletes the account (GDPR Art. 17), before the account row goes."""
+
+    @classmethod
+    def account_sections(cls, *, user: "User") -> list[AccountSection]:
+        """What "Mein Rathaus" shows of this module for ``user`` (current town)."""
+        return []
+
+    @classmethod
+    def demo_load(cls, *, town: "Municipality", actor: "Actor") -> None:
+        """Adds sample content for a demo town; runs again without adding more."""
+
+    @classmethod
+    def on_allowed(cls, *, town: "Municipality") -> None:
+        """The vendor allowed the module for ``town`` (after the change is committed)."""
+
+    @classmethod
+    def on_withdrawn(cls, *, town: "Municipality") -> None:
+        """The vendor withdrew the module from ``town`` (after the change is committed)."""
+
+    @classmethod
+    def town_export(cls, *, town: "Municipality") -> dict[str, list[dict[str, Any]]]:
+        """The module's data of ``town`` readable without Rathaus (offboarding): named
+        tables as lists of rows of plain values, written as JSON into the archive."""
+        return {}
 
     @classmethod
     def default_settings(cls) -> dict[str, object]:

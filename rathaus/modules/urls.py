@@ -13,14 +13,7 @@ from django.urls.resolvers import ResolverMatch, RoutePattern
 
 from rathaus.modules.registry import modules
 from rathaus.modules.selectors import module_is_active
-from rathaus.tenants.db import tenant_connection
-from rathaus.tenants.models import Municipality
-
-
-def current_town() -> Municipality | None:
-    """The town whose schema the current thread works in (``None`` in the public schema)."""
-    tenant = getattr(tenant_connection, "tenant", None)
-    return tenant if isinstance(tenant, Municipality) else None
+from rathaus.tenants.current import current_town_or_none
 
 
 class ModuleGatedResolver(URLResolver):
@@ -41,7 +34,7 @@ class ModuleGatedResolver(URLResolver):
     def resolve(self, path: Any) -> ResolverMatch:
         # The gate is asked only for paths under this module's prefix.
         if self.pattern.match(path) and not module_is_active(
-            town=current_town(), key=self.module_key
+            town=current_town_or_none(), key=self.module_key
         ):
             raise Resolver404({"path": path, "tried": []})
         return super().resolve(path)

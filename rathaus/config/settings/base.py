@@ -113,7 +113,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A service that needs a proven eIDAS level (set per town) lets others not in.
-    "rathaus.platform.federation.trust.TrustLevelMiddleware",
+    "rathaus.modules.trust.TrustLevelMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +140,7 @@ TEMPLATES = [
                 "rathaus.platform.portal.context_processors.town",
                 "rathaus.modules.context_processors.town_modules",
                 "rathaus.platform.branding.context_processors.branding",
+                "rathaus.platform.staff.context_processors.staff_menu",
             ],
         },
     },

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import Module, NavEntry, Role, modules
+from rathaus.platform.audit.services import Actor
+from rathaus.tenants.models import Municipality
 
 from .serializers import AppointmentSettings
 
@@ -44,3 +46,9 @@ class Appointments(Module):
             "options": {"expires": 5 * 60},
         },
     }
+
+    @classmethod
+    def demo_load(cls, *, town: Municipality, actor: Actor) -> None:
+        from .demo import demo_load
+
+        demo_load(town=town, actor=actor)

@@ -15,9 +15,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.modules.staff_views import module_settings
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
-from rathaus.platform.staff.views import module_settings
 from rathaus.tenants.models import Municipality
 
 from . import selectors, services

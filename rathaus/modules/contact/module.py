@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import Module, NavEntry, modules
+from rathaus.platform.audit.services import Actor
+from rathaus.tenants.models import Municipality
 
 from .serializers import ContactSettings
 
@@ -16,3 +18,9 @@ class Contact(Module):
     nav = (NavEntry(_("Kontakt"), "index"),)
     price = "module_contact"
     default_enabled = True
+
+    @classmethod
+    def demo_load(cls, *, town: Municipality, actor: Actor) -> None:
+        from .demo import demo_load
+
+        demo_load(town=town, actor=actor)

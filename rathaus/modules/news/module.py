@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import Module, NavEntry, Role, modules
+from rathaus.platform.audit.services import Actor
+from rathaus.tenants.models import Municipality
 
 
 @modules.register
@@ -37,3 +39,9 @@ class News(Module):
             "options": {"expires": 600},
         },
     }
+
+    @classmethod
+    def demo_load(cls, *, town: Municipality, actor: Actor) -> None:
+        from .demo import demo_load
+
+        demo_load(town=town, actor=actor)

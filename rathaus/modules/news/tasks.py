@@ -4,8 +4,7 @@ from typing import Any
 
 from celery import shared_task
 
-from rathaus.modules.urls import current_town
-from rathaus.tenants.models import Municipality
+from rathaus.tenants.current import current_town
 
 from .delivery import (
     DeliveryInterrupted,
@@ -16,13 +15,6 @@ from .delivery import (
 )
 from .models import Post
 from .opt_in import opt_in_mail_send, opt_in_mails_tidy
-
-
-def _town() -> Municipality:
-    town = current_town()
-    if town is None:
-        raise RuntimeError("news tasks run in a town's schema")
-    return town
 
 
 @shared_task(name="news.fan_out", ignore_result=True)
@@ -46,7 +38,7 @@ def send_batch(self: Any, post_id: int, delivery_ids: list[int]) -> dict[str, in
     """Sends one batch over one SMTP connection; a redelivery resumes its own claim."""
     try:
         result = delivery_batch_send(
-            town=_town(),
+            town=current_town(),
             post_id=post_id,
             delivery_ids=delivery_ids,
             claim=str(self.request.id or "local"),
@@ -61,7 +53,7 @@ def publish_due() -> dict[str, list[int]]:
     """Beat, every minute in every active town: publishes due posts, resumes stalled fan-outs."""
     from .services import posts_publish_due
 
-    published = posts_publish_due(town=_town())
+    published = posts_publish_due(town=current_town())
     stalled = [pk for pk in posts_stalled() if pk not in published]
     for pk in stalled:
         fan_out.delay(pk)
@@ -72,7 +64,7 @@ def publish_due() -> dict[str, list[int]]:
 def send_opt_in(self: Any, mail_id: int) -> bool:
     """Sends one double opt-in e-mail; run again (a retry, a redelivery), it sends nothing."""
     try:
-        return opt_in_mail_send(town=_town(), mail_id=mail_id)
+        return opt_in_mail_send(town=current_town(), mail_id=mail_id)
     except DeliveryInterrupted as exc:
         raise self.retry(exc=exc, countdown=min(600, 15 * 2**self.request.retries)) from exc
 

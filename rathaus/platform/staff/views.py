@@ -10,23 +10,18 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from rathaus.modules.forms import ModuleSettingsForm
-from rathaus.modules.registry import modules
-from rathaus.modules.selectors import active_modules, module_activation, module_overview
-from rathaus.modules.services import module_configure, module_enable, module_trust_level_set
 from rathaus.platform.audit.selectors import audit_entries
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
-from rathaus.platform.federation.models import TrustLevel
+from rathaus.platform.forms import form_errors_apply, posted
 from rathaus.platform.identity.login import MODEL_BACKEND
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
 from rathaus.platform.staff.permissions import staff_required
-from rathaus.platform.staff.selectors import is_town_admin, may_work_on, roles_of, staff_members
+from rathaus.platform.staff.selectors import roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
 
@@ -35,40 +30,20 @@ def _town(request: HttpRequest) -> Any:
     return request.tenant  # type: ignore[attr-defined]
 
 
-def _posted(request: HttpRequest) -> Any:
-    """The submitted data, or None for a GET: an empty POST must still bind the form."""
-    return request.POST if request.method == "POST" else None
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    for field, field_errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_errors)
-
-
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every staff member's start page: their module pages, and the admin's tools."""
     if not request.user.is_authenticated:
         return auth_views.redirect_to_login(request.get_full_path())
     if not roles_of(user=request.user):
         raise Http404
-    module_pages = [
-        (module, entry)
-        for module in active_modules(town=_town(request))
-        for entry in module.nav
-        if entry.staff_only and may_work_on(user=request.user, module=module.key)
-    ]
-    return render(
-        request,
-        "staff/dashboard.html",
-        {"module_pages": module_pages, "is_town_admin": is_town_admin(user=request.user)},
-    )
+    return render(request, "staff/dashboard.html")
 
 
 @staff_required()
 def branding(request: HttpRequest) -> HttpResponse:
     current = Branding.objects.filter(pk=1).first() or Branding(pk=1)
     form = BrandingForm(
-        _posted(request), request.FILES if request.method == "POST" else None, instance=current
+        posted(request), request.FILES if request.method == "POST" else None, instance=current
     )
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in BRANDING_FIELDS}
@@ -81,75 +56,11 @@ def branding(request: HttpRequest) -> HttpResponse:
         try:
             branding_update(town=_town(request), actor=request_actor(request), **changes)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, _("Das Erscheinungsbild wurde gespeichert."))
             return redirect("staff:branding")
     return render(request, "staff/branding.html", {"form": form})
-
-
-@staff_required()
-def module_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "staff/modules.html",
-        {"overview": module_overview(town=_town(request)), "trust_levels": TrustLevel.choices},
-    )
-
-
-@staff_required()
-@require_POST
-def module_switch(request: HttpRequest, key: str) -> HttpResponse:
-    if key not in modules:
-        raise Http404
-    enabled = request.POST.get("enabled") == "on"
-    try:
-        module_enable(town=_town(request), key=key, enabled=enabled, actor=request_actor(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        text = _("%(title)s ist eingeschaltet.") if enabled else _("%(title)s ist ausgeschaltet.")
-        messages.success(request, text % {"title": modules[key].title})
-    return redirect("staff:modules")
-
-
-@staff_required()
-@require_POST
-def module_trust(request: HttpRequest, key: str) -> HttpResponse:
-    if key not in modules:
-        raise Http404
-    try:
-        module_trust_level_set(
-            town=_town(request),
-            key=key,
-            level=request.POST.get("required_trust_level", ""),
-            actor=request_actor(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Das Vertrauensniveau wurde gespeichert."))
-    return redirect("staff:modules")
-
-
-@staff_required()
-def module_settings(request: HttpRequest, key: str) -> HttpResponse:
-    if key not in modules or modules[key].settings_serializer is None:
-        raise Http404
-    module = modules[key]
-    row = module_activation(town=_town(request), key=key)
-    form = ModuleSettingsForm(_posted(request), module_key=key, initial=row.settings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            module_configure(
-                town=_town(request), key=key, settings=form.settings(), actor=request_actor(request)
-            )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Die Einstellungen wurden gespeichert."))
-            return redirect("staff:modules")
-    return render(request, "staff/module_settings.html", {"module": module, "form": form})
 
 
 @staff_required()
@@ -159,7 +70,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def team_add(request: HttpRequest) -> HttpResponse:
-    form = StaffAddForm(_posted(request))
+    form = StaffAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -172,7 +83,7 @@ def team_add(request: HttpRequest) -> HttpResponse:
                 last_name=data["last_name"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_apply(form, error)
         else:
             messages.success(request, _("%(email)s gehört jetzt zum Team.") % data)
             return redirect("staff:team")
@@ -182,7 +93,7 @@ def team_add(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(User, pk=pk, is_staff=True)
-    form = StaffRolesForm(_posted(request), initial={"roles": sorted(roles_of(user=member))})
+    form = StaffRolesForm(posted(request), initial={"roles": sorted(roles_of(user=member))})
     if request.method == "POST" and form.is_valid():
         roles = form.cleaned_data["roles"]
         if member == request.user and "town_admin" not in roles:
@@ -193,7 +104,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
                     town=_town(request), user=member, roles=roles, actor=request_actor(request)
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_apply(form, error)
             else:
                 messages.success(request, _("Die Rollen wurden gespeichert."))
                 return redirect("staff:team")
