@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.develop
 
 
 class RathausCeleryApp(CeleryApp):
-    task_cls = "rathaus.platform.tasks_base:TownTask"
+    task_cls = "rathaus.tenants.town_tasks:TownTask"
 
 
 app = RathausCeleryApp("rathaus")

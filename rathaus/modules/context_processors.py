@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from rathaus.modules.registry import Text
 from rathaus.modules.selectors import active_modules
+from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
 
 
@@ -28,7 +29,7 @@ def town_modules(request: HttpRequest) -> dict[str, Any]:
 
     Both are lazy, so pages that show neither cost no lookup.
     """
-    town = getattr(request, "tenant", None)
+    town = current_town_or_none()
 
     def services() -> list[ModuleLink]:
         if not isinstance(town, Municipality):

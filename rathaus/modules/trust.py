@@ -14,6 +14,7 @@ from rathaus.modules.selectors import module_required_trust_level
 from rathaus.platform.federation.models import TrustLevel
 from rathaus.platform.federation.selectors import federation_login_options
 from rathaus.platform.federation.trust import session_trust_level, trust_sufficient
+from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
 
 
@@ -39,7 +40,7 @@ class TrustLevelMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        town = getattr(request, "tenant", None)
+        town = current_town_or_none()
         key = _module_of(request)
         if not isinstance(town, Municipality) or key is None:
             return None

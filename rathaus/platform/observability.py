@@ -14,7 +14,8 @@ def current_town_tag() -> str:
     """The slug of the town whose schema the current thread works in, else ``public``.
 
     Read from the database connection rather than from the request, so the same
-    hook tags web requests, Celery tasks and management commands alike.
+    hook tags web requests, Celery tasks and management commands alike; never a
+    query (unlike ``current_town``), since it runs while an error is reported.
     """
     from rathaus.tenants.db import tenant_connection
 

@@ -6,6 +6,8 @@ Celery task tenant-schemas-celery sets it from the sender's schema; code in
 hosts (the public schema) there is none.
 """
 
+from django_tenants.utils import get_public_schema_name
+
 from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.models import Municipality
 
@@ -17,7 +19,16 @@ class NoTown(LookupError):  # noqa: N818 (reads as what happened)
 def current_town_or_none() -> Municipality | None:
     """The town whose schema the current thread works in, or ``None`` in the public schema."""
     town = getattr(tenant_connection, "tenant", None)
-    return town if isinstance(town, Municipality) else None
+    if isinstance(town, Municipality):
+        return town
+    schema = tenant_connection.schema_name
+    if schema == get_public_schema_name():
+        return None
+    # ``schema_context`` knows only the schema's name: find its town (one query).
+    found = Municipality.objects.filter(schema_name=schema).first()
+    if found is not None:
+        tenant_connection.tenant = found
+    return found
 
 
 def current_town() -> Municipality:

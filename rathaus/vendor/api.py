@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
+from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
 from rathaus.vendor.lifecycle import (
     town_custom_domain_add,
@@ -69,7 +70,7 @@ class IsVendorStaff(permissions.BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         user = request.user
         return bool(
-            user and user.is_authenticated and user.is_staff and request.tenant is None  # type: ignore[attr-defined]
+            user and user.is_authenticated and user.is_staff and current_town_or_none() is None
         )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.staff.support import support_token_issue, support_url
+from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
 from rathaus.vendor.lifecycle import town_reactivate, town_suspend
 from rathaus.vendor.onboarding import tenant_onboard
@@ -31,7 +32,7 @@ def vendor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     guarded = staff_member_required(view)
 
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request, "tenant", None) is not None:
+        if current_town_or_none() is not None:
             raise PermissionDenied
         return guarded(request, *args, **kwargs)
 

@@ -6,8 +6,8 @@ import pytest
 from django_tenants.utils import schema_context, tenant_context
 
 from rathaus.platform.health.tasks import current_town
-from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.town_tasks import queue_on_commit
 
 pytestmark = pytest.mark.worker
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rathaus.tenants.models import Municipality
+from rathaus.tenants.current import current_town
 
 from . import selectors, services
 from .models import Booking
@@ -37,10 +37,6 @@ ERRORS = {
     409: OpenApiResponse(ErrorSerializer, description="The time was taken by someone else"),
     429: OpenApiResponse(ErrorSerializer, description="Too many bookings from this client"),
 }
-
-
-def _town(request: Any) -> Municipality:
-    return selectors.request_town(request)
 
 
 def _error(exc: services.BookingError) -> Response:
@@ -99,7 +95,7 @@ class SlotList(APIView):
             selectors.bookable_locations(service=service), pk=query.validated_data["location"]
         )
         slots = selectors.free_slots(
-            town=_town(request),
+            town=current_town(),
             service=service,
             location=location,
             start=query.validated_data.get("start") or timezone.localdate(),
@@ -145,7 +141,7 @@ class BookingList(APIView):
         user = request.user if request.user.is_authenticated else None
         try:
             booking = services.appointment_book(
-                town=_town(request),
+                town=current_town(),
                 service=service,
                 location=location,
                 start=data.validated_data["start"],
@@ -184,7 +180,7 @@ class BookingCancel(APIView):
         if booking is None:
             return _not_found()
         try:
-            booking = services.appointment_cancel(town=_town(request), booking=booking)
+            booking = services.appointment_cancel(town=current_town(), booking=booking)
         except services.BookingError as exc:
             return _error(exc)
         return Response(BookingSerializer(booking).data)
@@ -212,7 +208,7 @@ class BookingMove(APIView):
                 location_id=data.validated_data.get("location"),
             )
             booking = services.appointment_move(
-                town=_town(request),
+                town=current_town(),
                 booking=booking,
                 start=data.validated_data["start"],
                 location=location,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
@@ -70,9 +70,7 @@ def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False)
 
 
 def build_message(*, mail: OutgoingMail) -> EmailMessage:
-    town = tenant_connection.tenant
-    if not isinstance(town, Municipality):
-        raise LookupError("booking e-mails are built in a town's schema only")
+    town = current_town()
     booking = mail.booking
     base = _booking_site(town=town, booking=booking)
     with translation.override(settings.LANGUAGE_CODE):

@@ -87,14 +87,6 @@ class Rules:
         )
 
 
-def request_town(request: Any) -> Municipality:
-    """The town a request is for; module URLs are only mounted on town hosts."""
-    town = getattr(request, "tenant", None)
-    if not isinstance(town, Municipality):
-        raise LookupError("appointments are served on a town's host only")
-    return town
-
-
 @lru_cache(maxsize=1)
 def _default_settings() -> dict[str, Any]:
     from .module import Appointments

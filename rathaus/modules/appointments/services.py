@@ -18,8 +18,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
-from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.town_tasks import queue_on_commit
 
 from . import counters
 from .errors import BookingError, SlotTakenError

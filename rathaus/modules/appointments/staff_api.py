@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import module_staff
+from rathaus.tenants.current import current_town
 
 from . import selectors, services
 from .api_views import ERRORS, _error
@@ -106,7 +107,7 @@ class LocationStatistics(StaffView):
         location = get_object_or_404(Location, pk=location_id)
         start, end = _range(request)
         stats = selectors.booking_statistics(
-            town=selectors.request_town(request), location=location, start=start, end=end
+            town=current_town(), location=location, start=start, end=end
         )
         return Response(
             {
@@ -131,7 +132,7 @@ class BookingNoShow(StaffView):
         data.is_valid(raise_exception=True)
         try:
             booking = services.appointment_mark_no_show(
-                town=selectors.request_town(request),
+                town=current_town(),
                 booking=booking,
                 no_show=data.validated_data["no_show"],
                 actor=request_actor(request),
@@ -151,7 +152,7 @@ class BookingCancel(StaffView):
         booking = get_object_or_404(Booking, uuid=booking_uuid)
         try:
             booking = services.appointment_cancel(
-                town=selectors.request_town(request), booking=booking, actor=request_actor(request)
+                town=current_town(), booking=booking, actor=request_actor(request)
             )
         except services.BookingError as exc:
             return _error(exc)

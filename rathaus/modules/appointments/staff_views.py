@@ -18,17 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rathaus.modules.staff_views import module_settings
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
-from rathaus.tenants.models import Municipality
+from rathaus.tenants.current import current_town
 
 from . import selectors, services
 from .forms import ExceptionsFormSet, HoursFormSet, LocationForm, ServiceForm
 from .models import Booking, Location, Service
 
 clerk = staff_required(module="appointments")
-
-
-def _town(request: Any) -> Municipality:
-    return selectors.request_town(request)
 
 
 def _day(value: str | None, default: dt.date | None = None) -> dt.date:
@@ -64,7 +60,7 @@ def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpR
             hours.save()
             exceptions.save()
             services.config_saved(
-                town=_town(request),
+                town=current_town(),
                 instance=location,
                 actor=request_actor(request),
                 created=created,
@@ -89,7 +85,7 @@ def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpRes
         with transaction.atomic():
             service = form.save()
             services.config_saved(
-                town=_town(request),
+                town=current_town(),
                 instance=service,
                 actor=request_actor(request),
                 created=created,
@@ -155,7 +151,7 @@ def no_show(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
     booking = get_object_or_404(Booking, uuid=booking_uuid)
     try:
         services.appointment_mark_no_show(
-            town=_town(request),
+            town=current_town(),
             booking=booking,
             no_show=request.POST.get("no_show") == "1",
             actor=request_actor(request),
@@ -172,7 +168,7 @@ def staff_cancel(request: HttpRequest, booking_uuid: uuid.UUID) -> HttpResponse:
     booking = get_object_or_404(Booking, uuid=booking_uuid)
     try:
         services.appointment_cancel(
-            town=_town(request), booking=booking, actor=request_actor(request)
+            town=current_town(), booking=booking, actor=request_actor(request)
         )
     except services.BookingError as exc:
         messages.error(request, exc.message)
@@ -247,7 +243,7 @@ def statistics(request: HttpRequest, location_id: int) -> HttpResponse:
     location = get_object_or_404(Location, pk=location_id)
     first, last = _range(request)
     stats: dict[str, Any] = selectors.booking_statistics(
-        town=_town(request), location=location, start=first, end=last
+        town=current_town(), location=location, start=first, end=last
     )
     return render(
         request,

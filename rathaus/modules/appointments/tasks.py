@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.current import current_town
 
 from . import services
 
@@ -22,7 +22,7 @@ def deliver_mail(mail_id: int) -> None:
 @shared_task(name="appointments.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     """Beat, per active town: reminders for tomorrow's bookings; run twice, sends once."""
-    return services.reminders_send(town=tenant_connection.tenant)
+    return services.reminders_send(town=current_town())
 
 
 @shared_task(name="appointments.expire_holds", ignore_result=True)

@@ -1,14 +1,12 @@
 """Signed links in e-mails: manage (cancel, move) a booking, and confirm a guest's booking.
 
-A token names the town's schema and the booking's secret, so it opens nothing
-in another town and dies when the booking's secret changes.
+Tokens are signed for the town (``rathaus.tenants.signing``), so they open nothing
+in another town; they carry the booking's secret and die when it changes.
 """
 
 import uuid
 
-from django.core import signing
-
-from rathaus.tenants.db import current_schema_name
+from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
 from .models import Booking
 
@@ -17,27 +15,22 @@ CONFIRM_SALT = "rathaus.appointments.confirm"
 
 
 def _payload(booking: Booking) -> dict[str, str]:
-    return {"s": current_schema_name(), "b": str(booking.uuid), "k": booking.secret}
+    return {"b": str(booking.uuid), "k": booking.secret}
 
 
 def manage_token(booking: Booking) -> str:
-    return signing.dumps(_payload(booking), salt=MANAGE_SALT, compress=True)
+    return town_dumps(_payload(booking), salt=MANAGE_SALT)
 
 
 def confirm_token(booking: Booking) -> str:
-    return signing.dumps(_payload(booking), salt=CONFIRM_SALT, compress=True)
+    return town_dumps(_payload(booking), salt=CONFIRM_SALT)
 
 
-def _booking(token: str, salt: str, max_age: int | None = None) -> Booking | None:
+def _booking(token: str, salt: str) -> Booking | None:
     try:
-        data = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("s") != current_schema_name():
-        return None
-    try:
+        data = town_loads(token, salt=salt)
         booking_uuid = uuid.UUID(str(data.get("b")))
-    except ValueError:
+    except (BadToken, AttributeError, ValueError):
         return None
     return (
         Booking.objects.select_related("service", "location")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_ratelimit.decorators import ratelimit
 
 from rathaus.platform.staff.selectors import may_work_on
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from . import selectors, services
@@ -24,10 +25,6 @@ from .tokens import booking_for_confirm_token, booking_for_manage_token, manage_
 
 # Public booking: per client address and per town (the cache keys carry the schema).
 BOOKING_RATE = "20/h"
-
-
-def _town(request: Any) -> Municipality:
-    return selectors.request_town(request)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -97,7 +94,7 @@ def _week_slots(
 
 @require_safe
 def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpResponse:
-    town = _town(request)
+    town = current_town()
     service = get_object_or_404(selectors.bookable_services(), pk=service_id)
     location = get_object_or_404(selectors.bookable_locations(service=service), pk=location_id)
     rules = selectors.booking_rules(town=town)
@@ -138,7 +135,7 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=BOOKING_RATE, method="POST", block=False)
 def book(request: HttpRequest, service_id: int, location_id: int) -> HttpResponse:
-    town = _town(request)
+    town = current_town()
     service = get_object_or_404(selectors.bookable_services(), pk=service_id)
     location = get_object_or_404(selectors.bookable_locations(service=service), pk=location_id)
     start = _parse_start(request.POST.get("start") or request.GET.get("start"))
@@ -229,7 +226,7 @@ def _manage_error(
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     try:
-        services.appointment_cancel(town=_town(request), booking=booking)
+        services.appointment_cancel(town=current_town(), booking=booking)
     except services.BookingError as exc:
         return _manage_error(request, booking, token, exc)
     return redirect("appointments:manage", token=token)
@@ -254,7 +251,7 @@ def move(request: HttpRequest, token: str) -> HttpResponse:
             location_id=_int_or_none(request.POST.get("location")),
         )
         services.appointment_move(
-            town=_town(request), booking=booking, start=start, location=location, service=service
+            town=current_town(), booking=booking, start=start, location=location, service=service
         )
     except services.BookingError as exc:
         return _manage_error(request, booking, token, exc)

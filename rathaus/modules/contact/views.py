@@ -7,6 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from rathaus.tenants.current import current_town
+
 from .selectors import contact_details
 from .serializers import ContactSettings
 
@@ -16,7 +18,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contact/index.html",
-        {"contact": contact_details(town=request.tenant)},  # type: ignore[attr-defined]
+        {"contact": contact_details(town=current_town())},
     )
 
 
@@ -24,5 +26,5 @@ def index(request: HttpRequest) -> HttpResponse:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def contact_api(request: Request) -> Response:
-    details = contact_details(town=request.tenant)  # type: ignore[attr-defined]
+    details = contact_details(town=current_town())
     return Response(ContactSettings(details).data)

@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.tenants.current import current_town
+
 from . import selectors, services
 from .limits import subscribe_limit
 from .serializers import (
@@ -52,7 +54,7 @@ class Subscribe(APIView):
             )
         try:
             services.subscription_request(
-                town=request.tenant,  # type: ignore[attr-defined]
+                town=current_town(),
                 email=data.validated_data["email"],
                 topic_ids=[t.pk for t in data.validated_data["topics"]],
             )

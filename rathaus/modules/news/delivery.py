@@ -122,6 +122,7 @@ class PostMailer:
 
     def __init__(self, *, town: Municipality, post: Post) -> None:
         self.post = post
+        self.town = town
         self.schema = current_schema_name()
         base = town_url(town=town, path="")
         self.host = urlsplit(base).hostname or ""
@@ -141,9 +142,7 @@ class PostMailer:
         )
 
     def build(self, *, subscriber_id: int, email: str) -> EmailMessage:
-        token = unsubscribe_token(
-            subscriber_id=subscriber_id, post_id=self.post.pk, schema=self.schema
-        )
+        token = unsubscribe_token(subscriber_id=subscriber_id, post_id=self.post.pk, town=self.town)
         url = self.unsubscribe_prefix.replace(_TOKEN, token)
         return EmailMessage(
             subject=self.subject,

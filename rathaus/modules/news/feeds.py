@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from .models import Post, Topic
@@ -29,7 +30,7 @@ class Source:
 class PostsFeed(Feed):
     def get_object(self, request: HttpRequest, slug: str | None = None) -> Source:
         topic = get_object_or_404(Topic, slug=slug) if slug else None
-        return Source(town=request.tenant, topic=topic)  # type: ignore[attr-defined]
+        return Source(town=current_town(), topic=topic)
 
     def title(self, obj: Source) -> str:
         if obj.topic is None:

@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
-from rathaus.platform.tasks_base import queue_on_commit
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.town_tasks import queue_on_commit
 
 from .models import Delivery, OptInMail, Post, Subscriber, Topic
 from .tokens import BadToken, read_confirm_token, read_unsubscribe_token

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.tenants.current import current_town
 
 from . import selectors, services
 from .forms import PostForm, TopicForm
@@ -31,7 +32,7 @@ def topics(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.topic_create(
-                town=request.tenant,  # type: ignore[attr-defined]
+                town=current_town(),
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
                 actor=request_actor(request),
@@ -60,7 +61,7 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.topic_update(
-                town=request.tenant,  # type: ignore[attr-defined]
+                town=current_town(),
                 topic=topic,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
@@ -87,7 +88,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             post = services.post_create(
-                town=request.tenant,  # type: ignore[attr-defined]
+                town=current_town(),
                 title=data["title"],
                 body=data["body"],
                 topics=data["topics"],
@@ -124,7 +125,7 @@ def post_publish(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post, pk=pk)
     try:
         services.post_publish(
-            town=request.tenant,  # type: ignore[attr-defined]
+            town=current_town(),
             post=post,
             actor=request_actor(request),
         )

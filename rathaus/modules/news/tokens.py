@@ -1,23 +1,27 @@
 """Signed tokens in e-mail links: the double opt-in and the one-click unsubscribe.
 
-Both carry the town's schema name, so a link from one town's e-mail does
-nothing on another town's host even where ids coincide.
+Both are signed for the town (``rathaus.tenants.signing``), so a link from one
+town's e-mail does nothing on another town's host even where ids coincide.
 """
 
 from dataclasses import dataclass
 
-from django.core import signing
-
-from rathaus.tenants.db import current_schema_name
+from rathaus.tenants.models import Municipality
+from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
 CONFIRM_SALT = "rathaus.news.confirm"
 UNSUBSCRIBE_SALT = "rathaus.news.unsubscribe"
 # How long a double opt-in link stays valid.
 CONFIRM_MAX_AGE = 60 * 60 * 24 * 3
 
-
-class BadToken(Exception):  # noqa: N818 (reads as what happened)
-    """The link is forged, damaged, expired or from another town."""
+__all__ = [
+    "BadToken",
+    "SubscriptionRequest",
+    "confirm_token",
+    "read_confirm_token",
+    "read_unsubscribe_token",
+    "unsubscribe_token",
+]
 
 
 @dataclass(frozen=True)
@@ -28,34 +32,30 @@ class SubscriptionRequest:
 
 def confirm_token(*, email: str, topic_ids: list[int]) -> str:
     """The double opt-in link's token; nothing is stored until it comes back."""
-    payload = {"t": current_schema_name(), "e": email, "k": sorted(topic_ids)}
-    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+    return town_dumps({"e": email, "k": sorted(topic_ids)}, salt=CONFIRM_SALT)
 
 
 def read_confirm_token(token: str) -> SubscriptionRequest:
+    """The request in a double opt-in link; raises ``BadToken``."""
+    payload = town_loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     try:
-        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-    except signing.BadSignature as exc:  # also SignatureExpired
-        raise BadToken(str(exc)) from exc
-    if not isinstance(payload, dict) or payload.get("t") != current_schema_name():
-        raise BadToken("token of another town")
-    return SubscriptionRequest(email=str(payload["e"]), topic_ids=tuple(payload["k"]))
+        return SubscriptionRequest(email=str(payload["e"]), topic_ids=tuple(payload["k"]))
+    except (KeyError, TypeError) as exc:
+        raise BadToken("not an opt-in token") from exc
 
 
-def unsubscribe_token(*, subscriber_id: int, post_id: int | None = None, schema: str = "") -> str:
+def unsubscribe_token(
+    *, subscriber_id: int, post_id: int | None = None, town: Municipality | None = None
+) -> str:
     """A permanent token naming the subscriber (and the post whose e-mail carried it)."""
-    value = f"{schema or current_schema_name()}.{subscriber_id}.{post_id or 0}"
-    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(value)
+    return town_dumps([subscriber_id, post_id or 0], salt=UNSUBSCRIBE_SALT, town=town)
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, int | None]:
     """``(subscriber_id, post_id or None)``; raises ``BadToken``."""
+    payload = town_loads(token, salt=UNSUBSCRIBE_SALT)
     try:
-        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
-        schema, subscriber, post = value.rsplit(".", 2)
-        subscriber_id, post_id = int(subscriber), int(post)
-    except (signing.BadSignature, ValueError) as exc:
-        raise BadToken(str(exc)) from exc
-    if schema != current_schema_name():
-        raise BadToken("token of another town")
+        subscriber_id, post_id = int(payload[0]), int(payload[1])
+    except (IndexError, KeyError, TypeError, ValueError) as exc:
+        raise BadToken("not an unsubscribe token") from exc
     return subscriber_id, post_id or None

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.tenants.current import current_town
+
 from . import selectors, services
 from .forms import MyTopicsForm, SubscribeForm
 from .limits import subscribe_limit
@@ -56,7 +58,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             return _subscribe_page(request, form, status=429)
         try:
             services.subscription_request(
-                town=request.tenant,  # type: ignore[attr-defined]
+                town=current_town(),
                 email=form.cleaned_data["email"],
                 topic_ids=[t.pk for t in form.cleaned_data["topics"]],
             )

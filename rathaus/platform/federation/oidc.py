@@ -31,8 +31,8 @@ from rathaus.platform.federation.registry import (
     FederationError,
     Plugin,
     registry,
-    request_town,
 )
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
@@ -150,7 +150,7 @@ class OidcPlugin(Plugin):
     ) -> HttpResponse:
         client = TownOidcClient(provider)
         client.load_server_metadata()
-        uri = redirect_uri(town=request_town(request))
+        uri = redirect_uri(town=current_town())
         rv = client.create_authorization_url(
             uri, acr_values=ACR_FOR_LEVEL[TrustLevel(provider.trust_level)]
         )
@@ -216,7 +216,7 @@ class OidcPlugin(Plugin):
             Check(
                 True,
                 _("Redirect-URI zum Eintragen beim Anbieter"),
-                redirect_uri(town=request_town(request)),
+                redirect_uri(town=current_town()),
             )
         )
         return checks

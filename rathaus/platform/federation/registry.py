@@ -11,22 +11,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 
-from rathaus.tenants.models import Municipality
-
 if TYPE_CHECKING:
     from rathaus.platform.federation.models import IdentityProvider
 
 
 class FederationError(Exception):
     """A login answer that must be refused; the message is safe to show (German)."""
-
-
-def request_town(request: HttpRequest) -> Municipality:
-    """The town whose host served ``request`` (federation pages exist on town hosts only)."""
-    town = getattr(request, "tenant", None)
-    if not isinstance(town, Municipality):
-        raise FederationError("No town on this host")
-    return town
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from rathaus.platform.federation.registry import (
     FederationError,
     Plugin,
     registry,
-    request_town,
 )
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
@@ -164,7 +164,7 @@ class SamlPlugin(Plugin):
     def start_login(
         self, request: HttpRequest, provider: IdentityProvider, *, next_url: str
     ) -> HttpResponse:
-        with _saml_client(request_town(request), provider) as client:
+        with _saml_client(current_town(), provider) as client:
             request_id, info = client.prepare_for_authenticate(
                 entityid=_idp_entity_id(client),
                 binding=BINDING_HTTP_REDIRECT,
@@ -189,7 +189,7 @@ class SamlPlugin(Plugin):
         if not raw:
             raise FederationError(_("Die Antwort des Landeskontos fehlt."))
         outstanding: dict[str, str] = request.session.get(SESSION_KEY, {})
-        with _saml_client(request_town(request), provider) as client:
+        with _saml_client(current_town(), provider) as client:
             try:
                 response = client.parse_authn_request_response(
                     raw, BINDING_HTTP_POST, outstanding=outstanding
@@ -227,7 +227,7 @@ class SamlPlugin(Plugin):
         if not provider.saml_metadata_xml:
             return [*checks, Check(False, _("Keine Metadaten des IdP hinterlegt"))]
         try:
-            with _saml_client(request_town(request), provider) as client:
+            with _saml_client(current_town(), provider) as client:
                 entity = _idp_entity_id(client)
                 sso = client.metadata.single_sign_on_service(entity, BINDING_HTTP_REDIRECT)
                 certs = client.metadata.certs(entity, "idpsso", use="signing")
@@ -254,7 +254,7 @@ class SamlPlugin(Plugin):
             Check(
                 bool(provider.sp_private_key),
                 _("Eigener SP-Schlüssel"),
-                sp_entity_id(town=request_town(request)),
+                sp_entity_id(town=current_town()),
             )
         )
         return checks

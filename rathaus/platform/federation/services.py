@@ -20,7 +20,7 @@ from rathaus.platform.federation.registry import FederatedLogin, FederationError
 from rathaus.platform.federation.trust import trust_sufficient
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.support import is_reserved_email
-from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.current import current_town
 
 # Account fields a state account may fill in (and mark verified).
 MAPPABLE_FIELDS = [
@@ -95,7 +95,7 @@ def provider_save(
             plugin.settings_saved(values)
     after = _audit_snapshot(provider)
     audit_record(
-        town=tenant_connection.tenant,
+        town=current_town(),
         actor=actor or Actor.system("federation"),
         action="federation.save",
         target=provider.protocol,

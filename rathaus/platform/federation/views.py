@@ -16,13 +16,14 @@ from rathaus.platform.federation import oidc, saml, services
 from rathaus.platform.federation.forms import ProviderForm
 from rathaus.platform.federation.models import IdentityProvider
 from rathaus.platform.federation.presets.models import FederationPreset
-from rathaus.platform.federation.registry import Check, FederationError, registry, request_town
+from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.federation.trust import session_trust_level_set
 from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
 
@@ -41,7 +42,7 @@ def _refused(request: HttpRequest, error: FederationError) -> HttpResponse:
 @require_safe
 def login_start(request: HttpRequest, protocol: str) -> HttpResponse:
     provider = _provider_or_404(protocol)
-    primary = town_url(town=request_town(request), path=request.get_full_path())
+    primary = town_url(town=current_town(), path=request.get_full_path())
     if urlsplit(primary).netloc != request.get_host():
         # The provider answers on the primary host (one registered address per town);
         # the login's state must be in the session there, so it starts there.
@@ -88,7 +89,7 @@ def saml_metadata(request: HttpRequest) -> HttpResponse:
     provider = IdentityProvider.objects.filter(protocol="saml").first()
     if provider is None or not provider.sp_private_key:
         raise Http404("This town has no SAML settings")
-    xml = saml.sp_metadata_xml(town=request_town(request), provider=provider)
+    xml = saml.sp_metadata_xml(town=current_town(), provider=provider)
     return HttpResponse(xml, content_type="application/samlmetadata+xml")
 
 
@@ -156,8 +157,8 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
             "provider": provider,
             "protocol": protocol,
             "checks": checks,
-            "metadata_url": saml.sp_entity_id(town=request_town(request)),
-            "redirect_uri": oidc.redirect_uri(town=request_town(request)),
+            "metadata_url": saml.sp_entity_id(town=current_town()),
+            "redirect_uri": oidc.redirect_uri(town=current_town()),
         },
     )
 

@@ -7,7 +7,8 @@ from celery import shared_task
 from django.conf import settings
 
 from rathaus.platform.health.checks import HEARTBEAT_KEY
-from rathaus.tenants.db import current_schema_name, tenant_connection
+from rathaus.tenants.current import current_town_or_none
+from rathaus.tenants.db import current_schema_name
 
 
 @shared_task(name="platform.heartbeat", ignore_result=True)
@@ -19,8 +20,5 @@ def heartbeat() -> None:
 @shared_task(name="platform.current_town")
 def current_town() -> dict[str, str]:
     """Names the schema and town the task ran in; used to diagnose tenant routing."""
-    tenant = getattr(tenant_connection, "tenant", None)
-    return {
-        "schema": current_schema_name(),
-        "town": str(getattr(tenant, "slug", "") or ""),
-    }
+    town = current_town_or_none()
+    return {"schema": current_schema_name(), "town": town.slug if town else ""}

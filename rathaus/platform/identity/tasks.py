@@ -4,7 +4,7 @@ from celery import shared_task
 
 from rathaus.platform.identity import services
 from rathaus.platform.identity.sms import SmsError
-from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.current import current_town
 
 
 @shared_task(
@@ -16,9 +16,7 @@ from rathaus.tenants.db import tenant_connection
 )
 def send_email_confirmation(confirmation_id: int) -> bool:
     """Sends one queued confirmation e-mail (once, however often it runs)."""
-    return services.email_confirmation_deliver(
-        town=tenant_connection.tenant, confirmation_id=confirmation_id
-    )
+    return services.email_confirmation_deliver(town=current_town(), confirmation_id=confirmation_id)
 
 
 @shared_task(

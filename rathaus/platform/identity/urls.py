@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.identity import views
+from rathaus.platform.identity.tokens import password_token_generator
 
 app_name = "accounts"
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path(
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            token_generator=password_token_generator,
             template_name="identity/form.html",
             success_url=reverse_lazy("accounts:password-reset-complete"),
             extra_context={
@@ -57,6 +59,7 @@ urlpatterns = [
     path(
         "password/set/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            token_generator=password_token_generator,
             template_name="identity/password_set.html",
             success_url=reverse_lazy("accounts:login"),
         ),

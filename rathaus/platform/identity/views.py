@@ -37,6 +37,7 @@ from rathaus.platform.identity.forms import (
 )
 from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import AccountKind, User
+from rathaus.platform.identity.tokens import password_token_generator
 
 OTP_PENDING = "identity_otp_pending"
 
@@ -296,6 +297,7 @@ def delete(request: HttpRequest) -> HttpResponseBase:
 
 @method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=True), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
+    token_generator = password_token_generator
     template_name = "identity/form.html"
     email_template_name = "identity/password_reset_email.txt"
     subject_template_name = "identity/password_reset_subject.txt"

@@ -1,7 +1,6 @@
 """E-mail invitations for new staff, the first town admin included: a link to set a password."""
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django_tenants.utils import schema_context
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
+from rathaus.platform.identity.tokens import password_token_generator
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
@@ -32,7 +32,7 @@ def staff_invitation_send(*, town: Municipality, user_id: int) -> bool:
         if AuditEntry.objects.filter(action=INVITE_ACTION, target=user.email).exists():
             return False
         uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
+        token = password_token_generator.make_token(user)
         path = reverse("accounts:password-set", args=[uid, token], urlconf=settings.ROOT_URLCONF)
         body = _(
             "Guten Tag,\n\n"

@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +20,7 @@ from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
+from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
 TOKEN_SALT = "rathaus.support"  # noqa: S105  (a signing namespace, not a secret)
 TOKEN_MAX_AGE_SECONDS = 120
@@ -31,8 +31,8 @@ RESERVED_EMAIL_DOMAIN = "rathaus.invalid"
 
 def support_token_issue(*, town: Municipality, vendor_email: str, reason: str) -> str:
     """A one-time token for ``town``'s host; only the vendor console calls this."""
-    payload = {"town": town.pk, "by": vendor_email, "reason": reason, "nonce": secrets.token_hex(8)}
-    return signing.dumps(payload, salt=TOKEN_SALT)
+    payload = {"by": vendor_email, "reason": reason, "nonce": secrets.token_hex(8)}
+    return town_dumps(payload, salt=TOKEN_SALT, town=town)
 
 
 def support_token_redeem(*, town: Municipality, token: str) -> tuple[User, dict[str, Any]]:
@@ -42,11 +42,9 @@ def support_token_redeem(*, town: Municipality, token: str) -> tuple[User, dict[
     issued for another town.
     """
     try:
-        payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_SECONDS)
-    except signing.BadSignature as error:
-        raise PermissionDenied("invalid or expired support token") from error
-    if payload.get("town") != town.pk:
-        raise PermissionDenied("support token of another town")
+        payload = town_loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE_SECONDS, town=town)
+    except BadToken as error:
+        raise PermissionDenied("invalid, expired or foreign support token") from error
     if not caches["platform"].add(f"support-token:{payload['nonce']}", 1, TOKEN_MAX_AGE_SECONDS):
         raise PermissionDenied("support token already used")
 

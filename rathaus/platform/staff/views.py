@@ -1,7 +1,5 @@
 """The town admin's back office. Thin: forms collect, services change, selectors read."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -24,10 +22,7 @@ from rathaus.platform.staff.permissions import staff_required
 from rathaus.platform.staff.selectors import roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
-
-
-def _town(request: HttpRequest) -> Any:
-    return request.tenant  # type: ignore[attr-defined]
+from rathaus.tenants.current import current_town
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -54,7 +49,7 @@ def branding(request: HttpRequest) -> HttpResponse:
             elif changes[image] is False:
                 changes[image] = ""
         try:
-            branding_update(town=_town(request), actor=request_actor(request), **changes)
+            branding_update(town=current_town(), actor=request_actor(request), **changes)
         except ValidationError as error:
             form_errors_apply(form, error)
         else:
@@ -75,7 +70,7 @@ def team_add(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             staff_add(
-                town=_town(request),
+                town=current_town(),
                 email=data["email"],
                 roles=data["roles"],
                 actor=request_actor(request),
@@ -101,7 +96,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 staff_set_roles(
-                    town=_town(request), user=member, roles=roles, actor=request_actor(request)
+                    town=current_town(), user=member, roles=roles, actor=request_actor(request)
                 )
             except ValidationError as error:
                 form_errors_apply(form, error)
@@ -122,7 +117,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 def support_enter(request: HttpRequest, token: str) -> HttpResponse:
     """Redeems a vendor's support token on the town's host and opens an audited session."""
-    user, payload = support_token_redeem(town=_town(request), token=token)
+    user, payload = support_token_redeem(town=current_town(), token=token)
     login(request, user, backend=MODEL_BACKEND)
     request.session[SUPPORT_SESSION_KEY] = payload["by"]
     request.session.set_expiry(support_session_seconds())
