@@ -5,7 +5,7 @@ from typing import Any
 
 from rathaus.platform.federation.models import FederatedIdentity, IdentityProvider
 from rathaus.platform.identity.models import User
-from rathaus.platform.identity.selectors import export_section_register
+from rathaus.platform.identity.personal_data import personal_data_section
 
 
 @dataclass(frozen=True)
@@ -44,4 +44,5 @@ def _export(user: User) -> list[dict[str, Any]]:
     ]
 
 
-export_section_register("state_account_links", _export)
+# The links go with the account (cascade); the export shows them.
+personal_data_section("state_account_links", export=_export)

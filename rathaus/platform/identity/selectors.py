@@ -1,24 +1,12 @@
 """Reads about accounts."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rathaus.platform.identity.models import Membership, User
-
-ExportSection = Callable[[User], Any]
-
-# Other apps (federation, later every module) add what they keep on a person,
-# so the export stays complete without this module knowing them: see
-# ``export_section_register``.
-_export_sections: dict[str, ExportSection] = {}
-
-
-def export_section_register(name: str, section: ExportSection) -> None:
-    """Adds a section to every data export; ``section(user)`` returns JSON-able data."""
-    _export_sections[name] = section
+from rathaus.platform.identity.personal_data import personal_data_sections
 
 
 def _iso(value: object) -> object:
@@ -63,8 +51,9 @@ def account_data_export(*, user: User) -> dict[str, Any]:
         ],
         "second_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
     }
-    for name, section in _export_sections.items():
-        data[name] = section(user)
+    # What other parts keep on the person (state-account links, messages, each module).
+    for section in personal_data_sections():
+        data[section.name] = section.export(user)
     return data
 
 

@@ -21,6 +21,7 @@ from rathaus.platform.identity.models import (
     PhoneChallenge,
     User,
 )
+from rathaus.platform.identity.personal_data import personal_data_sections
 from rathaus.platform.identity.sms import sms_send
 from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.models import Municipality
@@ -285,13 +286,17 @@ def totp_disable(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
 
 
+@transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Deletes the account and everything that hangs on it in this town.
+    """Deletes the account and everything this town keeps on the person.
 
-    Memberships, SMS challenges, TOTP devices and state-account links go with
-    it (cascades). Modules that keep data on a person must cascade or
-    anonymise on this delete too.
+    Every registered personal-data section erases its part first (each module's
+    bookings, subscriptions …); memberships, SMS challenges, TOTP devices and
+    state-account links go with the account row (cascades). All or nothing.
     """
+    for section in personal_data_sections():
+        if section.erase is not None:
+            section.erase(user)
     TOTPDevice.objects.filter(user=user).delete()
     user.delete()
 
