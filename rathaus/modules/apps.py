@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -12,9 +13,14 @@ class ModulesConfig(AppConfig):
         # lists module names.
         autodiscover_modules("module")
         from rathaus.modules import signals  # noqa: F401
+        from rathaus.modules.account_sections import module_account_links
+        from rathaus.modules.conformance import check_personal_data_declarations
         from rathaus.modules.personal_data import module_personal_data_register
         from rathaus.modules.staff_menu import module_staff_pages
+        from rathaus.platform.identity.account_sections import account_links_provider
         from rathaus.platform.staff.menu import staff_pages_provider
 
         staff_pages_provider(module_staff_pages)
+        account_links_provider(module_account_links)
         module_personal_data_register()
+        checks.register(check_personal_data_declarations)

@@ -125,16 +125,19 @@ class Module:
 
     @classmethod
     def on_allowed(cls, *, town: "Municipality") -> None:
-        """The vendor allowed the module for ``town`` (after the change is committed)."""
+        """The vendor allowed the module for ``town`` (after the change is committed; runs in
+        the town's schema; the framework then sends ``rathaus.modules.signals.module_allowed``)."""
 
     @classmethod
     def on_withdrawn(cls, *, town: "Municipality") -> None:
-        """The vendor withdrew the module from ``town`` (after the change is committed)."""
+        """The vendor withdrew the module from ``town`` (after the change is committed; runs in
+        the town's schema; then ``rathaus.modules.signals.module_withdrawn`` is sent)."""
 
     @classmethod
     def town_export(cls, *, town: "Municipality") -> dict[str, list[dict[str, Any]]]:
         """The module's data of ``town`` readable without Rathaus (offboarding): named
-        tables as lists of rows of plain values, written as JSON into the archive."""
+        tables as lists of rows of plain values, written as JSON into the archive
+        (``modules/<key>.json``). Runs in the town's schema."""
         return {}
 
     @classmethod

@@ -1,17 +1,22 @@
 """Switching modules on and off for a town and configuring them; every change is audited."""
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_tenants.utils import tenant_context
 
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.registry import modules
 from rathaus.modules.selectors import module_activation
+from rathaus.modules.signals import module_allowed, module_withdrawn
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import Municipality
+
+logger = logging.getLogger(__name__)
 
 
 def _known(key: str) -> None:
@@ -19,9 +24,41 @@ def _known(key: str) -> None:
         raise ValidationError({"module": _("Unbekannter Dienst: %(key)s") % {"key": key}})
 
 
+def _gate_changed(*, town: Municipality, key: str, allowed: bool) -> None:
+    """Tells the module (its hook, in the town's schema) and the listeners of the framework's
+    signal that the vendor's gate changed; runs after the change is committed.
+
+    The change stands whatever they do: a failing hook or listener is logged
+    (and reported) without keeping the others from hearing of it.
+    """
+    module = modules[key]
+    event = "allowed" if allowed else "withdrawn"
+    try:
+        with tenant_context(town):
+            getattr(module, f"on_{event}")(town=town)
+    except Exception:
+        logger.exception("on_%s of module %s failed for %s", event, key, town.schema_name)
+    signal = module_allowed if allowed else module_withdrawn
+    for listener, result in signal.send_robust(sender=module, town=town, key=key):
+        if isinstance(result, Exception):
+            logger.error(
+                "%r on module_%s of %s failed for %s",
+                listener,
+                event,
+                key,
+                town.schema_name,
+                exc_info=result,
+            )
+
+
 @transaction.atomic
 def module_allow(*, town: Municipality, key: str, allowed: bool, actor: Actor) -> ModuleActivation:
-    """The vendor's gate: allows a module for a town (plan, billing) or withdraws it."""
+    """The vendor's gate: allows a module for a town (plan, billing) or withdraws it.
+
+    Once the change is committed, the module's ``on_allowed``/``on_withdrawn`` runs
+    and ``module_allowed``/``module_withdrawn`` is sent; nothing happens when the
+    gate already was as asked.
+    """
     _known(key)
     row = module_activation(town=town, key=key)
     if row.pk is not None and row.allowed == allowed:
@@ -32,6 +69,8 @@ def module_allow(*, town: Municipality, key: str, allowed: bool, actor: Actor) -
     audit_record(
         town=town, actor=actor, action="module.allow", target=key, before=before, after=allowed
     )
+    if before != allowed:
+        transaction.on_commit(lambda: _gate_changed(town=town, key=key, allowed=allowed))
     return row
 
 
@@ -111,9 +150,14 @@ def _flatten(errors: Any) -> list[Any]:
 def module_configure(
     *, town: Municipality, key: str, settings: dict[str, Any], actor: Actor
 ) -> ModuleActivation:
-    """Validates and stores a town's settings of a module; invalid input stores nothing."""
+    """Validates and stores a town's settings of a module; invalid input stores nothing.
+
+    Settings as they are already change nothing (and are not audited again).
+    """
     validated = module_settings_validate(key=key, settings=settings)
     row = module_activation(town=town, key=key)
+    if row.pk is not None and row.settings == validated:
+        return row
     before = row.settings
     row.settings = validated
     row.save()

@@ -15,12 +15,14 @@ from typing import Any, ParamSpec, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from rathaus.modules.models import ModuleActivation
+from rathaus.modules.registry import modules
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.tenants.models import (
     Domain,
@@ -165,7 +167,12 @@ def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
 
 @in_public_schema
 def town_export(*, town: Municipality, path: Path) -> Path:
-    """Writes a town's data (its schema with every row), files and settings to one archive."""
+    """Writes a town's data (its schema with every row), files and settings to one archive.
+
+    ``town.json`` (the town, its hosts and modules), ``schema.sql`` (what a restore
+    replays), ``files/`` (what the town stored) and, for the town to read without
+    Rathaus, ``modules/<key>.json`` with each module's tables (``Module.town_export``).
+    """
     schema = town.schema_name
     state = SchemaMigrationState.objects.filter(schema_name=schema).first()
     meta = {
@@ -185,6 +192,10 @@ def town_export(*, town: Municipality, path: Path) -> Path:
         _add(archive, "town.json", json.dumps(meta, indent=2, ensure_ascii=False).encode())
         _add(archive, "schema.sql", schema_dump(schema_name=schema).encode())
         with schema_context(schema):
+            for module in modules:
+                tables = module.town_export(town=town)
+                text = json.dumps(tables, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
+                _add(archive, f"modules/{module.key}.json", text.encode())
             for name in _town_files():
                 with default_storage.open(name, "rb") as handle:
                     _add(archive, f"files/{name}", handle.read())

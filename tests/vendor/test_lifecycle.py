@@ -1,5 +1,7 @@
 """A town's life after onboarding: suspended, renamed, given a domain, offboarded, restored."""
 
+import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +14,13 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
+from rathaus.modules.registry import modules
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
 from rathaus.tenants.services import municipality_create
+from rathaus.vendor.demo import demo_content_load
 from rathaus.vendor.lifecycle import (
     town_custom_domain_add,
     town_offboard,
@@ -115,12 +119,38 @@ def committed_town(django_db_blocker: Any, towns: Any) -> Iterator[Municipality]
         _remove(ARNEBURG["ags"])
 
 
+def _module_tables(archive: Path) -> dict[str, Any]:
+    with tarfile.open(archive, "r:gz") as tar:
+        return {
+            member.name: json.loads(tar.extractfile(member).read())  # type: ignore[union-attr]
+            for member in tar.getmembers()
+            if member.name.startswith("modules/")
+        }
+
+
 def test_offboarding_archives_and_drops_a_town_and_restoring_brings_it_back(
     committed_town: Municipality, db: None, tmp_path: Path, town_a: Municipality
 ) -> None:
+    demo_content_load(town=committed_town, actor=VENDOR)  # every module on, with content
+    with connection.cursor() as cursor:
+        # The content is written in this test's transaction, which then drops the schema:
+        # PostgreSQL drops no table with foreign-key checks still pending, so run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with schema_context(committed_town.schema_name):
+        expected = {
+            f"modules/{module.key}.json": json.loads(
+                json.dumps(module.town_export(town=committed_town))
+            )
+            for module in modules
+        }
+
     archive = town_offboard(town=committed_town, archive=tmp_path / "arneburg.tar.gz", actor=VENDOR)
 
     assert archive.stat().st_size > 0
+    # Each module's data as tables the town can read without Rathaus.
+    tables = _module_tables(archive)
+    assert tables == expected
+    assert any(rows for module_tables in tables.values() for rows in module_tables.values())
     assert not schema_exists("town_15090010")
     assert not Municipality.objects.filter(ags="15090010").exists()
     assert not Domain.objects.filter(domain="arneburg.localhost").exists()

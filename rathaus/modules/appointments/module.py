@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.modules.registry import Module, NavEntry, Role, modules
+from rathaus.modules.registry import AccountSection, Module, NavEntry, Role, modules
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 
 from .serializers import AppointmentSettings
@@ -47,8 +50,42 @@ class Appointments(Module):
         },
     }
 
+    personal_models = ("Booking",)
+    exempt_models = {
+        "Location": "a place of the town hall",
+        "Service": "a service the town offers",
+        "OpeningHours": "the opening hours of a location",
+        "OpeningException": "a day a location is closed or open otherwise",
+        # Replaced by the platform's outbox: update this line on merging it.
+        "OutgoingMail": "kind and time of an e-mail about a booking; the address is the booking's",
+    }
+
+    @classmethod
+    def personal_data_export(cls, *, user: User) -> dict[str, Any]:
+        from .personal_data import bookings_data_export
+
+        return bookings_data_export(user=user)
+
+    @classmethod
+    def personal_data_erase(cls, *, user: User) -> None:
+        from .personal_data import bookings_data_erase
+
+        bookings_data_erase(user=user)
+
+    @classmethod
+    def account_sections(cls, *, user: User) -> list[AccountSection]:
+        from .account import appointments_account_sections
+
+        return appointments_account_sections(user=user)
+
     @classmethod
     def demo_load(cls, *, town: Municipality, actor: Actor) -> None:
         from .demo import demo_load
 
         demo_load(town=town, actor=actor)
+
+    @classmethod
+    def town_export(cls, *, town: Municipality) -> dict[str, list[dict[str, Any]]]:
+        from .town_export import appointments_town_export
+
+        return appointments_town_export()

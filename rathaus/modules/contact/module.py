@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import Module, NavEntry, modules
@@ -24,3 +26,9 @@ class Contact(Module):
         from .demo import demo_load
 
         demo_load(town=town, actor=actor)
+
+    @classmethod
+    def town_export(cls, *, town: Municipality) -> dict[str, list[dict[str, Any]]]:
+        from .town_export import contact_town_export
+
+        return contact_town_export(town=town)

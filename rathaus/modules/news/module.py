@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.modules.registry import Module, NavEntry, Role, modules
+from rathaus.modules.registry import AccountSection, Module, NavEntry, Role, modules
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 
 
@@ -40,8 +43,36 @@ class News(Module):
         },
     }
 
+    # Delivery and OptInMail are replaced by the platform's outbox: update on merging it.
+    personal_models = ("Subscriber", "Delivery", "OptInMail", "Post")
+    exempt_models = {"Topic": "a subject the town writes about"}
+
+    @classmethod
+    def personal_data_export(cls, *, user: User) -> dict[str, Any]:
+        from .personal_data import subscriptions_data_export
+
+        return subscriptions_data_export(user=user)
+
+    @classmethod
+    def personal_data_erase(cls, *, user: User) -> None:
+        from .personal_data import subscriptions_data_erase
+
+        subscriptions_data_erase(user=user)
+
+    @classmethod
+    def account_sections(cls, *, user: User) -> list[AccountSection]:
+        from .account import news_account_sections
+
+        return news_account_sections(user=user)
+
     @classmethod
     def demo_load(cls, *, town: Municipality, actor: Actor) -> None:
         from .demo import demo_load
 
         demo_load(town=town, actor=actor)
+
+    @classmethod
+    def town_export(cls, *, town: Municipality) -> dict[str, list[dict[str, Any]]]:
+        from .town_export import news_town_export
+
+        return news_town_export()

@@ -28,6 +28,7 @@ from django_ratelimit.decorators import ratelimit
 
 from rathaus.platform.federation.selectors import federation_links_for, federation_login_options
 from rathaus.platform.identity import selectors, services
+from rathaus.platform.identity.account_sections import account_links
 from rathaus.platform.identity.forms import (
     CodeForm,
     DeleteAccountForm,
@@ -201,6 +202,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "links": federation_links_for(user=user),
             "federation_options": federation_login_options(),
             "is_organisation": user.kind != AccountKind.PERSON,
+            "sections": account_links(user=user),
         },
     )
 
