@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", portal.town_file, name="town-file"),
+    # Private files: a signed, short-lived link for their readers (platform.storage.downloads).
+    path("files/<str:token>/", portal.private_file, name="private-file"),
     *module_urls.citizen_patterns(),
     *module_urls.staff_patterns(),
     *module_urls.api_patterns(),

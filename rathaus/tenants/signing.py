@@ -21,6 +21,10 @@ class BadToken(Exception):  # noqa: N818 (reads as what happened)
     """The token is forged, damaged, expired, or was made for another town."""
 
 
+class ExpiredToken(BadToken):
+    """The token is genuine (this town's, undamaged) but older than its ``max_age``."""
+
+
 def _salt(salt: str, town: Municipality | None) -> str:
     schema = town.schema_name if town is not None else current_schema_name()
     if schema == get_public_schema_name():
@@ -39,10 +43,14 @@ def town_loads(
 ) -> Any:
     """The payload of a token made by ``town_dumps`` for ``town`` (default: the current one).
 
-    Raises ``BadToken`` for a forged, damaged or foreign token, or one older than
-    ``max_age`` seconds (``None``: no expiry).
+    Raises ``BadToken`` for a forged, damaged or foreign token, and its subclass
+    ``ExpiredToken`` for a genuine one older than ``max_age`` seconds (``None``:
+    no expiry), so a page can tell "this link is no longer valid" from "this
+    link is wrong".
     """
     try:
         return signing.loads(token, salt=_salt(salt, town), max_age=max_age)
-    except signing.BadSignature as exc:  # SignatureExpired included
+    except signing.SignatureExpired as exc:
+        raise ExpiredToken(str(exc)) from exc
+    except signing.BadSignature as exc:
         raise BadToken(str(exc)) from exc

@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.registry import modules
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.models import (
     Domain,
     Municipality,
@@ -144,18 +145,23 @@ def town_custom_domain_add(
 # --- offboarding and restoring ---------------------------------------------------------------
 
 
-def _town_files(prefix: str = "") -> list[str]:
-    """Every stored file of the current town (storage calls are per-town already)."""
-    if prefix and not default_storage.exists(prefix):
+def _town_files(storage: Storage, prefix: str = "") -> list[str]:
+    """Every file of the current town in ``storage`` (storage calls are per-town already)."""
+    if prefix and not storage.exists(prefix):
         return []
     try:
-        folders, files = default_storage.listdir(prefix or ".")
+        folders, files = storage.listdir(prefix or ".")
     except FileNotFoundError:
         return []
     found = [f"{prefix}{name}" for name in files]
     for folder in folders:
-        found += _town_files(f"{prefix}{folder}/")
+        found += _town_files(storage, f"{prefix}{folder}/")
     return found
+
+
+def _storages() -> dict[str, Storage]:
+    """The town's storages by their folder in the archive: public files, private files."""
+    return {"files/": default_storage, "private/": private_storage()}
 
 
 def _add(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -170,8 +176,9 @@ def town_export(*, town: Municipality, path: Path) -> Path:
     """Writes a town's data (its schema with every row), files and settings to one archive.
 
     ``town.json`` (the town, its hosts and modules), ``schema.sql`` (what a restore
-    replays), ``files/`` (what the town stored) and, for the town to read without
-    Rathaus, ``modules/<key>.json`` with each module's tables (``Module.town_export``).
+    replays), ``files/`` (the town's public files), ``private/`` (its private ones)
+    and, for the town to read without Rathaus, ``modules/<key>.json`` with each
+    module's tables (``Module.town_export``).
     """
     schema = town.schema_name
     state = SchemaMigrationState.objects.filter(schema_name=schema).first()
@@ -196,15 +203,17 @@ def town_export(*, town: Municipality, path: Path) -> Path:
                 tables = module.town_export(town=town)
                 text = json.dumps(tables, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder)
                 _add(archive, f"modules/{module.key}.json", text.encode())
-            for name in _town_files():
-                with default_storage.open(name, "rb") as handle:
-                    _add(archive, f"files/{name}", handle.read())
+            for folder, storage in _storages().items():
+                for name in _town_files(storage):
+                    with storage.open(name, "rb") as handle:
+                        _add(archive, f"{folder}{name}", handle.read())
     return path
 
 
 @in_public_schema
 def town_offboard(*, town: Municipality, archive: Path, actor: Actor) -> Path:
-    """Exports the town to ``archive``, then drops its schema, files, hosts and rows.
+    """Exports the town to ``archive``, then drops its schema, files (public and private),
+    hosts and rows.
 
     Nothing is dropped unless the archive was written completely.
     """
@@ -212,8 +221,9 @@ def town_offboard(*, town: Municipality, archive: Path, actor: Actor) -> Path:
     town_export(town=town, path=archive)
     schema = town.schema_name
     with schema_context(schema):
-        for name in _town_files():
-            default_storage.delete(name)
+        for storage in _storages().values():
+            for name in _town_files(storage):
+                storage.delete(name)
     with transaction.atomic():
         SchemaMigrationState.objects.filter(schema_name=schema).delete()
         # Drops the schema, then the row; the domains' delete signals forget their hosts.
@@ -224,7 +234,8 @@ def town_offboard(*, town: Municipality, archive: Path, actor: Actor) -> Path:
 
 @in_public_schema
 def town_restore(*, archive: Path, actor: Actor) -> Municipality:
-    """Brings an offboarded town back from its archive: rows, schema with data, files.
+    """Brings an offboarded town back from its archive: rows, schema with data, files
+    (public and private).
 
     Refuses if the AGS, slug or a host name is taken meanwhile. A town from
     older code keeps its migration state and is brought up to date by the
@@ -272,7 +283,8 @@ def town_restore(*, archive: Path, actor: Actor) -> Municipality:
             audit_record(town=town, actor=actor, action="town.restore", target=town.slug)
         # Files last, once the town is committed: a failed restore leaves no stray files.
         with schema_context(schema):
-            for name in members:
-                if name.startswith("files/"):
-                    default_storage.save(name.removeprefix("files/"), ContentFile(read(name)))
+            for folder, storage in _storages().items():
+                for name in members:
+                    if name.startswith(folder):
+                        storage.save(name.removeprefix(folder), ContentFile(read(name)))
     return town

@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context, tenant_context
 
 from rathaus.tenants.current import NoTown
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.signing import BadToken, town_dumps, town_loads
+from rathaus.tenants.signing import BadToken, ExpiredToken, town_dumps, town_loads
 
 SALT = "tests.signing"
 
@@ -48,12 +48,17 @@ def test_another_purpose_or_a_changed_token_is_refused(town_a: Municipality) -> 
             town_loads(token[:-2] + ("AA" if not token.endswith("AA") else "BB"), salt=SALT)
 
 
-def test_an_expired_token_is_refused(town_a: Municipality) -> None:
+def test_an_expired_token_is_refused_and_told_apart_from_a_wrong_one(
+    town_a: Municipality, town_b: Municipality
+) -> None:
     with tenant_context(town_a):
         token = town_dumps(1, salt=SALT)
         time.sleep(1.1)
-        with pytest.raises(BadToken):
+        with pytest.raises(ExpiredToken):
             town_loads(token, salt=SALT, max_age=1)
+    with tenant_context(town_b), pytest.raises(BadToken) as foreign:
+        town_loads(token, salt=SALT, max_age=1)
+    assert not isinstance(foreign.value, ExpiredToken)
 
 
 def test_no_town_tokens_are_made_outside_a_town(db: None) -> None:

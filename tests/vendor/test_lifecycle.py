@@ -18,6 +18,7 @@ from rathaus.modules.registry import modules
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
+from rathaus.platform.storage.private import private_file_save, private_storage
 from rathaus.tenants.models import Domain, Municipality, SchemaMigrationState
 from rathaus.tenants.services import municipality_create
 from rathaus.vendor.demo import demo_content_load
@@ -87,6 +88,7 @@ def test_a_custom_domain_answers_at_once(town_a: Municipality, town_b: Municipal
 
 
 ARNEBURG = {"name": "Arneburg", "slug": "arneburg", "ags": "15090010"}
+NOTICE = "bescheide/erika.pdf"
 
 
 def _remove(ags: str) -> None:
@@ -98,13 +100,16 @@ def _remove(ags: str) -> None:
             for name in ["urkunden/satzung.txt"]:
                 if default_storage.exists(name):
                     default_storage.delete(name)
+            if private_storage().exists(NOTICE):
+                private_storage().delete(NOTICE)
         SchemaMigrationState.objects.filter(schema_name=town.schema_name).delete()
         Municipality.objects.filter(pk=town.pk).delete()
 
 
 @pytest.fixture
 def committed_town(django_db_blocker: Any, towns: Any) -> Iterator[Municipality]:
-    """A town with a citizen and a file, committed (pg_dump reads committed data only).
+    """A town with a citizen, a public and a private file, committed (pg_dump reads
+    committed data only).
 
     Listed before any fixture that opens the test's transaction, so it runs outside it.
     """
@@ -114,6 +119,7 @@ def committed_town(django_db_blocker: Any, towns: Any) -> Iterator[Municipality]
         with schema_context(town.schema_name):
             User.objects.create_user("erika@example.org", "geheim-123", first_name="Erika")
             default_storage.save("urkunden/satzung.txt", ContentFile(b"Hauptsatzung"))
+            private_file_save(name=NOTICE, content=b"Bescheid fuer Erika")
     yield town
     with django_db_blocker.unblock():
         _remove(ARNEBURG["ags"])
@@ -155,12 +161,20 @@ def test_offboarding_archives_and_drops_a_town_and_restoring_brings_it_back(
     assert not Municipality.objects.filter(ags="15090010").exists()
     assert not Domain.objects.filter(domain="arneburg.localhost").exists()
     assert Client(HTTP_HOST="arneburg.localhost").get("/").status_code == 404
+    with tarfile.open(archive) as tar:
+        assert {"files/urkunden/satzung.txt", f"private/{NOTICE}"} <= set(tar.getnames())
+    with schema_context("town_15090010"):  # no stray files of the dropped town
+        assert not default_storage.exists("urkunden/satzung.txt")
+        assert not private_storage().exists(NOTICE)
 
     town = town_restore(archive=archive, actor=VENDOR)
 
     browser = Client(HTTP_HOST="arneburg.localhost")
     assert browser.get("/").status_code == 200
     assert browser.get("/media/urkunden/satzung.txt").getvalue() == b"Hauptsatzung"
+    assert browser.get(f"/media/{NOTICE}").status_code == 404  # still private
+    with schema_context(town.schema_name):
+        assert private_storage().open(NOTICE).read() == b"Bescheid fuer Erika"
     with tenant_context(town):
         erika = User.objects.get(email="erika@example.org")
         assert erika.check_password("geheim-123")

@@ -201,12 +201,29 @@ AWS_DEFAULT_ACL = None
 AWS_QUERYSTRING_AUTH = True
 AWS_S3_FILE_OVERWRITE = False
 
+# Private files (application documents, official notices) are never served at
+# MEDIA_URL: locally they lie outside MEDIA_ROOT, in S3 under private/<schema>/
+# (in their own bucket, if given: it must block public access).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
+PRIVATE_STORAGE_BUCKET_NAME = (
+    env.str("PRIVATE_STORAGE_BUCKET_NAME", default="") or AWS_STORAGE_BUCKET_NAME
+)
+# How long a signed download link to a private file works.
+PRIVATE_FILE_LINK_SECONDS = env.int("PRIVATE_FILE_LINK_SECONDS", default=5 * 60)
+
 STORAGES = {
     "default": {
         "BACKEND": (
             "rathaus.platform.storage.TownS3Storage"
             if AWS_STORAGE_BUCKET_NAME
             else "rathaus.platform.storage.TownFileSystemStorage"
+        ),
+    },
+    "private": {
+        "BACKEND": (
+            "rathaus.platform.storage.private.PrivateTownS3Storage"
+            if PRIVATE_STORAGE_BUCKET_NAME
+            else "rathaus.platform.storage.private.PrivateTownFileSystemStorage"
         ),
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django_ratelimit.decorators import ratelimit
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,9 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.abuse.limits import rate_limit
 from rathaus.tenants.current import current_town
 
 from . import selectors, services
+from .limits import BOOKING
 from .models import Booking
 from .serializers import (
     BookingRequestSerializer,
@@ -29,7 +30,6 @@ from .serializers import (
     SlotSerializer,
 )
 from .tokens import booking_for_manage_token
-from .views import BOOKING_RATE
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="The request or the time is not bookable"),
@@ -104,7 +104,7 @@ class SlotList(APIView):
         return Response(SlotSerializer(slots, many=True).data)
 
 
-@method_decorator(ratelimit(key="ip", rate=BOOKING_RATE, method="POST", block=False), name="post")
+@method_decorator(rate_limit(BOOKING, block=False), name="post")
 class BookingList(APIView):
     def get_permissions(self) -> list[Any]:
         return [IsAuthenticated()] if self.request.method == "GET" else [AllowAny()]

@@ -1,39 +1,30 @@
 """Forms of the citizen pages and the staff configuration."""
 
-import time
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from rathaus.platform.abuse.bot_check import BotCheckMixin
 
 from .models import Location, OpeningException, OpeningHours, Service
 
-FORM_SALT = "rathaus.appointments.form-started"
-# A person needs a few seconds to fill in a name and an e-mail address.
-MIN_FILL_SECONDS = 3
-MAX_FILL_SECONDS = 2 * 60 * 60
 
+class BookingForm(BotCheckMixin, forms.Form):
+    """Name and e-mail of the person booking, plus the platform's quiet traps for bots.
 
-def form_started_token() -> str:
-    return signing.dumps(time.time(), salt=FORM_SALT)
-
-
-class BookingForm(forms.Form):
-    """Name and e-mail of the person booking, plus two quiet traps for bots.
-
-    ``website`` is hidden from people (and screen readers) and stays empty;
-    ``started`` is a signed time stamp of when the form was shown. A bot fills
-    the trap or posts faster than a person can type.
+    A bot fills the hidden ``website`` field or posts faster than a person can
+    type (``BotCheckMixin``); the form's ``started`` token also names this one
+    booking attempt (``submissions.booked_once``).
     """
+
+    bot_check_purpose = "appointments.booking"
 
     name = forms.CharField(label=_("Ihr Name"), max_length=200)
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"))
     phone = forms.CharField(
         label=_("Telefon für Rückfragen (freiwillig)"), max_length=40, required=False
     )
-    website = forms.CharField(required=False, label=_("Bitte leer lassen"))
-    started = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, logged_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,25 +34,6 @@ class BookingForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
-        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        too_fast = _(
-            "Das ging zu schnell oder das Formular ist veraltet. Bitte prüfen Sie Ihre "
-            "Angaben und senden Sie es noch einmal ab."
-        )
-        if data.get("website"):
-            raise forms.ValidationError(too_fast, code="bot")
-        try:
-            started = float(
-                signing.loads(data.get("started", ""), salt=FORM_SALT, max_age=MAX_FILL_SECONDS)
-            )
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(too_fast, code="stale") from None
-        if time.time() - started < MIN_FILL_SECONDS:
-            raise forms.ValidationError(too_fast, code="bot")
-        return data
 
 
 class LocationForm(forms.ModelForm):

@@ -1,34 +1,32 @@
 """One booking per submitted form: a second click on "Verbindlich buchen" books nothing more.
 
-On a slow phone connection people press the button twice. Each showing of the
-booking form carries its own signed token (``forms.form_started_token``); the
-first request with a token claims it in the town's cache, and any later one
-with the same token gets the booking the first one made.
+On a slow phone connection people press the button twice. The booking form's
+token (``BookingForm.submission_token``) names one showing of the form; the
+platform's ``submitted_once`` lets the first request with it book and gives
+any later one the booking the first one made.
 """
 
-import hashlib
-import time
 import uuid
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from .errors import BookingError
-from .forms import MAX_FILL_SECONDS
-from .models import Booking
+from rathaus.platform.abuse.once import AlreadySubmitted, submitted_once
 
-_CLAIMED = "claimed"
-# How long a repeated click waits for the first one's booking to be made.
-WAIT_SECONDS = 5.0
+from .errors import BookingError
+from .forms import BookingForm
+from .models import Booking
 
 
 class ResubmittedError(BookingError):
     status = 409
 
 
-def _key(token: str) -> str:
-    return "appointments:submitted:" + hashlib.sha256(token.encode()).hexdigest()
+def _booking(reference: str) -> Booking | None:
+    try:
+        return Booking.objects.filter(uuid=uuid.UUID(reference)).first()
+    except ValueError:
+        return None
 
 
 def booked_once(*, token: str, book: Callable[[], Booking]) -> Booking:
@@ -37,29 +35,18 @@ def booked_once(*, token: str, book: Callable[[], Booking]) -> Booking:
     A refused booking (``BookingError``) frees the token, so the form may be
     sent again.
     """
-    key = _key(token)
-    if not cache.add(key, _CLAIMED, timeout=MAX_FILL_SECONDS):
-        return _earlier_booking(key)
     try:
-        booking = book()
-    except BookingError:
-        cache.delete(key)
-        raise
-    cache.set(key, str(booking.uuid), timeout=MAX_FILL_SECONDS)
-    return booking
-
-
-def _earlier_booking(key: str) -> Booking:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        value = cache.get(key)
-        if value not in (None, _CLAIMED):
-            booking = Booking.objects.filter(uuid=uuid.UUID(value)).first()
-            if booking is not None:
-                return booking
-        if value is None or time.monotonic() > deadline:
-            raise ResubmittedError(
-                "resubmitted",
-                _("Diese Buchung wurde schon abgeschickt. Bitte laden Sie die Seite neu."),
-            )
-        time.sleep(0.1)
+        return submitted_once(
+            token=token,
+            purpose=BookingForm.bot_check_purpose,
+            submit=book,
+            remember=lambda booking: str(booking.uuid),
+            recall=_booking,
+            refusals=(BookingError,),
+            ttl=BookingForm.max_fill_seconds,
+        )
+    except AlreadySubmitted:
+        raise ResubmittedError(
+            "resubmitted",
+            _("Diese Buchung wurde schon abgeschickt. Bitte laden Sie die Seite neu."),
+        ) from None

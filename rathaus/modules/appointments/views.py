@@ -11,20 +11,18 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.decorators import ratelimit
 
+from rathaus.platform.abuse.limits import rate_limit
 from rathaus.platform.staff.selectors import may_work_on
 from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from . import selectors, services
-from .forms import BookingForm, form_started_token
+from .forms import BookingForm
+from .limits import BOOKING
 from .models import Booking, Location, Service
 from .submissions import booked_once
 from .tokens import booking_for_confirm_token, booking_for_manage_token, manage_token
-
-# Public booking: per client address and per town (the cache keys carry the schema).
-BOOKING_RATE = "20/h"
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -133,7 +131,7 @@ def slots(request: HttpRequest, service_id: int, location_id: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=BOOKING_RATE, method="POST", block=False)
+@rate_limit(BOOKING, block=False)
 def book(request: HttpRequest, service_id: int, location_id: int) -> HttpResponse:
     town = current_town()
     service = get_object_or_404(selectors.bookable_services(), pk=service_id)
@@ -142,9 +140,7 @@ def book(request: HttpRequest, service_id: int, location_id: int) -> HttpRespons
     if start is None:
         raise Http404("no such time")
     user = request.user if request.user.is_authenticated else None
-    initial = {"started": form_started_token()}
-    if user is not None:
-        initial.update(name=user.get_full_name(), email=user.email)
+    initial = {"name": user.get_full_name(), "email": user.email} if user is not None else {}
     status = 200
     error = ""
     form = BookingForm(request.POST or None, initial=initial, logged_in=user is not None)
@@ -155,7 +151,7 @@ def book(request: HttpRequest, service_id: int, location_id: int) -> HttpRespons
         elif form.is_valid():
             try:
                 booking = booked_once(
-                    token=form.cleaned_data["started"],
+                    token=form.submission_token,
                     book=lambda: services.appointment_book(
                         town=town,
                         service=service,
@@ -187,8 +183,6 @@ def book(request: HttpRequest, service_id: int, location_id: int) -> HttpRespons
             "form": form,
             "error": error,
             "user_email": user.email if user else "",
-            # Fresh on every showing, so a person correcting a field is not taken for a bot.
-            "started": form_started_token(),
         },
         status=status,
     )

@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_ratelimit.decorators import ratelimit
 
+from rathaus.platform.abuse.limits import rate_limit
 from rathaus.platform.federation.selectors import federation_links_for, federation_login_options
-from rathaus.platform.identity import selectors, services
+from rathaus.platform.identity import limits, selectors, services
 from rathaus.platform.identity.account_sections import account_links
 from rathaus.platform.identity.forms import (
     CodeForm,
@@ -61,7 +61,7 @@ def _form_page(
     )
 
 
-@method_decorator(ratelimit(key="ip", rate="30/m", method="POST", block=True), name="post")
+@method_decorator(rate_limit(limits.LOGIN), name="post")
 class AccountLoginView(auth_views.LoginView):
     """E-mail and password; accounts with a TOTP device then give a code.
 
@@ -88,7 +88,7 @@ class AccountLoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
-@ratelimit(key="ip", rate="20/m", method="POST", block=True)
+@rate_limit(limits.LOGIN_CODE)
 def login_otp(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(OTP_PENDING)
     user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
@@ -113,7 +113,7 @@ def login_otp(request: HttpRequest) -> HttpResponse:
     )
 
 
-@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@rate_limit(limits.REGISTER)
 def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:account")
@@ -153,7 +153,7 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@ratelimit(key="user", rate="10/m", method="POST", block=True)
+@rate_limit(limits.PHONE_CONFIRM)
 def confirm_phone(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = CodeForm(request.POST or None)
@@ -235,7 +235,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@ratelimit(key="user", rate="10/m", method="POST", block=True)
+@rate_limit(limits.TOTP_SETUP)
 def totp_setup(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = CodeForm(request.POST or None)
@@ -297,7 +297,7 @@ def delete(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@method_decorator(ratelimit(key="ip", rate="5/h", method="POST", block=True), name="post")
+@method_decorator(rate_limit(limits.PASSWORD_RESET), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     token_generator = password_token_generator
     template_name = "identity/form.html"

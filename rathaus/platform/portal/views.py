@@ -1,12 +1,17 @@
-"""The portal shell: a town's home page and a town's public files."""
+"""The portal shell: a town's home page, its public files and its private downloads."""
 
 import mimetypes
 
-from django.core.exceptions import SuspiciousFileOperation
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
+
+from rathaus.platform.storage.downloads import download_read
+from rathaus.platform.storage.private import private_storage
+from rathaus.tenants.signing import BadToken, ExpiredToken
 
 
 @require_safe
@@ -31,7 +36,7 @@ def town_file(request: HttpRequest, path: str) -> FileResponse:
         if not default_storage.exists(path):
             raise Http404("No such file")
         handle = default_storage.open(path)
-    except SuspiciousFileOperation as exc:
+    except SuspiciousOperation as exc:  # a path climbing out of the town's prefix
         raise Http404("No such file") from exc
     content_type, _ = mimetypes.guess_type(path)
     inline = content_type in INLINE_CONTENT_TYPES
@@ -44,4 +49,54 @@ def town_file(request: HttpRequest, path: str) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     # An uploaded file never runs as a page of the town's site.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
+
+
+# An uploaded file never runs as a page of the town's site, nor loads anything.
+DOWNLOAD_CSP = "sandbox; default-src 'none'"
+NOT_CACHED = "private, no-store"
+
+
+def _download_page(request: HttpRequest, *, reason: str, status: int) -> HttpResponse:
+    response = render(request, "portal/download_refused.html", {"reason": reason}, status=status)
+    response["Cache-Control"] = NOT_CACHED
+    return response
+
+
+@require_safe
+def private_file(request: HttpRequest, token: str) -> HttpResponseBase:
+    """A private file of the request's town, for a logged-in reader its signed link names.
+
+    Logged out, the reader logs in first and comes back here. The file is
+    always a download (``attachment``), never sniffed, run or cached.
+    """
+    try:
+        download = download_read(token=token)
+    except ExpiredToken:
+        return _download_page(request, reason="expired", status=410)
+    except BadToken as exc:  # changed, or made for another town
+        raise Http404("No such file") from exc
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not download.admits(request.user):
+        return _download_page(request, reason="not_yours", status=403)
+    storage = private_storage()
+    try:
+        if not storage.exists(download.name):
+            raise Http404("No such file")
+        handle = storage.open(download.name)
+    except SuspiciousOperation as exc:
+        raise Http404("No such file") from exc
+    content_type, _ = mimetypes.guess_type(download.filename)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=content_type
+        if content_type in INLINE_CONTENT_TYPES
+        else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
+    response["Cache-Control"] = NOT_CACHED
     return response

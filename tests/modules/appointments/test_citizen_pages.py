@@ -20,7 +20,7 @@ from .conftest import Office, add_location, at, log_in, open_day, send_queued_ma
 @pytest.fixture(autouse=True)
 def _people_type_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests post at once; the bot check's minimum fill time is tested on its own.
-    monkeypatch.setattr(forms, "MIN_FILL_SECONDS", 0)
+    monkeypatch.setattr(forms.BookingForm, "min_fill_seconds", 0)
 
 
 def book_url(office: Office, start: dt.datetime) -> str:
@@ -168,7 +168,7 @@ def test_bots_filling_the_trap_or_posting_at_once_book_nothing(
     data = {"start": start.isoformat(), "name": "Bot", "email": "bot@example.org"}
 
     trapped = client_a.post(url, {**_form(client_a, url), **data, "website": "http://spam"})
-    monkeypatch.setattr(forms, "MIN_FILL_SECONDS", 3)
+    monkeypatch.setattr(forms.BookingForm, "min_fill_seconds", 3)
     too_fast = client_a.post(url, {**_form(client_a, url), **data})
     forged = client_a.post(url, {**data, "started": str(time.time() - 60)})
 

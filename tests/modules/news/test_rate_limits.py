@@ -3,13 +3,13 @@
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.news.limits import RATE_PER_CLIENT, RATE_PER_EMAIL
+from rathaus.modules.news.limits import SUBSCRIBE_PER_CLIENT, SUBSCRIBE_PER_EMAIL
 from rathaus.modules.news.models import OptInMail, Topic
 from rathaus.tenants.models import Municipality
 from tests.modules.news.conftest import make_topic
 
-PER_EMAIL = int(RATE_PER_EMAIL.split("/")[0])
-PER_CLIENT = int(RATE_PER_CLIENT.split("/")[0])
+PER_EMAIL = SUBSCRIBE_PER_EMAIL.count
+PER_CLIENT = SUBSCRIBE_PER_CLIENT.count
 TOO_MANY_FOR_THE_ADDRESS = "Für diese E-Mail-Adresse haben wir heute schon mehrere"
 TOO_MANY_FROM_THE_CLIENT = "Von Ihrem Anschluss kamen in der letzten Stunde zu viele Anmeldungen"
 

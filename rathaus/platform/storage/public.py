@@ -1,9 +1,10 @@
-"""File storage with one prefix per town.
+"""The public file storage: one prefix per town, served to anyone at ``MEDIA_URL``.
 
-Every stored name lives below the current town's schema name, chosen at the
-moment of each call from the database connection. URLs never contain that
-prefix: a town's host serves only its own prefix, so a file URL copied from
-one town resolves to nothing on another town's host.
+For what a town shows everyone (a logo, a news attachment). Every stored name
+lives below the current town's schema name, chosen at the moment of each call
+from the database connection. URLs never contain that prefix: a town's host
+serves only its own prefix, so a file URL copied from one town resolves to
+nothing on another town's host.
 """
 
 from pathlib import Path

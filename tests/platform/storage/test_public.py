@@ -1,11 +1,7 @@
 """Files are stored under a per-town prefix and served only on their own town's host."""
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,7 +11,7 @@ from django_tenants.utils import tenant_context
 
 from rathaus.platform.storage import TownS3Storage
 from rathaus.tenants.models import Municipality
-from tests.local_servers import free_port, local_server
+from tests.platform.storage.conftest import bucket_create, s3_client, s3_options
 
 
 def test_a_file_saved_for_a_town_lies_under_that_towns_prefix(town_a: Municipality) -> None:
@@ -59,37 +55,12 @@ def test_a_path_that_climbs_out_of_the_towns_folder_is_not_served(
             default_storage.delete(name)
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server, started for real on a free local port."""
-    port = free_port()
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    with local_server(command, port=port, name="moto's S3 server", **quiet):
-        yield f"http://127.0.0.1:{port}"
-
-
 def test_s3_objects_are_keyed_by_town(
     s3_endpoint: str, town_a: Municipality, town_b: Municipality
 ) -> None:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="eu-central-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-    s3.create_bucket(
-        Bucket="rathaus-files",
-        CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
-    )
-    storage = TownS3Storage(
-        bucket_name="rathaus-files",
-        endpoint_url=s3_endpoint,
-        region_name="eu-central-1",
-        access_key="test",
-        secret_key="test",
-    )
+    s3 = s3_client(s3_endpoint)
+    bucket_create(s3, "rathaus-files")
+    storage = TownS3Storage(bucket_name="rathaus-files", **s3_options(s3_endpoint))
 
     with tenant_context(town_a):
         storage.save("logos/wappen.svg", ContentFile(b"<svg/>"))
