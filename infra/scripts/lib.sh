@@ -58,3 +58,44 @@ apt_ensure() {
 
 # Remembers what this set-up started, so that `make run` stops it again on exit.
 mark_started() { echo "$1" >>"$RUN_DIR/started-services"; }
+
+# The ports `make run` opens. RATHAUS_PORT (default 8000) moves all of them:
+# the Stripe stand-in (localstripe) listens 420 above it unless
+# RATHAUS_STRIPE_PORT says otherwise, so a second stack needs one setting.
+stack_ports() {
+  export RATHAUS_PORT=${RATHAUS_PORT:-8000}
+  export RATHAUS_STRIPE_PORT=${RATHAUS_STRIPE_PORT:-$((RATHAUS_PORT + 420))}
+  local name
+  for name in RATHAUS_PORT RATHAUS_STRIPE_PORT; do
+    if port_open "${!name}"; then
+      die "Port ${!name} ($name) is in use, perhaps by another \`make run\`." \
+        "Start this one with e.g. RATHAUS_PORT=$((RATHAUS_PORT + 1))."
+    fi
+  done
+}
+
+# Runs the processes of a Procfile with honcho until Ctrl-C or SIGTERM (a
+# normal stop: returns 0). When a process stops on its own, honcho stops the
+# others; that is a failure whatever the process's own exit code was.
+serve_procfile() {
+  local procfile=$1 honcho rc
+  # In the background, so that a SIGTERM sent to this script alone reaches
+  # honcho too (a foreground child would be left running).
+  .venv/bin/honcho --no-prefix -f "$procfile" start &
+  honcho=$!
+  trap 'kill -TERM "$honcho" 2>/dev/null || true' INT TERM
+  while :; do
+    rc=0
+    wait "$honcho" || rc=$?
+    # wait returns early when a signal arrives; go on until honcho is gone.
+    kill -0 "$honcho" 2>/dev/null || break
+  done
+  trap - INT TERM
+  case $rc in
+    # honcho's own exit codes after SIGINT and SIGTERM.
+    130 | 143) return 0 ;;
+    0) echo "A process of $procfile stopped on its own; honcho stopped the others." >&2 ;;
+    *) echo "A process of $procfile failed (exit code $rc); honcho stopped the others." >&2 ;;
+  esac
+  return $((rc == 0 ? 1 : rc))
+}
