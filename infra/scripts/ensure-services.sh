@@ -53,7 +53,7 @@ ensure_postgres() {
   if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
     admin=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q)
   else
-    admin=(runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -q)
+    admin=(as_postgres psql -d postgres -v ON_ERROR_STOP=1 -q)
   fi
   "${admin[@]}" -c "$sql"
   if [ -z "$("${admin[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then

@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 
 if [ ! -x .venv/bin/pip ]; then
   rm -rf .venv
-  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+  if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then
     rm -rf .venv
     # Debian ships venv and ensurepip apart from the interpreter: a fresh
     # machine with Debian's python3.11 alone has neither.

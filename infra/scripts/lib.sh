@@ -56,6 +56,9 @@ apt_ensure() {
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
 
+# Runs a command as the postgres user, from / (it may not enter the checkout's folder).
+as_postgres() { (cd / && runuser -u postgres -- "$@"); }
+
 # Remembers what this set-up started, so that `make run` stops it again on exit.
 mark_started() { echo "$1" >>"$RUN_DIR/started-services"; }
 

@@ -11,7 +11,7 @@ file="$RUN_DIR/started-services"
 
 # Other sessions than our own question, as PostgreSQL and Redis count them.
 postgres_clients() {
-  runuser -u postgres -- psql -d postgres -tAc \
+  as_postgres psql -d postgres -tAc \
     "SELECT count(*) FROM pg_stat_activity
       WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" 2>/dev/null || echo 0
 }
