@@ -62,6 +62,21 @@ as_postgres() { (cd / && runuser -u postgres -- "$@"); }
 # Remembers what this set-up started, so that `make run` stops it again on exit.
 mark_started() { echo "$1" >>"$RUN_DIR/started-services"; }
 
+# A running `make run` holds a lease (a file named by its PID), so that the first of two
+# stacks to stop leaves PostgreSQL and Redis to the other. Machine-wide: the ports are.
+LEASES=${RATHAUS_LEASES:-/tmp/rathaus-make-run}
+lease_take() { mkdir -p "$LEASES" && echo "$PWD" >"$LEASES/$$"; }
+lease_drop() { rm -f "$LEASES/$$"; }
+# The PIDs of the other `make run`s that still run (a killed one leaves a stale file).
+leases_held() {
+  local file pid
+  for file in "$LEASES"/*; do
+    [ -e "$file" ] || continue
+    pid=${file##*/}
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; else rm -f "$file"; fi
+  done
+}
+
 # The ports `make run` opens. RATHAUS_PORT (default 8000) moves all of them:
 # the Stripe stand-in (localstripe) listens 420 above it unless
 # RATHAUS_STRIPE_PORT says otherwise, so a second stack needs one setting.

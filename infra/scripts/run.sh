@@ -10,7 +10,8 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-rathaus.config.settings.
 export RATHAUS_BIND=${RATHAUS_BIND:-127.0.0.1}
 # Before anything else: a second `make run` on the same ports stops here, at once.
 stack_ports
-trap 'bash infra/scripts/stop-services.sh' EXIT
+lease_take
+trap 'lease_drop; bash infra/scripts/stop-services.sh' EXIT
 
 say "migrating"
 .venv/bin/python manage.py migrate_all

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops the services that ensure-services.sh started (never ones that were already running),
-# unless something else still uses them: a second `make run` or a test run that found them
-# already running must not lose its database when the first one stops.
+# unless something else still uses them: another `make run` (its lease, see lib.sh) or any
+# other client, such as a test run, must not lose its database when this one stops.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source infra/scripts/lib.sh
@@ -21,6 +21,11 @@ redis_clients() {
   echo $((lines > 0 ? lines - 1 : 0))
 }
 
+others=$(leases_held | xargs)
+if [ -n "$others" ]; then
+  say "leaving PostgreSQL and Redis running: another make run (PID $others) uses them"
+  exit 0
+fi
 in_use=0
 while read -r name _; do
   case "$name" in

@@ -214,3 +214,35 @@ def test_development_settings_talk_to_the_stripe_stand_in_on_its_port() -> None:
     assert stripe_base() == "http://127.0.0.1:8420"
     assert stripe_base(RATHAUS_PORT="8100") == "http://127.0.0.1:8520"
     assert stripe_base(RATHAUS_STRIPE_PORT="9420") == "http://127.0.0.1:9420"
+
+
+def test_the_first_of_two_stacks_to_stop_leaves_the_services_to_the_other(tmp_path: Path) -> None:
+    # A service the set-up started (standing in for Redis: a process with a pid file),
+    # and the lease of a second `make run` that still runs.
+    run_dir, leases = tmp_path / "run", tmp_path / "leases"
+    run_dir.mkdir()
+    leases.mkdir()
+    service = subprocess.Popen(["sleep", "300"])
+    other_stack = subprocess.Popen(["sleep", "300"])
+    try:
+        (run_dir / "redis.pid").write_text(f"{service.pid}\n")
+        (run_dir / "started-services").write_text("redis\n")
+        (leases / str(other_stack.pid)).write_text("/elsewhere\n")
+
+        result = subprocess.run(
+            ["bash", str(ROOT / "infra" / "scripts" / "stop-services.sh")],
+            env={**os.environ, "RUN_DIR": str(run_dir), "RATHAUS_LEASES": str(leases)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+        assert result.returncode == 0, result.stderr
+        assert f"another make run (PID {other_stack.pid}) uses them" in result.stdout
+        assert service.poll() is None, "the service was stopped under the other stack"
+        assert (run_dir / "started-services").exists()  # the last one to stop stops it
+    finally:
+        for process in (service, other_stack):
+            process.kill()
+            process.wait()
