@@ -184,7 +184,8 @@ report() {
   grep -h '^Commandline:' "$ROOT_DIR/var/log/apt/history.log" 2>/dev/null | sed 's/^/  /' || true
   echo "Debian packages: $(wc -l <"$FRESH_DIR/packages-before.txt") in the minimal root," \
     "$(wc -l <"$FRESH_DIR/packages-after.txt") after."
-  [ -d "$ROOT_DIR/root/rathaus/.venv" ] && echo ".venv: $(du -sh "$ROOT_DIR/root/rathaus/.venv" | cut -f1)"
+  echo "Disk: $(du -sh "$ROOT_DIR" | cut -f1) in the root, of which .venv" \
+    "$(du -sh "$ROOT_DIR/root/rathaus/.venv" 2>/dev/null | cut -f1)"
   echo "Log: $FRESH_DIR/run.log"
 }
 
