@@ -168,8 +168,9 @@ run_in_root() {
     mount -t proc proc '$ROOT_DIR/proc'
     mount -t sysfs sysfs '$ROOT_DIR/sys'
     mount --rbind /dev '$ROOT_DIR/dev'
-    # A /dev/shm of its own instead of this machine's (Chromium's launcher measures it).
-    umount '$ROOT_DIR/dev/shm' 2>/dev/null || true
+    # A /dev/shm of its own instead of this machine's, which may be mounted twice over
+    # (Chromium's launcher measures it and stumbles over two answers).
+    while mountpoint -q '$ROOT_DIR/dev/shm'; do umount '$ROOT_DIR/dev/shm'; done
     mount -t tmpfs -o mode=1777 tmpfs '$ROOT_DIR/dev/shm'
     exec chroot '$ROOT_DIR' /usr/bin/env -i HOME=/root TERM=dumb \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
