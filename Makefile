@@ -22,7 +22,7 @@ $(VENV)/.deps-installed: uv.lock pyproject.toml infra/scripts/install-python-dep
 services:
 	bash infra/scripts/ensure-services.sh
 
-browser:
+browser: deps
 	bash infra/scripts/ensure-browser.sh
 
 messages: deps

@@ -1,7 +1,8 @@
 """Appointments benchmark: concurrent booking that must never overbook, and free-slot speed.
 
-Runs against the real database named by DATABASE_URL, in a bench town of its
-own (created once, AGS 15999999), through the real booking service.
+Runs in a scratch database, Redis databases and Celery queue of its own
+(bench/_setup.py; no environment needed), in a bench town (AGS 15999999),
+through the real booking service.
 
     .venv/bin/python bench/appointments.py [--attempts 250] [--clients 10]
 
@@ -25,23 +26,16 @@ availability 50 ms; below 1 is better).
 import argparse
 import datetime as dt
 import multiprocessing as mp
-import os
 import statistics
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
+from _setup import bench_setup
+
 # The bench's confirmation tasks go to a queue of their own, emptied at the
 # end: they would otherwise wait in front of a `make run` worker's real mail.
-BENCH_QUEUE = "rathaus-bench"
-os.environ["CELERY_TASK_DEFAULT_QUEUE"] = BENCH_QUEUE
-
-import django  # noqa: E402 - after the environment it reads
-
-django.setup()
+BENCH_QUEUE = bench_setup("appointments", timeout=900).queue
 
 from django.core.cache import caches  # noqa: E402
 from django.db import connection, connections  # noqa: E402

@@ -2,9 +2,10 @@
 
     .venv/bin/python bench/migrations.py [--towns 200]
 
-Works in a scratch database (``rathaus_lifecycle_bench`` unless BENCH_DATABASE_URL
-is set; dropped at the end) with the project's real apps plus ``benchapp``, a
-town app whose migrations the bench writes: N towns, then, each command in a
+Works in a scratch database (``rathaus_bench_migrations``, dropped at the end;
+Redis and queue of its own too: bench/_setup.py, no environment needed) with
+the project's real apps plus ``benchapp``, a town app whose migrations the
+bench writes: N towns, then, each command in a
 fresh process the way a deploy runs it,
   1. a no-op (nothing to apply) with ``migrate_all`` and with ``migrate_schemas``,
   2. one real migration (AddField) across all towns with each command.
@@ -19,17 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg
+from _setup import ROOT, bench_setup
 
-ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
-ADMIN_URL = os.environ.get(
-    "BENCH_ADMIN_URL", "postgresql://rathaus:rathaus@127.0.0.1:5432/postgres"
-)
-DB_NAME = "rathaus_lifecycle_bench"
-DB_URL = os.environ.get(
-    "BENCH_DATABASE_URL", f"postgresql://rathaus:rathaus@127.0.0.1:5432/{DB_NAME}"
-)
 
 INITIAL = """from django.db import migrations, models
 
@@ -58,17 +51,6 @@ class Migration(migrations.Migration):
 """
 
 
-def recreate_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def drop_database() -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-
-
 def manage(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
     result = subprocess.run(  # noqa: S603
@@ -89,6 +71,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--towns", type=int, default=200)
     towns = parser.parse_args().towns
+    # Each command below runs in a fresh process, as a deploy runs it: none here.
+    bench = bench_setup("migrations", timeout=1800, migrate=False, django=False)
 
     with tempfile.TemporaryDirectory() as folder:
         package = Path(folder) / "bench_migrations"
@@ -99,25 +83,21 @@ def main() -> None:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "settings_bench",
             "PYTHONPATH": os.pathsep.join([str(BENCH), folder, str(ROOT)]),
-            "DATABASE_URL": DB_URL,
+            "DATABASE_URL": bench.database_url,
             "LOG_LEVEL": "WARNING",
         }
-        recreate_database()
-        try:
-            manage(env, "migrate_all", "-v", "0")
-            started = time.perf_counter()
-            manage(env, "shell", "-c", make_towns(towns))
-            print(f"{towns} towns provisioned in {time.perf_counter() - started:.1f} s")
+        manage(env, "migrate_all", "-v", "0")
+        started = time.perf_counter()
+        manage(env, "shell", "-c", make_towns(towns))
+        print(f"{towns} towns provisioned in {time.perf_counter() - started:.1f} s")
 
-            ours_noop = manage(env, "migrate_all", "-v", "0")
-            theirs_noop = manage(env, "migrate_schemas", "--executor=multiprocessing", "-v", "0")
-            (package / "0002_a.py").write_text(ADD_FIELD.format(previous="0001_initial", field="a"))
-            ours_real = manage(env, "migrate_all", "-v", "0")
-            (package / "0003_b.py").write_text(ADD_FIELD.format(previous="0002_a", field="b"))
-            theirs_real = manage(env, "migrate_schemas", "--executor=multiprocessing", "-v", "0")
-            manage(env, "shell", "-c", CHECK_COLUMNS)
-        finally:
-            drop_database()
+        ours_noop = manage(env, "migrate_all", "-v", "0")
+        theirs_noop = manage(env, "migrate_schemas", "--executor=multiprocessing", "-v", "0")
+        (package / "0002_a.py").write_text(ADD_FIELD.format(previous="0001_initial", field="a"))
+        ours_real = manage(env, "migrate_all", "-v", "0")
+        (package / "0003_b.py").write_text(ADD_FIELD.format(previous="0002_a", field="b"))
+        theirs_real = manage(env, "migrate_schemas", "--executor=multiprocessing", "-v", "0")
+        manage(env, "shell", "-c", CHECK_COLUMNS)
 
     print(f"{'':>24}{'migrate_all':>14}{'migrate_schemas':>18}")
     print(f"{'no-op, ' + str(towns) + ' towns':>24}{ours_noop:>12.1f} s{theirs_noop:>16.1f} s")

@@ -1,7 +1,9 @@
 """Fan-out benchmark: one news post to 10,000 subscribers through the real Celery worker.
 
-    DATABASE_URL=... REDIS_URL=... CELERY_BROKER_URL=... CELERY_RESULT_BACKEND=... \\
-    CELERY_TASK_DEFAULT_QUEUE=... .venv/bin/python bench/news_fanout.py [--subscribers N]
+    .venv/bin/python bench/news_fanout.py [--subscribers N]
+
+Runs in a scratch database, Redis databases and a Celery queue of its own
+(bench/_setup.py); needs no environment.
 
 Starts an SMTP sink (aiosmtpd) on 127.0.0.1 with a free port in this process
 and a Celery worker as a subprocess that sends to it, publishes a post in a
@@ -16,16 +18,10 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rathaus.config.settings.development")
-os.environ["DEBUG"] = "false"  # DEBUG keeps every query in memory
+from _setup import ROOT, bench_setup
 
-import django  # noqa: E402
-
-django.setup()
+bench_setup("news_fanout", timeout=900)
 
 from django.core.mail import EmailMessage, get_connection  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -1,6 +1,6 @@
 """Provisions towns both ways on the project's real schema, side by side, and compares.
 
-    DATABASE_URL=... .venv/bin/python bench/onboarding.py [--towns 10]
+    .venv/bin/python bench/onboarding.py [--towns 10]
 
 "migrate-on-create" is django-tenants' own way (CREATE SCHEMA, then every
 migration in it); "template" replays the stored template; "warm pool" renames a
@@ -9,6 +9,9 @@ refilled in the background, its fill time is printed separately). Each way
 creates the whole town row with its domain through ``municipality_create``;
 the ways alternate, so none gets a warmer machine. The bench towns
 (AGS 16999xxx) are removed before and after.
+
+Runs in a scratch database, Redis databases and Celery queue of its own
+(bench/_setup.py); needs no environment.
 """
 
 import argparse
@@ -17,9 +20,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from _setup import django_setup
+from _setup import bench_setup
 
-django_setup()
+bench_setup("onboarding", timeout=900)
 
 from django.db import connection  # noqa: E402
 from django_tenants.models import TenantMixin  # noqa: E402

@@ -1,11 +1,14 @@
 """Rolls out a whole state's worth of towns (default 218, like Sachsen-Anhalt) from one CSV.
 
-    DATABASE_URL=... .venv/bin/python bench/rollout.py [--towns 218]
+    .venv/bin/python bench/rollout.py [--towns 218]
 
 Runs ``python manage.py rollout`` on a generated file with AGS 16998xxx (the
 bench towns are removed before and after); the warm pool is drained first, so
 every town is replayed from the template. The last line compares with the
 goal of 60 s.
+
+Runs in a scratch database, Redis databases and Celery queue of its own
+(bench/_setup.py); needs no environment.
 """
 
 import argparse
@@ -14,9 +17,9 @@ import time
 from io import StringIO
 from pathlib import Path
 
-from _setup import django_setup
+from _setup import bench_setup
 
-django_setup()
+bench_setup("rollout", timeout=900)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

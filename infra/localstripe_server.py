@@ -4,7 +4,9 @@ localstripe's own command listens on every interface and keeps its state in
 /tmp/localstripe.pickle, shared by every instance on the machine. This keeps
 the state in memory (tests) or in the file given with ``--state`` (``make run``).
 
-    python infra/localstripe_server.py --port 8420 [--state var/localstripe.pickle]
+    python infra/localstripe_server.py --port PORT [--state var/localstripe.pickle]
+
+``make run`` gives it ``RATHAUS_STRIPE_PORT`` (infra/Procfile.dev).
 """
 
 import argparse
@@ -36,7 +38,7 @@ def _persist_in(path: Path | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state", type=Path, default=None, help="file to keep the data in")
     args = parser.parse_args()
     _persist_in(args.state)

@@ -10,11 +10,15 @@ DB_USER=${RATHAUS_DB_USER:-rathaus}
 DB_PASSWORD=${RATHAUS_DB_PASSWORD:-rathaus}
 
 ensure_tools() {
-  command -v msgfmt >/dev/null || apt_install gettext
+  local wanted=()
+  # compilemessages and the translations test run msgfmt.
+  command -v msgfmt >/dev/null || wanted+=(gettext)
   # pysaml2 signs and checks SAML messages with the xmlsec1 program.
-  command -v xmlsec1 >/dev/null || apt_install xmlsec1
-  # pg_dump captures the town schema template (rathaus.tenants.provisioning).
-  command -v pg_dump >/dev/null || apt_install postgresql-client
+  command -v xmlsec1 >/dev/null || wanted+=(xmlsec1)
+  # pg_dump captures the town schema template (rathaus.tenants.provisioning);
+  # psql is what this script talks to PostgreSQL with.
+  command -v pg_dump >/dev/null && command -v psql >/dev/null || wanted+=(postgresql-client)
+  [ ${#wanted[@]} -eq 0 ] || apt_install "${wanted[@]}"
 }
 
 ensure_postgres() {
@@ -32,7 +36,6 @@ ensure_postgres() {
     mark_started "postgres $version"
     wait_for_port 5432 PostgreSQL
   fi
-  command -v psql >/dev/null || apt_install postgresql-client
 
   if PGPASSWORD=$DB_PASSWORD PGCONNECT_TIMEOUT=3 psql -h 127.0.0.1 -U "$DB_USER" -d "$DB_NAME" \
       -tAc 'SELECT 1' >/dev/null 2>&1; then
@@ -50,7 +53,7 @@ ensure_postgres() {
   if psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
     admin=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q)
   else
-    admin=(runuser -u postgres -- psql -d postgres -v ON_ERROR_STOP=1 -q)
+    admin=(as_postgres psql -d postgres -v ON_ERROR_STOP=1 -q)
   fi
   "${admin[@]}" -c "$sql"
   if [ -z "$("${admin[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" ]; then

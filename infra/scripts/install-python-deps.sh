@@ -11,10 +11,12 @@ PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
 
 if [ ! -x .venv/bin/pip ]; then
   rm -rf .venv
-  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+  if ! "$PYTHON" -m venv .venv >/dev/null 2>&1; then
     rm -rf .venv
-    apt_install python3-venv
-    "$PYTHON" -m venv .venv
+    # Debian ships venv and ensurepip apart from the interpreter: a fresh
+    # machine with Debian's python3.11 alone has neither.
+    apt_install python3.11-venv
+    "$PYTHON" -m venv .venv || die "$PYTHON cannot make a virtual environment (see above)."
   fi
 fi
 if [[ "$(.venv/bin/python -m uv --version 2>/dev/null)" != "uv $UV_VERSION "* ]]; then

@@ -14,7 +14,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Static files come from the apps' folders (runserver); WhiteNoise serves the
 # collected ones in production only.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
-# Billing talks to localstripe (`make run` starts it on port 8420), never to Stripe.
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420")
+# Billing talks to localstripe, never to Stripe: `make run` starts it on
+# RATHAUS_STRIPE_PORT, by default 420 above RATHAUS_PORT (infra/scripts/lib.sh).
+_stripe_port = env.int("RATHAUS_STRIPE_PORT", default=env.int("RATHAUS_PORT", default=8000) + 420)
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default=f"http://127.0.0.1:{_stripe_port}")
 # The local identity providers of development and tests run on 127.0.0.1.
 FEDERATION_ALLOW_PRIVATE_NETWORKS = True
