@@ -157,7 +157,7 @@ def celery_worker(
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_sink.host,
         "EMAIL_PORT": str(smtp_sink.port),
-        "TEST_SMS_BACKEND": "rathaus.platform.identity.sms.FileSmsBackend",
+        "TEST_SMS_BACKEND": "rathaus.platform.messaging.contrib.sms.backends.FileSmsBackend",
         "SMS_FILE_PATH": str(worker_sms.parent),
     }
     app.control.purge()
