@@ -35,11 +35,6 @@ class Appointments(Module):
             "schedule": 15 * 60.0,
             "options": {"expires": 15 * 60},
         },
-        "requeue-mail": {
-            "task": "appointments.requeue_mail",
-            "schedule": 10 * 60.0,
-            "options": {"expires": 10 * 60},
-        },
         "expire-holds": {
             "task": "appointments.expire_holds",
             "schedule": 5 * 60.0,
