@@ -26,17 +26,11 @@ class News(Module):
     )
     price = "module_news"
     periodic_tasks = {
-        # Publishes scheduled posts and resumes stalled fan-outs; idempotent.
+        # Publishes scheduled posts (their e-mails go through the outbox); idempotent.
         "publish-due": {
             "task": "news.publish_due",
             "schedule": 60.0,
             "options": {"expires": 60},
-        },
-        # Queues double opt-in e-mails whose task was lost, drops stale ones; idempotent.
-        "tidy-opt-in": {
-            "task": "news.tidy_opt_in",
-            "schedule": 600.0,
-            "options": {"expires": 600},
         },
     }
 
