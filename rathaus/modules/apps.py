@@ -12,9 +12,11 @@ class ModulesConfig(AppConfig):
         # lists module names.
         autodiscover_modules("module")
         from rathaus.modules import signals  # noqa: F401
+        from rathaus.modules.channels import module_channels_register
         from rathaus.modules.personal_data import module_personal_data_register
         from rathaus.modules.staff_menu import module_staff_pages
         from rathaus.platform.staff.menu import staff_pages_provider
 
         staff_pages_provider(module_staff_pages)
         module_personal_data_register()
+        module_channels_register()
