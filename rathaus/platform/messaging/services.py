@@ -562,7 +562,8 @@ def messages_deliver(*, message_ids: Sequence[int], claim: str) -> DeliveryResul
 
     ``claim`` names the caller (the task's id): a redelivery of the same task takes
     its rows back at once and reports its interrupted hand-over as unconfirmed.
-    Safe to run twice, in parallel, or after a crash: nothing is sent twice.
+    Safe to run twice, in parallel, or after a crash: nothing is sent twice. Call it
+    with no transaction open (the tasks do): every claim and mark commits at once.
     """
     town = current_town()
     result = DeliveryResult()

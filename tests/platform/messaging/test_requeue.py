@@ -13,6 +13,7 @@ from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.services import message_enqueue, messages_deliver, messages_requeue
 from rathaus.platform.messaging.tasks import deliver_batch, requeue
 from rathaus.tenants.models import Municipality
+from tests.platform.test_beat import sent_messages  # noqa: F401 (a fixture)
 
 from .conftest import NOTE
 
@@ -139,3 +140,24 @@ def test_delivering_in_one_town_sends_only_that_towns_rows(
     assert mail.outbox[0].from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
     with tenant_context(town_b):
         assert OutboxMessage.objects.get(pk=in_b.pk).state == State.PENDING
+
+
+def test_beat_sends_the_requeue_to_every_active_town_and_no_module_brings_its_own(
+    town_a: Municipality,
+    town_b: Municipality,
+    sent_messages: list[dict[str, object]],  # noqa: F811 (the fixture imported above)
+) -> None:
+    from django.conf import settings
+
+    from rathaus.config.beat import beat_schedule_with_modules
+    from tests.platform.test_beat import QUEUE, _drain, _run
+
+    schedule = beat_schedule_with_modules(settings.CELERY_BEAT_SCHEDULE)
+    entry = dict(schedule["messaging-requeue"])
+    _run({"requeue": {**entry, "options": {**entry["options"], "queue": QUEUE}}})
+
+    headers = _drain(sent_messages)
+    assert sorted(str(h["_schema_name"]) for h in headers) == ["town_15083298", "town_15090520"]
+    assert {h["task"] for h in headers} == {"messaging.requeue"}
+    assert not [name for name in schedule if "requeue" in name and name != "messaging-requeue"]
+    assert "news.tidy-opt-in" not in schedule
