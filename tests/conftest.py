@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 import pytest_django.fixtures as pytest_django_fixtures
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.models import Municipality
@@ -111,8 +113,10 @@ def public_client(db: None) -> Client:
 
 @pytest.fixture(autouse=True)
 def _clean_cache_and_schema() -> Iterator[None]:
-    # Every test starts with an empty Redis cache, in the public schema.
+    # Every test starts with an empty Redis cache, in the public schema, in German: a
+    # request in English leaves its language active in the thread (LocaleMiddleware).
     caches["platform"].clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
     caches["platform"].clear()
     tenant_connection.set_schema_to_public()
@@ -157,7 +161,7 @@ def celery_worker(
         "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "EMAIL_HOST": smtp_sink.host,
         "EMAIL_PORT": str(smtp_sink.port),
-        "TEST_SMS_BACKEND": "rathaus.platform.identity.sms.FileSmsBackend",
+        "TEST_SMS_BACKEND": "rathaus.platform.messaging.contrib.sms.backends.FileSmsBackend",
         "SMS_FILE_PATH": str(worker_sms.parent),
     }
     app.control.purge()

@@ -99,8 +99,8 @@ class Module:
     exempt_models: ClassVar[Mapping[str, str]] = {}
     # Ports this module provides to others: delivery channels of the platform's
     # outbox (``rathaus.platform.messaging``), as dotted paths to ``Channel``
-    # classes. The module framework registers them; they reach only towns where
-    # the module is active.
+    # classes that name their ``key``. The module framework registers them
+    # (``rathaus.modules.channels``); they reach only towns where the module is active.
     channels: ClassVar[tuple[str, ...]] = ()
 
     @classmethod

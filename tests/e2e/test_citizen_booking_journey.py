@@ -8,15 +8,10 @@ from django.core.cache import caches
 from django_tenants.utils import tenant_context
 from playwright.sync_api import Browser, expect
 
-from rathaus.modules.appointments.models import (
-    Booking,
-    Location,
-    OpeningHours,
-    OutgoingMail,
-    Service,
-)
+from rathaus.modules.appointments.models import Booking, Location, OpeningHours, Service
 from rathaus.modules.models import ModuleActivation
 from rathaus.platform.identity.models import User
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.models import Municipality
 from tests.e2e.conftest import screenshot_path
 from tests.factories import PASSWORD, UserFactory
@@ -50,7 +45,7 @@ def town_with_appointments(
     yield town
     ModuleActivation.objects.filter(town=town).delete()
     with tenant_context(town):
-        OutgoingMail.objects.all().delete()
+        OutboxMessage.objects.all().delete()
         Booking.objects.all().delete()
         Service.objects.all().delete()
         Location.objects.all().delete()

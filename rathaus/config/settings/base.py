@@ -79,6 +79,8 @@ TENANT_APPS = [
     "rathaus.platform.audit",
     "rathaus.platform.staff",
     "rathaus.platform.branding",
+    # The outbox: every e-mail and SMS a town sends, once.
+    "rathaus.platform.messaging",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -264,8 +266,10 @@ RATELIMIT_USE_CACHE = "default"  # keys carry the town's schema (make_key)
 PHONENUMBER_DEFAULT_REGION = "DE"
 OTP_TOTP_ISSUER = "Rathaus"
 # Where SMS go: the console/file backend in development and tests; a provider
-# adapter (rathaus.platform.identity.sms.HttpSmsBackend) in production.
-SMS_BACKEND = env.str("SMS_BACKEND", default="rathaus.platform.identity.sms.ConsoleSmsBackend")
+# adapter (rathaus.platform.messaging.contrib.sms.backends.HttpSmsBackend) in production.
+SMS_BACKEND = env.str(
+    "SMS_BACKEND", default="rathaus.platform.messaging.contrib.sms.backends.ConsoleSmsBackend"
+)
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 SMS_PROVIDER_URL = env.str("SMS_PROVIDER_URL", default="")
 SMS_PROVIDER_TOKEN = env.str("SMS_PROVIDER_TOKEN", default="")
@@ -316,6 +320,24 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAIN}")
 
+# --- messaging (rathaus.platform.messaging) -----------------------------------
+
+# A town's e-mail comes from "<town name> <noreply@<its primary host>>"; an address
+# here (may contain "{host}") replaces noreply@<host>, e.g. where only the
+# platform's own domain may send (SPF, DKIM).
+MESSAGING_FROM_EMAIL = env.str("MESSAGING_FROM_EMAIL", default="")
+# E-mails handed over on one SMTP connection.
+MESSAGING_EMAIL_BATCH_SIZE = env.int("MESSAGING_EMAIL_BATCH_SIZE", default=200)
+# Back-off while a mail server or SMS provider is down: 30 s, doubling, at most an
+# hour; after the last attempt a message has failed (about three hours in all).
+MESSAGING_RETRY_BASE = env.int("MESSAGING_RETRY_BASE", default=30)
+MESSAGING_RETRY_MAX = env.int("MESSAGING_RETRY_MAX", default=3600)
+MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=10)
+# A claim or hand-over older than this (seconds) belongs to a dead worker; a message
+# due for longer than MESSAGING_LOST_AFTER lost its task and beat queues it again.
+MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=600)
+MESSAGING_LOST_AFTER = env.int("MESSAGING_LOST_AFTER", default=600)
+
 # --- background work ----------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/1")
@@ -336,6 +358,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,
         "options": {"expires": 30},
         "tenant_schemas": ["public"],
+    },
+    # In every active town: messages whose task was lost are queued again, and
+    # stale hand-overs become unconfirmed; idempotent.
+    "messaging-requeue": {
+        "task": "messaging.requeue",
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }

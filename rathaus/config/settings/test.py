@@ -33,7 +33,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 # In memory for the test process; the worker fixture has its worker write SMS to a
 # file (TEST_SMS_BACKEND, SMS_FILE_PATH), since its memory is not the test's.
-SMS_BACKEND = env.str("TEST_SMS_BACKEND", default="rathaus.platform.identity.sms.MemorySmsBackend")
+SMS_BACKEND = env.str(
+    "TEST_SMS_BACKEND", default="rathaus.platform.messaging.contrib.sms.backends.MemorySmsBackend"
+)
 # Never real Stripe: a closed port (fails at once) unless a test starts localstripe
 # (tests/billing/conftest.py) and points STRIPE_API_BASE at it.
 STRIPE_API_BASE = env.str("TEST_STRIPE_API_BASE", default="http://127.0.0.1:9")

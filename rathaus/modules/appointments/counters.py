@@ -12,7 +12,7 @@ minutes at once; each attempt is a single statement that
    booking at this moment (``pg_try_advisory_xact_lock`` skips, never waits),
 3. inserts the booking there with ``ON CONFLICT ... DO NOTHING`` (a booking that
    committed after this statement's snapshot makes it insert nothing instead
-   of failing), and the confirmation e-mail row with it.
+   of failing), and the confirmation e-mail's outbox row with it.
 
 So taking the counter costs one round trip and one commit (the checks before
 it are one more read, ``selectors.booking_facts``), and no attempt waits for
@@ -30,9 +30,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.db import current_schema_name
 
-from .models import Booking, OutgoingMail
+from .models import Booking
 
 # How long an attempt keeps trying while others are booking the free counters.
 PATIENCE_SECONDS = 5.0
@@ -72,7 +73,7 @@ class Attempt:
     free: int  # counters with no live booking, as this attempt saw them
     tried: int | None  # the counter it locked (None: others were booking all free ones)
     stale_holds: bool  # a guest's run-out hold blocks a counter; expire it and try again
-    mail_id: int | None = None
+    message_id: int | None = None  # the confirmation e-mail's outbox row, with the booking
 
 
 def _lock_name(location_id: int) -> str:
@@ -151,7 +152,7 @@ def _insert_template(
 @lru_cache(maxsize=1)
 def _booking_insert_sql() -> tuple[str, _InsertTemplate, _InsertTemplate]:
     booking = _insert_template(Booking, "b_", (("counter", "picked.counter"),))
-    mail = _insert_template(OutgoingMail, "m_", (("booking_id", "booked.id"),))
+    mail = _insert_template(OutboxMessage, "m_", ())
     sql = f"""
         WITH {_PICK},
         booked AS (
@@ -160,7 +161,7 @@ def _booking_insert_sql() -> tuple[str, _InsertTemplate, _InsertTemplate]:
             ON CONFLICT ON CONSTRAINT booking_one_per_counter DO NOTHING
             RETURNING id, counter),
         mailed AS (
-            INSERT INTO {OutgoingMail._meta.db_table} ({mail.columns})
+            INSERT INTO {OutboxMessage._meta.db_table} ({mail.columns})
             SELECT {mail.values} FROM booked
             RETURNING id)
         SELECT {_RESULT}, (SELECT id FROM booked), (SELECT counter FROM booked),
@@ -170,9 +171,10 @@ def _booking_insert_sql() -> tuple[str, _InsertTemplate, _InsertTemplate]:
 
 
 def booking_insert(
-    *, booking: Booking, counters: int, mail_kind: str, mail_key: str, now: dt.datetime
+    *, booking: Booking, counters: int, message: OutboxMessage, now: dt.datetime
 ) -> Attempt:
-    """Inserts ``booking`` on a free counter of the first ``counters``, with its e-mail row."""
+    """Inserts ``booking`` on a free counter of the first ``counters``, with ``message``
+    (a prepared outbox row, ``messaging.services.message_prepare``) if it was booked."""
     sql, booking_template, mail_template = _booking_insert_sql()
     params = _pick_params(
         location_id=booking.location_id,
@@ -183,14 +185,14 @@ def booking_insert(
         now=now,
     )
     params.update(booking_template.params(booking))
-    params.update(mail_template.params(OutgoingMail(kind=mail_kind, key=mail_key)))
-    free, tried, stale_holds, booking_id, counter, mail_id = _fetch_one(sql, params)
+    params.update(mail_template.params(message))
+    free, tried, stale_holds, booking_id, counter, message_id = _fetch_one(sql, params)
     if booking_id is not None:
         booking.pk = booking_id
         booking.counter = counter
         booking._state.adding = False
         booking._state.db = connection.alias
-    return Attempt(counter, free, tried, stale_holds, mail_id)
+    return Attempt(counter, free, tried, stale_holds, message_id)
 
 
 def counter_pick(

@@ -202,6 +202,8 @@ class Booking(models.Model):
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
     # The town address the citizen booked on (custom domain or default), for links in e-mails.
     site_url = models.CharField(max_length=200, blank=True)
+    # The language the citizen booked in: every e-mail about the booking is written in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -240,40 +242,3 @@ class Booking(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
-
-
-class OutgoingMail(models.Model):
-    """An e-mail about a booking, written with the change and sent once by a task.
-
-    ``key`` makes each mail unique (e.g. the reminder for one start time), so a
-    retried task or a second reminder run never sends it twice.
-    """
-
-    class Kind(models.TextChoices):
-        CONFIRM_REQUEST = "confirm_request", _("Bitte bestätigen")
-        CONFIRMED = "confirmed", _("Bestätigung")
-        MOVED = "moved", _("Verschoben")
-        CANCELLED = "cancelled", _("Storniert")
-        REMINDER = "reminder", _("Erinnerung")
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="mails")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # When it was sent, or found no longer true and dropped (``skipped``).
-    sent_at = models.DateTimeField(null=True, blank=True)
-    skipped = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["booking", "kind", "key"], name="one_mail_per_event")
-        ]
-        indexes = [
-            # The requeue looks for the few unsent among many sent.
-            models.Index(
-                fields=["created_at"], name="mail_unsent", condition=Q(sent_at__isnull=True)
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.booking_id}"

@@ -38,11 +38,6 @@ class Appointments(Module):
             "schedule": 15 * 60.0,
             "options": {"expires": 15 * 60},
         },
-        "requeue-mail": {
-            "task": "appointments.requeue_mail",
-            "schedule": 10 * 60.0,
-            "options": {"expires": 10 * 60},
-        },
         "expire-holds": {
             "task": "appointments.expire_holds",
             "schedule": 5 * 60.0,
@@ -56,8 +51,6 @@ class Appointments(Module):
         "Service": "a service the town offers",
         "OpeningHours": "the opening hours of a location",
         "OpeningException": "a day a location is closed or open otherwise",
-        # Replaced by the platform's outbox: update this line on merging it.
-        "OutgoingMail": "kind and time of an e-mail about a booking; the address is the booking's",
     }
 
     @classmethod

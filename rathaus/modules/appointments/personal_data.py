@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rathaus.platform.identity.models import User
 
-from .models import Booking, OutgoingMail
+from .models import Booking
 from .selectors import local_zone
 
 # What erasing changes on a booking (``bulk_update`` leaves ``auto_now`` alone).
@@ -91,8 +91,7 @@ def bookings_data_erase(*, user: User, now: dt.datetime | None = None) -> int:
         booking.site_url = ""
         booking.secret = secret_field.get_default()
         booking.updated_at = now
+    # E-mails still waiting for these bookings find them anonymised or cancelled and are
+    # skipped; the outbox's own section drops the person's rows besides.
     Booking.objects.bulk_update(bookings, ERASED_FIELDS)
-    OutgoingMail.objects.filter(booking__in=bookings, sent_at__isnull=True).update(
-        sent_at=now, skipped=True
-    )
     return len(bookings)

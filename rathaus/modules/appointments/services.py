@@ -12,25 +12,32 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.services import (
+    NewMessage,
+    message_enqueue,
+    message_prepare,
+    message_queue_on_commit,
+    messages_enqueue_many,
+)
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.town_tasks import queue_on_commit
 
 from . import counters
 from .errors import BookingError, SlotTakenError
-from .models import Booking, Location, OutgoingMail, Service
+from .messages import KIND, Event, message_context, message_key, moment
+from .models import Booking, Location, Service
 from .selectors import BookingFacts, Period, Rules, booking_facts, booking_rules, local_zone
 
 logger = logging.getLogger(__name__)
 
 EXCLUSION_VIOLATION = "23P01"
-# An e-mail still unsent after this long is queued again (see ``mails_requeue``).
-MAIL_REQUEUE_AFTER = dt.timedelta(minutes=10)
 MOVED_FIELDS = ("start", "end", "counter", "location", "service", "updated_at")
 
 
@@ -140,21 +147,25 @@ def _keep_trying(
     return backoff.again(at_once=attempt.tried is not None)
 
 
-def _send_after_commit(mail_id: int) -> None:
-    from .tasks import deliver_mail
+def _message_fields(*, booking: Booking, event: Event, suffix: str = "") -> dict[str, Any]:
+    """The e-mail about ``event``, in the language the citizen booked in."""
+    return {
+        "key": message_key(booking=booking, event=event, suffix=suffix),
+        "kind": KIND,
+        "address": booking.email,
+        "recipient": booking.user,
+        "context": message_context(booking=booking, event=event),
+        "language": booking.language or settings.LANGUAGE_CODE,
+    }
 
-    # Robust: when the broker is down the booking stands (it is committed) and
-    # the citizen sees it; ``mails_requeue`` sends the e-mail once the broker is back.
-    queue_on_commit(deliver_mail, mail_id, robust=True)
 
+def _queue_mail(*, booking: Booking, event: Event, suffix: str = "") -> OutboxMessage:
+    """Writes the e-mail with the change; the outbox sends it after the commit, exactly once.
 
-def _queue_mail(*, booking: Booking, kind: str, key: str = "") -> OutgoingMail | None:
-    """Writes the e-mail with the change; it is sent after the commit, exactly once."""
-    mail, created = OutgoingMail.objects.get_or_create(booking=booking, kind=kind, key=key)
-    if not created:
-        return None
-    _send_after_commit(mail.pk)
-    return mail
+    Robust: when the broker is down the change stands (it is committed) and the
+    citizen sees it; the outbox's beat sends the e-mail once the broker is back.
+    """
+    return message_enqueue(**_message_fields(booking=booking, event=event, suffix=suffix))
 
 
 @dataclass(frozen=True)
@@ -219,20 +230,23 @@ def appointment_book(
         site_url=site_url,
         status=Booking.Status.PENDING if is_guest else Booking.Status.CONFIRMED,
         hold_until=now + dt.timedelta(minutes=rules.guest_hold_minutes) if is_guest else None,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    # Written in the booking's own statement (one round trip), sent after the commit.
+    message = message_prepare(
+        **_message_fields(
+            booking=booking,
+            event=Event.CONFIRM_REQUEST if is_guest else Event.CONFIRMED,
+            suffix=str(moment(start)),
+        )
     )
     backoff = counters.Backoff()
     while True:
         attempt = counters.booking_insert(
-            booking=booking,
-            counters=period.counters,
-            mail_kind=OutgoingMail.Kind.CONFIRM_REQUEST
-            if is_guest
-            else OutgoingMail.Kind.CONFIRMED,
-            mail_key=start.isoformat(),
-            now=now,
+            booking=booking, counters=period.counters, message=message, now=now
         )
-        if attempt.mail_id is not None:
-            _send_after_commit(attempt.mail_id)
+        if attempt.message_id is not None:
+            message_queue_on_commit(message_id=attempt.message_id)
             return booking
         if not _keep_trying(
             attempt, backoff, now=now, location_id=location.pk, start=start, end=end
@@ -269,9 +283,7 @@ def appointment_confirm(*, booking: Booking, now: dt.datetime | None = None) -> 
                 "slot_taken",
                 _("Ihre Reservierung ist abgelaufen und der Termin inzwischen vergeben."),
             ) from exc
-        _queue_mail(
-            booking=booking, kind=OutgoingMail.Kind.CONFIRMED, key=booking.start.isoformat()
-        )
+        _queue_mail(booking=booking, event=Event.CONFIRMED, suffix=str(moment(booking.start)))
     return booking
 
 
@@ -318,7 +330,7 @@ def appointment_cancel(
         before = booking.status
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
-        _queue_mail(booking=booking, kind=OutgoingMail.Kind.CANCELLED)
+        _queue_mail(booking=booking, event=Event.CANCELLED)
         if actor is not None:
             audit_record(
                 town=town,
@@ -409,12 +421,8 @@ def appointment_move(
                 raise _slot_taken(start)
         # Each move is its own event: moving back to an earlier time mails again.
         # A guest who has not confirmed yet gets the request again, with the link.
-        kind = (
-            OutgoingMail.Kind.CONFIRM_REQUEST
-            if booking.status == Booking.Status.PENDING
-            else OutgoingMail.Kind.MOVED
-        )
-        _queue_mail(booking=booking, kind=kind, key=uuid.uuid4().hex)
+        event = Event.CONFIRM_REQUEST if booking.status == Booking.Status.PENDING else Event.MOVED
+        _queue_mail(booking=booking, event=event, suffix=uuid.uuid4().hex)
     return booking
 
 
@@ -462,12 +470,13 @@ def holds_expire(*, now: dt.datetime | None = None) -> int:
 
 
 def reminders_send(*, town: Municipality, now: dt.datetime | None = None) -> int:
-    """Queues the reminder for each confirmed booking of tomorrow; returns how many were queued.
+    """Queues the reminder for each confirmed booking of tomorrow; returns how many are new.
 
-    Each reminder is a row keyed by the booking's start time and sent by
-    ``deliver_mail`` (with retries), so running this twice (or in two workers
-    at once) sends it once; a booking moved to another day gets a reminder for
-    its new time. A reminder not sent yet is queued again.
+    Each reminder is an outbox row keyed by the booking and its start time, written
+    for all of tomorrow's bookings in one statement and sent in batches, so running
+    this twice (or in two workers at once) sends it once; a booking moved to another
+    day gets a reminder for its new time. One whose task was lost is sent by the
+    outbox's beat.
     """
     now = now or timezone.now()
     if not booking_rules(town=town).reminders:
@@ -476,92 +485,22 @@ def reminders_send(*, town: Municipality, now: dt.datetime | None = None) -> int
     tomorrow = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
     day_start = dt.datetime.combine(tomorrow, dt.time.min, zone)
     day_end = day_start + dt.timedelta(days=1)
-    queued = 0
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED, start__gte=day_start, start__lt=day_end
-    ).only("pk", "start")
-    for booking in due.iterator():
-        mail, _created = OutgoingMail.objects.get_or_create(
-            booking=booking, kind=OutgoingMail.Kind.REMINDER, key=booking.start.isoformat()
+    ).only("pk", "uuid", "start", "email", "user_id", "language")
+    reminders = [
+        NewMessage(
+            key=message_key(
+                booking=booking, event=Event.REMINDER, suffix=str(moment(booking.start))
+            ),
+            address=booking.email,
+            context=message_context(booking=booking, event=Event.REMINDER),
+            recipient_id=booking.user_id,
+            language=booking.language or settings.LANGUAGE_CODE,
         )
-        if mail.sent_at is None:
-            _send_after_commit(mail.pk)
-            queued += 1
-    return queued
-
-
-def mails_requeue(
-    *, now: dt.datetime | None = None, older_than: dt.timedelta = MAIL_REQUEUE_AFTER
-) -> int:
-    """Queues again the e-mails of the last day that are still unsent after ``older_than``.
-
-    Their task was never queued (broker down at the commit) or gave up
-    (mail server down through all retries). Sending stays once only.
-    """
-    from .tasks import deliver_mail
-
-    now = now or timezone.now()
-    stuck = OutgoingMail.objects.filter(
-        sent_at__isnull=True,
-        created_at__lt=now - older_than,
-        created_at__gte=now - dt.timedelta(days=1),
-    ).values_list("pk", flat=True)
-    queued = 0
-    for mail_id in stuck.iterator():
-        deliver_mail.delay(mail_id)
-        queued += 1
-    return queued
-
-
-def mail_deliver(*, mail_id: int, now: dt.datetime | None = None) -> bool:
-    """Sends one queued e-mail unless it was sent already; ``True`` if it went out now.
-
-    The row is locked while sending, so two workers never send it both. An
-    e-mail that no longer holds (the booking was cancelled or moved since, or
-    its time is over) is marked ``skipped`` instead of being sent.
-    """
-    from .mails import build_message
-
-    with transaction.atomic():
-        mail = (
-            OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("booking__service", "booking__location")
-            .filter(pk=mail_id, sent_at__isnull=True)
-            .first()
-        )
-        if mail is None:
-            return False
-        now = now or timezone.now()
-        mail.sent_at = now
-        if _still_true(mail=mail, now=now):
-            build_message(mail=mail).send()
-        else:
-            # Late (the broker or the mail server was down) and overtaken by
-            # events: a "booked" mail for a cancelled booking would put it
-            # back into the citizen's calendar.
-            mail.skipped = True
-            logger.info("appointments: mail %s (%s) no longer applies", mail.pk, mail.kind)
-        mail.save(update_fields=["sent_at", "skipped"])
-    return not mail.skipped
-
-
-def _still_true(*, mail: OutgoingMail, now: dt.datetime) -> bool:
-    """Whether what ``mail`` says still holds for its booking."""
-    booking = mail.booking
-    if booking.end <= now:
-        return False
-    kind = mail.kind
-    if kind == OutgoingMail.Kind.CONFIRM_REQUEST:
-        return booking.status == Booking.Status.PENDING and (
-            booking.hold_until is None or booking.hold_until > now
-        )
-    if kind == OutgoingMail.Kind.CANCELLED:
-        return booking.status == Booking.Status.CANCELLED
-    if kind == OutgoingMail.Kind.REMINDER:
-        return booking.status == Booking.Status.CONFIRMED and mail.key == booking.start.isoformat()
-    if kind == OutgoingMail.Kind.MOVED:
-        return booking.status in (Booking.Status.PENDING, Booking.Status.CONFIRMED)
-    return booking.status == Booking.Status.CONFIRMED
+        for booking in due.iterator()
+    ]
+    return len(messages_enqueue_many(kind=KIND, messages=reminders))
 
 
 def config_saved(*, town: Municipality, instance: Model, actor: Actor, created: bool) -> None:

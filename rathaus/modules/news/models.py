@@ -1,6 +1,7 @@
-"""News of a town: topics, posts, subscribers and one delivery row per (post, subscriber).
+"""News of a town: topics, posts and subscribers.
 
-Everything lives in the town's own schema.
+Everything lives in the town's own schema; the e-mails (a post to each
+subscriber, the double opt-in) are rows of the platform's outbox.
 """
 
 from django.conf import settings
@@ -75,6 +76,12 @@ class Subscriber(models.Model):
     topics = models.ManyToManyField(Topic, related_name="subscribers", blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The post whose e-mail's link the subscriber left with (the staff's figures count it).
+    unsubscribed_post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The language of the page the subscription was confirmed or chosen on: posts come in it.
+    language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,73 +94,3 @@ class Subscriber(models.Model):
     @property
     def is_receiving(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
-
-
-class Delivery(models.Model):
-    """One post to one subscriber. The unique pair makes a second send impossible.
-
-    pending -> claimed (a batch task took it) -> sending (handed to SMTP now)
-    -> sent | bounced (SMTP refused the recipient) | failed, or skipped when
-    the subscriber left before their turn.
-    A row left in ``sending`` by a crash may or may not have gone out; it is
-    never sent again but marked ``unconfirmed``.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("wartet")
-        CLAIMED = "claimed", _("in Arbeit")
-        SENDING = "sending", _("wird gesendet")
-        SENT = "sent", _("gesendet")
-        BOUNCED = "bounced", _("abgewiesen")
-        FAILED = "failed", _("fehlgeschlagen")
-        UNCONFIRMED = "unconfirmed", _("unbestätigt")
-        SKIPPED = "skipped", _("übersprungen")
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    email = models.EmailField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # The id of the batch task that claimed the row: a redelivery of that same
-    # task (after its worker died) may take the row again, nobody else may.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    unsubscribed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Zustellung")
-        verbose_name_plural = _("Zustellungen")
-        constraints = [
-            models.UniqueConstraint(fields=["post", "subscriber"], name="news_one_delivery")
-        ]
-        indexes = [models.Index(fields=["post", "status"], name="news_delivery_state")]
-
-    def __str__(self) -> str:
-        return f"{self.post_id} → {self.email}: {self.status}"
-
-
-class OptInMail(models.Model):
-    """A double opt-in e-mail waiting for the worker: the address and the topics asked for.
-
-    The row lives only until its e-mail has gone out (then it is deleted), so no
-    address is kept before its owner confirms. ``claimed_at`` is set, in a
-    transaction of its own, before the e-mail is handed to SMTP: a task that
-    runs again (a retry, a redelivery) finds it claimed or gone and sends nothing.
-    """
-
-    email = models.EmailField()
-    topic_ids = models.JSONField(default=list)
-    # The visitor's language when asking: the e-mail is written in it.
-    language = models.CharField(max_length=16)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("Bestätigungs-E-Mail")
-        verbose_name_plural = _("Bestätigungs-E-Mails")
-
-    def __str__(self) -> str:
-        return f"{self.pk} → {self.email}"

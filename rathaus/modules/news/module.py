@@ -29,22 +29,16 @@ class News(Module):
     )
     price = "module_news"
     periodic_tasks = {
-        # Publishes scheduled posts and resumes stalled fan-outs; idempotent.
+        # Publishes scheduled posts (their e-mails go through the outbox); idempotent.
         "publish-due": {
             "task": "news.publish_due",
             "schedule": 60.0,
             "options": {"expires": 60},
         },
-        # Queues double opt-in e-mails whose task was lost, drops stale ones; idempotent.
-        "tidy-opt-in": {
-            "task": "news.tidy_opt_in",
-            "schedule": 600.0,
-            "options": {"expires": 600},
-        },
     }
 
-    # Delivery and OptInMail are replaced by the platform's outbox: update on merging it.
-    personal_models = ("Subscriber", "Delivery", "OptInMail", "Post")
+    # The e-mails sent to a person are the platform outbox's (its own personal-data section).
+    personal_models = ("Subscriber", "Post")
     exempt_models = {"Topic": "a subject the town writes about"}
 
     @classmethod

@@ -1,15 +1,16 @@
 """Reads of the news module, in the current town's schema."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import formataddr
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from rathaus.tenants.models import Municipality
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.selectors import message_counts_by_group
 
-from .models import Delivery, Post, Subscriber, Topic
+from .delivery import post_group
+from .models import Post, Subscriber, Topic
 
 
 def topic_list() -> QuerySet[Topic]:
@@ -40,49 +41,55 @@ def subscribed_topic_ids(*, user: Any) -> set[int]:
 
 @dataclass(frozen=True)
 class DeliveryStats:
+    """How a post's e-mails fared (from the outbox), and how many left through its link."""
+
     recipients: int
     waiting: int
     sent: int
-    bounced: int
-    failed: int
+    failed: int  # refused by the recipient's mail server, or given up
     unconfirmed: int
     skipped: int
     unsubscribed: int
 
 
-def _delivery_counts() -> dict[str, Count]:
-    status = Delivery.Status
-    return {
-        "recipients": Count("pk"),
-        "waiting": Count(
-            "pk", filter=Q(status__in=[status.PENDING, status.CLAIMED, status.SENDING])
-        ),
-        "sent": Count("pk", filter=Q(status=status.SENT)),
-        "bounced": Count("pk", filter=Q(status=status.BOUNCED)),
-        "failed": Count("pk", filter=Q(status=status.FAILED)),
-        "unconfirmed": Count("pk", filter=Q(status=status.UNCONFIRMED)),
-        "skipped": Count("pk", filter=Q(status=status.SKIPPED)),
-        "unsubscribed": Count("pk", filter=Q(unsubscribed_at__isnull=False)),
-    }
+def _stats(counts: dict[str, int], unsubscribed: int) -> DeliveryStats:
+    state = OutboxMessage.State
+    return DeliveryStats(
+        recipients=sum(counts.values()),
+        waiting=counts[state.PENDING] + counts[state.SENDING],
+        sent=counts[state.SENT],
+        failed=counts[state.FAILED],
+        unconfirmed=counts[state.UNCONFIRMED],
+        skipped=counts[state.SKIPPED],
+        unsubscribed=unsubscribed,
+    )
+
+
+def _unsubscribed(posts: Sequence[Post]) -> dict[int, int]:
+    rows: Any = (  # the stubs type values() rows without the annotated count
+        Subscriber.objects.filter(unsubscribed_post__in=posts, unsubscribed_at__isnull=False)
+        .order_by()
+        .values("unsubscribed_post")
+        .annotate(n=Count("pk"))
+    )
+    return {row["unsubscribed_post"]: row["n"] for row in rows}
 
 
 def post_stats(*, post: Post) -> DeliveryStats:
-    """How the post's e-mails fared, in one query."""
-    return DeliveryStats(**Delivery.objects.filter(post=post).aggregate(**_delivery_counts()))
+    """How the post's e-mails fared: two queries."""
+    return posts_stats(posts=[post])[post.pk]
+
+
+def posts_stats(*, posts: Sequence[Post]) -> dict[int, DeliveryStats]:
+    """``post_stats`` of many posts: two queries, however many posts."""
+    groups = {post.pk: post_group(post_id=post.pk) for post in posts}
+    counts = message_counts_by_group(groups=list(groups.values()))
+    unsubscribed = _unsubscribed(posts)
+    return {pk: _stats(counts[group], unsubscribed.get(pk, 0)) for pk, group in groups.items()}
 
 
 def posts_with_stats(*, limit: int = 100) -> list[tuple[Post, DeliveryStats]]:
-    """The newest posts with their delivery figures: two queries, however many posts."""
+    """The newest posts with their delivery figures: three queries, however many posts."""
     posts = list(Post.objects.prefetch_related("topics").order_by("-created_at")[:limit])
-    counts = _delivery_counts()
-    rows: Any = (  # the stubs type values() rows without the annotated counts
-        Delivery.objects.filter(post__in=posts).order_by().values("post").annotate(**counts)
-    )
-    stats = {row["post"]: DeliveryStats(**{name: row[name] for name in counts}) for row in rows}
-    none = DeliveryStats(0, 0, 0, 0, 0, 0, 0, 0)
-    return [(post, stats.get(post.pk, none)) for post in posts]
-
-
-def town_sender(*, town: Municipality) -> str:
-    """The From header of the town's news e-mails: its name and the platform's address."""
-    return formataddr((town.name, settings.DEFAULT_FROM_EMAIL))
+    stats = posts_stats(posts=posts)
+    return [(post, stats[post.pk]) for post in posts]

@@ -4,6 +4,7 @@ Every function works in the current town's schema; ``town`` is passed for
 the audit log and for links in e-mails.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -17,10 +18,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.services import message_enqueue, messages_queue_group_on_commit
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.town_tasks import queue_on_commit
 
-from .models import Delivery, OptInMail, Post, Subscriber, Topic
+from . import opt_in
+from .delivery import post_deliveries_create, post_group
+from .models import Post, Subscriber, Topic
 from .tokens import BadToken, read_confirm_token, read_unsubscribe_token
 
 # --- topics ---------------------------------------------------------------------
@@ -125,12 +129,12 @@ def post_schedule(*, town: Municipality, post: Post, publish_at: datetime, actor
 
 
 def post_publish(*, town: Municipality, post: Post, actor: Actor) -> Post:
-    """Publishes the post now and starts the e-mail fan-out once the change is committed.
+    """Publishes the post now, with its e-mail to every subscriber of its topics.
 
-    Publishing twice does nothing the second time.
+    The e-mails are written in the same transaction (one ``INSERT ... SELECT``, see
+    ``delivery``) and sent in batches once it commits; should the broker be down
+    then, the outbox's beat sends them. Publishing twice does nothing the second time.
     """
-    from .tasks import fan_out
-
     with transaction.atomic():
         locked = Post.objects.select_for_update().get(pk=post.pk)
         if locked.status == Post.Status.PUBLISHED:
@@ -140,7 +144,8 @@ def post_publish(*, town: Municipality, post: Post, actor: Actor) -> Post:
         locked.status, locked.published_at = Post.Status.PUBLISHED, timezone.now()
         locked.save(update_fields=["status", "published_at"])
         audit_record(town=town, actor=actor, action="news.post.publish", target=str(post.pk))
-        queue_on_commit(fan_out, locked.pk)
+        post_deliveries_create(post=locked)
+        messages_queue_group_on_commit(group=post_group(post_id=locked.pk))
     post.status, post.published_at = locked.status, locked.published_at
     return locked
 
@@ -171,25 +176,28 @@ def _topics_by_id(topic_ids: Iterable[int]) -> list[Topic]:
     return topics
 
 
-def subscription_request(*, town: Municipality, email: str, topic_ids: Iterable[int]) -> OptInMail:
+def subscription_request(
+    *, town: Municipality, email: str, topic_ids: Iterable[int]
+) -> OutboxMessage:
     """Queues the double opt-in e-mail; nothing is subscribed until its link is confirmed.
 
-    The e-mail is sent by the task ``news.send_opt_in`` once this is committed,
-    in the visitor's language (see ``opt_in``). The answer is the same whether
-    or not the address already subscribes, so nobody learns who does.
+    The outbox sends it once this is committed, in the visitor's language, and then
+    forgets the address (see ``opt_in``). The answer is the same whether or not the
+    address already subscribes, so nobody learns who does.
     """
-    from .tasks import send_opt_in
-
     topics = _topics_by_id(topic_ids)
     _check_topics(topics)
-    with transaction.atomic():
-        mail = OptInMail.objects.create(
-            email=email.strip().lower(),
-            topic_ids=sorted(topic.pk for topic in topics),
-            language=translation.get_language() or settings.LANGUAGE_CODE,
-        )
-        queue_on_commit(send_opt_in, mail.pk)
-    return mail
+    return message_enqueue(
+        # Every request its own e-mail; how often one may ask is the page's limit.
+        key=f"{opt_in.KIND}:{uuid.uuid4().hex}",
+        kind=opt_in.KIND,
+        address=email.strip().lower(),
+        context={"topics": sorted(topic.pk for topic in topics)},
+    )
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 @transaction.atomic
@@ -209,7 +217,8 @@ def subscription_confirm(*, token: str) -> Subscriber:
         subscriber.topics.clear()
     subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
     subscriber.unsubscribed_at = None
-    subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    subscriber.language = _language()
+    subscriber.save(update_fields=["confirmed_at", "unsubscribed_at", "language"])
     subscriber.topics.add(*topics)
     return subscriber
 
@@ -231,6 +240,7 @@ def subscription_set_topics(*, user: Any, topic_ids: Iterable[int]) -> Subscribe
     subscriber.email = user.email.lower()
     subscriber.confirmed_at = subscriber.confirmed_at or timezone.now()
     subscriber.unsubscribed_at = None if topics else timezone.now()
+    subscriber.language = _language()
     subscriber.save()
     subscriber.topics.set(topics)
     return subscriber
@@ -248,9 +258,8 @@ def unsubscribe(*, token: str) -> Subscriber:
             raise BadToken("no such subscriber")
         if subscriber.unsubscribed_at is None:
             subscriber.unsubscribed_at = timezone.now()
-            subscriber.save(update_fields=["unsubscribed_at"])
-            if post_id is not None:
-                Delivery.objects.filter(
-                    post_id=post_id, subscriber=subscriber, unsubscribed_at__isnull=True
-                ).update(unsubscribed_at=subscriber.unsubscribed_at)
+            subscriber.unsubscribed_post = (
+                Post.objects.filter(pk=post_id).first() if post_id else None
+            )
+            subscriber.save(update_fields=["unsubscribed_at", "unsubscribed_post"])
     return subscriber

@@ -5,3 +5,7 @@ class IdentityConfig(AppConfig):
     name = "rathaus.platform.identity"
     label = "identity"
     verbose_name = "Konten"
+
+    def ready(self) -> None:
+        # The account messages the outbox sends (confirmations, codes, password links).
+        from rathaus.platform.identity import messages  # noqa: F401

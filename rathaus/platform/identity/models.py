@@ -119,8 +119,8 @@ class Membership(models.Model):
 class PhoneChallenge(models.Model):
     """A one-time code sent by SMS to confirm a mobile number. Only its hash is kept.
 
-    The request creates the challenge; a task makes the code, keeps its hash
-    and sends the SMS (``sent_at``), once.
+    The request creates the challenge and its SMS in the outbox; the outbox makes
+    the code when the SMS goes out and keeps its hash here (``messages.PhoneCodeMessage``).
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_challenges")
@@ -128,9 +128,6 @@ class PhoneChallenge(models.Model):
     code_hash = models.CharField(max_length=128, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
-    # The language of the page that asked for the code: the SMS is written in it.
-    language = models.CharField(max_length=8, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -138,17 +135,3 @@ class PhoneChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} ({self.created_at:%Y-%m-%d %H:%M})"
-
-
-class EmailConfirmation(models.Model):
-    """An e-mail with the link that confirms ``email`` for an account, sent once by a task."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_confirmations")
-    email = models.EmailField()
-    created_at = models.DateTimeField(default=timezone.now)
-    # The language of the page the account was registered on: the e-mail is written in it.
-    language = models.CharField(max_length=8, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.email} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,37 +1,37 @@
 """Writes about accounts. Views, forms and tasks call these; nothing else writes."""
 
-import secrets
+import uuid
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rathaus.platform.identity.messages import (
+    EMAIL_CONFIRMATION,
+    EMAIL_CONFIRMATION_SALT,
+    PASSWORD_RESET,
+    PHONE_CODE,
+    PHONE_CODE_VALIDITY,
+)
 from rathaus.platform.identity.models import (
     AccountKind,
-    EmailConfirmation,
     MemberRole,
     Membership,
     PhoneChallenge,
     User,
 )
 from rathaus.platform.identity.personal_data import personal_data_sections
-from rathaus.platform.identity.sms import sms_send
+from rathaus.platform.messaging.keys import address_digest
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.staff.support import is_reserved_email
-from rathaus.tenants.models import Municipality
-from rathaus.tenants.selectors import town_url
-from rathaus.tenants.signing import BadToken, town_dumps, town_loads
-from rathaus.tenants.town_tasks import queue_on_commit
+from rathaus.tenants.signing import BadToken, town_loads
 
-EMAIL_CONFIRMATION_SALT = "rathaus.identity.email-confirmation"
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)
-PHONE_CODE_VALIDITY = timedelta(minutes=10)
 PHONE_CODE_MAX_ATTEMPTS = 5
 
 
@@ -47,10 +47,11 @@ def account_register(
 ) -> User:
     """Creates an account in the current town and starts both confirmations.
 
-    The e-mail with the confirmation link and the SMS with a one-time code
-    are sent by tasks once the account is committed, so neither a slow mail
-    server nor an SMS outage holds up or breaks the registration; the
-    confirmation page offers to send the code again.
+    The e-mail with the confirmation link and the SMS with a one-time code go
+    through the outbox once the account is committed, so neither a slow mail
+    server nor an SMS outage (nor the broker's) holds up or breaks the
+    registration: the outbox tries again later, and the confirmation page
+    offers to send a new code.
     Raises ``ValidationError`` for an e-mail address that already has an account.
     """
     email = User.objects.normalize_email(email).lower()
@@ -77,58 +78,15 @@ def account_register(
     return user
 
 
-def email_confirmation_token(*, user: User) -> str:
-    """A token signed for the town that names the account and the address to confirm."""
-    return town_dumps({"u": user.pk, "e": user.email}, salt=EMAIL_CONFIRMATION_SALT)
-
-
-def email_confirmation_start(*, user: User) -> EmailConfirmation:
-    """Queues the e-mail that confirms the account's address; a task sends it after the commit."""
-    from rathaus.platform.identity.tasks import send_email_confirmation
-
-    confirmation = EmailConfirmation.objects.create(
-        user=user, email=user.email, language=translation.get_language() or ""
+def email_confirmation_start(*, user: User) -> OutboxMessage:
+    """Queues the e-mail that confirms the account's address (once per account and address)."""
+    return message_enqueue(
+        key=f"{EMAIL_CONFIRMATION}:{user.pk}:{address_digest(user.email)}",
+        kind=EMAIL_CONFIRMATION,
+        address=user.email,
+        recipient=user,
+        context={"user": user.pk},
     )
-    queue_on_commit(send_email_confirmation, confirmation.pk)
-    return confirmation
-
-
-def email_confirmation_deliver(*, town: Municipality, confirmation_id: int) -> bool:
-    """Sends a queued confirmation e-mail unless it was sent already; True if it went out now.
-
-    Nothing is sent once the address is confirmed or the account has another
-    address. The row stays locked while sending, so two workers never both send it.
-    """
-    with transaction.atomic():
-        confirmation = (
-            EmailConfirmation.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("user")
-            .filter(pk=confirmation_id, sent_at__isnull=True)
-            .first()
-        )
-        if confirmation is None:
-            return False
-        user = confirmation.user
-        if user.email != confirmation.email or user.email_verified_at is not None:
-            return False
-        # The town's own URLs, whichever URLconf the caller has.
-        path = reverse("accounts:confirm-email", urlconf=settings.ROOT_URLCONF)
-        link = town_url(town=town, path=f"{path}?token={email_confirmation_token(user=user)}")
-        confirmation.sent_at = timezone.now()
-        confirmation.save(update_fields=["sent_at"])
-        # An error while sending rolls ``sent_at`` back, so a retry sends it.
-        with translation.override(confirmation.language or settings.LANGUAGE_CODE):
-            send_mail(
-                subject=_("Bitte bestätigen Sie Ihre E-Mail-Adresse"),
-                message=_(
-                    "Guten Tag,\n\nbitte bestätigen Sie Ihre E-Mail-Adresse mit diesem Link:\n"
-                    "%(link)s\n\nDer Link gilt drei Tage."
-                )
-                % {"link": link},
-                from_email=None,
-                recipient_list=[user.email],
-            )
-    return True
 
 
 def account_confirm_email(*, token: str) -> User:
@@ -152,54 +110,47 @@ def account_confirm_email(*, token: str) -> User:
 
 
 def phone_challenge_start(*, user: User) -> PhoneChallenge:
-    """Starts a new code for the account's mobile number; a task sends it after the commit.
+    """Starts a new code for the account's mobile number; the outbox makes and sends it.
 
-    Earlier open codes stop working, so only the newest SMS counts.
+    Earlier open codes stop working, so only the newest SMS counts. The code is
+    made when the SMS goes out and only its hash is kept (``messages.PhoneCodeMessage``).
     """
-    from rathaus.platform.identity.tasks import send_phone_code
-
     if not user.phone:
         raise ValidationError(_("Für dieses Konto ist keine Mobilnummer hinterlegt."))
     with transaction.atomic():
         PhoneChallenge.objects.filter(user=user, used_at__isnull=True).update(
             used_at=timezone.now()
         )
-        challenge = PhoneChallenge.objects.create(
-            user=user, phone=user.phone, language=translation.get_language() or ""
+        challenge = PhoneChallenge.objects.create(user=user, phone=user.phone)
+        message_enqueue(
+            key=f"{PHONE_CODE}:{challenge.pk}",
+            kind=PHONE_CODE,
+            address=str(user.phone),
+            recipient=user,
+            context={"challenge": challenge.pk},
         )
-        queue_on_commit(send_phone_code, challenge.pk)
     return challenge
 
 
-def phone_code_deliver(*, challenge_id: int) -> bool:
-    """Makes the six-digit code of a started challenge and sends it by SMS, once.
-
-    Returns True if it went out now. The code is never stored, only its hash;
-    a challenge that was replaced, used up or has run out sends nothing.
-    Raises ``SmsError`` when the provider cannot take the message (nothing is
-    kept then, so a retry sends a code).
-    """
-    with transaction.atomic():
-        challenge = (
-            PhoneChallenge.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=challenge_id,
-                sent_at__isnull=True,
-                used_at__isnull=True,
-                created_at__gte=timezone.now() - PHONE_CODE_VALIDITY,
-            )
-            .first()
+def password_reset_request(*, email: str) -> int:
+    """Queues the e-mail with a link to set a new password for each active account with
+    ``email`` and a password (none for an unknown address, which nobody learns);
+    returns how many. The link is made when the e-mail goes out."""
+    users = User.objects.filter(email__iexact=email.strip(), is_active=True)
+    queued = 0
+    for user in users:
+        if not user.has_usable_password():
+            continue
+        message_enqueue(
+            # Every request its own e-mail (the page limits how often one may ask).
+            key=f"{PASSWORD_RESET}:{user.pk}:{uuid.uuid4().hex}",
+            kind=PASSWORD_RESET,
+            address=user.email,
+            recipient=user,
+            context={"user": user.pk},
         )
-        if challenge is None:
-            return False
-        code = f"{secrets.randbelow(10**6):06d}"
-        challenge.code_hash = make_password(code)
-        challenge.sent_at = timezone.now()
-        challenge.save(update_fields=["code_hash", "sent_at"])
-        with translation.override(challenge.language or settings.LANGUAGE_CODE):
-            body = _("Ihr Bestätigungscode für das digitale Rathaus: %(code)s") % {"code": code}
-        sms_send(to=str(challenge.phone), body=body)
-    return True
+        queued += 1
+    return queued
 
 
 @transaction.atomic  # the challenge is locked while its attempts are counted
@@ -291,8 +242,9 @@ def account_delete(*, user: User) -> None:
     """Deletes the account and everything this town keeps on the person.
 
     Every registered personal-data section erases its part first (each module's
-    bookings, subscriptions …); memberships, SMS challenges, TOTP devices and
-    state-account links go with the account row (cascades). All or nothing.
+    bookings, subscriptions, the messages sent to the person …); memberships, SMS
+    challenges, TOTP devices and state-account links go with the account row
+    (cascades). All or nothing.
     """
     for section in personal_data_sections():
         if section.erase is not None:

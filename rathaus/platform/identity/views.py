@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -311,3 +311,9 @@ class PasswordResetView(auth_views.PasswordResetView):
             "Wir schicken Ihnen einen Link, mit dem Sie ein neues Passwort setzen."
         ),
     }
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Through the outbox: sent once, from the town, with the link made on the town's
+        # primary host at send time (never from this request's host).
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())

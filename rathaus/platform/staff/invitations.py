@@ -1,36 +1,61 @@
-"""E-mail invitations for new staff, the first town admin included: a link to set a password."""
+"""E-mail invitations for new staff, the first town admin included: a link to set a password.
+
+The invitation goes through the outbox (``rathaus.platform.messaging``), once per
+account (its key names the account); the link is made when it goes out, so
+nothing secret is stored. The audit log records that the person was invited.
+"""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django_tenants.utils import schema_context
+from django.utils.translation import gettext_lazy
 
-from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
 from rathaus.platform.identity.tokens import password_token_generator
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.registry import MessageKind, Rendered, kinds
+from rathaus.platform.messaging.services import message_enqueue
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.selectors import town_url
 
 INVITE_ACTION = "staff.invited"
+INVITATION = "staff.invitation"
 
 
-def staff_invitation_send(*, town: Municipality, user_id: int) -> bool:
-    """E-mails a staff member of ``town`` the link to set a password.
+def staff_invitation_queue(*, town: Municipality, user: User) -> OutboxMessage:
+    """Queues the invitation of ``user`` (staff of ``town``, in its schema); sent once per account.
 
-    Sends at most once per account: the town's audit log remembers it, so a
-    retried task sends no second e-mail. Returns whether it sent one.
+    Runs in the caller's transaction: the e-mail leaves once it commits. Queuing
+    again returns the same message and sends nothing more.
     """
-    with schema_context(town.schema_name):
-        user = User.objects.filter(pk=user_id, is_active=True).first()
-        if user is None or user.has_usable_password():
-            return False
-        if AuditEntry.objects.filter(action=INVITE_ACTION, target=user.email).exists():
-            return False
+    key = f"{INVITATION}:{user.pk}"
+    existing = OutboxMessage.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    audit_record(
+        town=town, actor=Actor.system("invitation"), action=INVITE_ACTION, target=user.email
+    )
+    return message_enqueue(
+        key=key, kind=INVITATION, address=user.email, recipient=user, context={"user": user.pk}
+    )
+
+
+@kinds.register(INVITATION)
+class StaffInvitationMessage(MessageKind):
+    """A new staff member's link to set a password; nothing once one is set."""
+
+    channel = "email"
+    label = gettext_lazy("Einladung in die Online-Verwaltung")
+
+    def render(self, message: OutboxMessage) -> Rendered | None:
+        user = User.objects.filter(pk=message.context.get("user"), is_active=True).first()
+        if user is None or user.has_usable_password() or user.email != message.address:
+            return None
+        town = current_town()
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = password_token_generator.make_token(user)
         path = reverse("accounts:password-set", args=[uid, token], urlconf=settings.ROOT_URLCONF)
@@ -41,16 +66,7 @@ def staff_invitation_send(*, town: Municipality, user_id: int) -> bool:
             "Ihr Benutzername ist Ihre E-Mail-Adresse: %(email)s\n"
             "Der Link gilt drei Tage.\n"
         ) % {"town": town.name, "link": town_url(town=town, path=path), "email": user.email}
-        # Recorded first: a crash after sending leaves no second e-mail; an error
-        # while sending rolls the record back, so a retry sends it.
-        with transaction.atomic():
-            audit_record(
-                town=town, actor=Actor.system("invitation"), action=INVITE_ACTION, target=user.email
-            )
-            send_mail(
-                _("Ihr Zugang zum digitalen Rathaus %(town)s") % {"town": town.name},
-                body,
-                None,
-                [user.email],
-            )
-    return True
+        return Rendered(
+            subject=_("Ihr Zugang zum digitalen Rathaus %(town)s") % {"town": town.name},
+            body=body,
+        )

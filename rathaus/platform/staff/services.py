@@ -58,9 +58,10 @@ def staff_add(
     """Makes the person with ``email`` staff with ``roles``, creating the account if needed.
 
     A new account has no usable password; unless ``invite`` is false it is
-    invited by e-mail to set one, once the change is committed.
+    invited by e-mail to set one, once the change is committed (through the
+    outbox, in the town's schema: call it there).
     """
-    from rathaus.platform.staff.tasks import send_staff_invitation
+    from rathaus.platform.staff.invitations import staff_invitation_queue
 
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
@@ -68,12 +69,6 @@ def staff_add(
             user = User.objects.create_user(email, None, **names)
             audit_record(town=town, actor=actor, action="staff.create", target=user.email)
             if invite:
-                user_id, schema = user.pk, town.schema_name
-                # The header makes the task run in the town's schema from any caller.
-                transaction.on_commit(
-                    lambda: send_staff_invitation.apply_async(
-                        args=(user_id,), headers={"_schema_name": schema}
-                    )
-                )
+                staff_invitation_queue(town=town, user=user)
         staff_set_roles(town=town, user=user, roles=roles, actor=actor)
     return user

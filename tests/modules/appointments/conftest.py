@@ -8,14 +8,16 @@ from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.appointments.models import Location, OpeningHours, OutgoingMail, Service
+from rathaus.modules.appointments.messages import KIND
+from rathaus.modules.appointments.models import Location, OpeningHours, Service
 from rathaus.modules.appointments.selectors import local_zone, public_holidays
-from rathaus.modules.appointments.services import Citizen, mail_deliver
+from rathaus.modules.appointments.services import Citizen
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD
 from tests.modules.conftest import switch_on
+from tests.platform.messaging.helpers import deliver_waiting
 
 SYSTEM = Actor.system("test")
 CITIZEN = Citizen("Erika Mustermann", "erika@example.org", "0391 123")
@@ -79,11 +81,9 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def send_queued_mail(town: Municipality) -> list[mail.EmailMessage]:
-    """Runs what the mail task does for every queued e-mail; returns what was sent."""
+    """Does what the outbox's worker does for every queued booking e-mail; returns what was sent."""
     before = len(mail.outbox)
-    with tenant_context(town):
-        for pk in OutgoingMail.objects.filter(sent_at__isnull=True).values_list("pk", flat=True):
-            mail_deliver(mail_id=pk)
+    deliver_waiting(town, kinds=[KIND])
     return list(mail.outbox[before:])
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from rathaus.modules.appointments.models import Booking, Location, OutgoingMail, Service
+from rathaus.modules.appointments.models import Booking, Location, Service
 from rathaus.modules.appointments.services import Citizen, SlotTakenError, appointment_book
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.models import Municipality
 
 from .conftest import at, open_day, set_up_office
@@ -17,7 +18,7 @@ from .conftest import at, open_day, set_up_office
 
 @pytest.fixture
 def town_committed(
-    towns: dict[str, Municipality], django_db_blocker: pytest.FixtureRequest
+    live_towns: dict[str, Municipality], django_db_blocker: pytest.FixtureRequest
 ) -> Iterator[Municipality]:
     """Town A for a test whose writes are committed, so other connections see them.
 
@@ -26,13 +27,14 @@ def town_committed(
     would flush the database after the test, and with django-tenants that
     leaves the session's towns unusable for the Celery worker of later tests.)
     """
-    town = towns["a"]
+    # Its row committed too: a booking's e-mail asks for the town (its sender).
+    town = live_towns["a"]
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         try:
             yield town
         finally:
             with schema_context(town.schema_name):
-                OutgoingMail.objects.all().delete()
+                OutboxMessage.objects.all().delete()
                 Booking.objects.all().delete()
                 Service.objects.all().delete()
                 Location.objects.all().delete()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.appointments.models import Booking, OutgoingMail
+from rathaus.modules.appointments.models import Booking
 from rathaus.modules.appointments.selectors import Slot, free_slots
 from rathaus.modules.appointments.services import Citizen, appointment_book, appointment_cancel
 from rathaus.modules.appointments.tokens import manage_token
@@ -15,6 +15,7 @@ from rathaus.modules.services import module_enable
 from rathaus.platform.identity import personal_data
 from rathaus.platform.identity.models import User
 from rathaus.platform.identity.services import account_delete
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.modules.conftest import VENDOR
@@ -107,7 +108,11 @@ def test_deleting_the_account_frees_future_places_and_anonymises_the_rest(
     in_town_b = _book(elsewhere, at(day, 9), user=None, email=ERIKA)
     with tenant_context(counter_a.town):
         # The booking e-mails are still waiting for the worker when the account goes.
-        waiting = OutgoingMail.objects.filter(booking__in=[mine, as_guest, cancelled], sent_at=None)
+        waiting = OutboxMessage.objects.filter(
+            kind="appointments.booking",
+            state=OutboxMessage.State.PENDING,
+            context__booking__in=[str(b.uuid) for b in (mine, as_guest, cancelled)],
+        )
         assert waiting.count() == 4
         old_link = f"/appointments/termin/{manage_token(mine)}/"
         assert at(day, 9) not in [s.start for s in _free(counter_a, day)]

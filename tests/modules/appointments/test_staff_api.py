@@ -6,8 +6,9 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.appointments.models import Booking, OutgoingMail
+from rathaus.modules.appointments.models import Booking
 from rathaus.platform.audit.models import AuditEntry
+from rathaus.platform.messaging.models import OutboxMessage
 from tests.factories import UserFactory
 
 from .conftest import Office, at, log_in, make_clerk, open_day
@@ -109,7 +110,9 @@ def test_a_clerk_cancels_and_the_citizen_is_told(client_a: Client, office_a: Off
 
     assert response.json()["status"] == "cancelled"
     with tenant_context(office_a.town):
-        assert OutgoingMail.objects.filter(booking=booking, kind="cancelled").exists()
+        assert OutboxMessage.objects.filter(
+            context__booking=str(booking.uuid), context__event="cancelled"
+        ).exists()
         assert AuditEntry.objects.filter(action="appointments.cancel").exists()
 
 
@@ -150,4 +153,4 @@ def test_staff_cannot_cancel_what_is_over(client_a: Client, office_a: Office) ->
 
     assert (response.status_code, response.json()["code"]) == (400, "past")
     with tenant_context(office_a.town):
-        assert not OutgoingMail.objects.filter(booking=booking).exists()
+        assert not OutboxMessage.objects.filter(context__booking=str(booking.uuid)).exists()

@@ -8,14 +8,16 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from rathaus.modules.news.models import Delivery, OptInMail, Post, Subscriber, Topic
-from rathaus.modules.news.opt_in import opt_in_mail_send
+from rathaus.modules.news.models import Post, Subscriber, Topic
+from rathaus.modules.news.opt_in import KIND as OPT_IN
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD
 from tests.modules.conftest import switch_on
+from tests.platform.messaging.helpers import deliver_waiting
 
 SYSTEM = Actor.system("test")
 
@@ -63,12 +65,16 @@ def make_post(town: Municipality, topic: Topic, title: str = "Freibad heute gesc
 
 
 def send_opt_in_mails(town: Municipality) -> list[mail.EmailMessage]:
-    """Does what the ``news.send_opt_in`` task does for every queued opt-in e-mail."""
+    """Does what the outbox's worker does for every queued opt-in e-mail; returns what was sent."""
     before = len(mail.outbox)
-    with tenant_context(town):
-        for pk in OptInMail.objects.order_by("pk").values_list("pk", flat=True):
-            opt_in_mail_send(town=town, mail_id=pk)
+    deliver_waiting(town, kinds=[OPT_IN])
     return list(mail.outbox[before:])
+
+
+def opt_ins(town: Municipality) -> list[OutboxMessage]:
+    """The town's opt-in e-mails in the outbox, oldest first."""
+    with tenant_context(town):
+        return list(OutboxMessage.objects.filter(kind=OPT_IN).order_by("pk"))
 
 
 def log_in(client: Client, email: str) -> None:
@@ -97,8 +103,7 @@ def committed_news(
         yield
         for town in towns.values():
             with tenant_context(town):
-                Delivery.objects.all().delete()
-                OptInMail.objects.all().delete()
+                OutboxMessage.objects.all().delete()
                 Post.objects.all().delete()
                 Subscriber.objects.all().delete()
                 Topic.objects.all().delete()

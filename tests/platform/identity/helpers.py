@@ -1,24 +1,15 @@
 """What the worker does for accounts, done in the test's own transaction."""
 
-from django_tenants.utils import tenant_context
-
-from rathaus.platform.identity.models import EmailConfirmation, PhoneChallenge
-from rathaus.platform.identity.tasks import send_email_confirmation, send_phone_code
+from rathaus.platform.identity.messages import EMAIL_CONFIRMATION, PASSWORD_RESET, PHONE_CODE
+from rathaus.platform.messaging.services import DeliveryResult
 from rathaus.tenants.models import Municipality
+from tests.platform.messaging.helpers import deliver_waiting
 
 
-def send_queued(town: Municipality) -> None:
-    """Runs the tasks for every confirmation e-mail and SMS code ``town`` has still to send.
+def send_queued(town: Municipality) -> DeliveryResult:
+    """Sends every confirmation e-mail, SMS code and password link ``town`` has still to send.
 
     A test's data is never committed, so the tasks queued on commit never leave;
-    this runs them in the test's transaction instead, as the worker would.
+    this delivers in the test's transaction instead, as the worker would.
     """
-    with tenant_context(town):
-        for pk in EmailConfirmation.objects.filter(sent_at__isnull=True).values_list(
-            "pk", flat=True
-        ):
-            send_email_confirmation(pk)
-        for pk in PhoneChallenge.objects.filter(
-            sent_at__isnull=True, used_at__isnull=True
-        ).values_list("pk", flat=True):
-            send_phone_code(pk)
+    return deliver_waiting(town, kinds=[EMAIL_CONFIRMATION, PHONE_CODE, PASSWORD_RESET])

@@ -14,9 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
 
-from rathaus.platform.identity import sms
-from rathaus.platform.identity.models import EmailConfirmation, Membership, PhoneChallenge, User
-from rathaus.platform.identity.tasks import send_email_confirmation, send_phone_code
+from rathaus.platform.identity.models import Membership, PhoneChallenge, User
+from rathaus.platform.messaging.contrib.sms import backends as sms
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.tasks import deliver
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.platform.identity.helpers import send_queued
@@ -122,8 +123,16 @@ def test_password_reset_by_email_link(client_a: Client, town_a: Municipality) ->
         UserFactory(email="erika@example.org")
 
     client_a.post("/accounts/password-reset/", {"email": "erika@example.org"})
+    client_a.post("/accounts/password-reset/", {"email": "niemand@example.org"})
+    assert not mail.outbox  # the request itself sends nothing
+    send_queued(town_a)
+
+    [sent] = mail.outbox  # one e-mail per request, none for an unknown address
+    assert sent.to == ["erika@example.org"]
+    assert sent.from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
+    assert sent.subject == "Neues Passwort für das digitale Rathaus"
     link = re.search(
-        r"http://tangerhuette\.localhost(/accounts/password-reset/\S+/)", str(mail.outbox[-1].body)
+        r"http://tangerhuette\.localhost(/accounts/password-reset/\S+/)", str(sent.body)
     )
     assert link
     form = client_a.get(link.group(1), follow=True)
@@ -228,7 +237,7 @@ def test_an_sms_provider_that_is_down_does_not_break_registration(
     client_a: Client, town_a: Municipality, settings: Any
 ) -> None:
     # A real refused connection: nothing listens on port 9.
-    settings.SMS_BACKEND = "rathaus.platform.identity.sms.HttpSmsBackend"
+    settings.SMS_BACKEND = "rathaus.platform.messaging.contrib.sms.backends.HttpSmsBackend"
     settings.SMS_PROVIDER_URL = "http://127.0.0.1:9/sms"
 
     response = _register(client_a)
@@ -237,10 +246,27 @@ def test_an_sms_provider_that_is_down_does_not_break_registration(
     with tenant_context(town_a):
         assert User.objects.filter(email="erika@example.org").exists()
     assert response["Location"] == "/accounts/confirm-phone/"  # where a new code can be asked for
-    with pytest.raises(sms.SmsError):
-        send_queued(town_a)  # the task fails, and Celery tries again later
-    settings.SMS_BACKEND = "rathaus.platform.identity.sms.MemorySmsBackend"
+    result = send_queued(town_a)
+    assert (result.sent, result.postponed) == (1, 1)  # the e-mail went, the SMS waits
+    assert result.retry_in == 30  # the task tries again after the back-off
+    with tenant_context(town_a):
+        waiting = OutboxMessage.objects.get(channel="sms")
+        assert (waiting.state, waiting.attempts) == ("pending", 1)
+        assert waiting.next_attempt_at > timezone.now()
+        assert "nicht erreichbar" in waiting.error
+        # A minute later the person asks for a new code; the waiting one is void now.
+        PhoneChallenge.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    assert (
+        "neuen Code geschickt"
+        in client_a.post("/accounts/confirm-phone/resend/", follow=True).content.decode()
+    )
+
+    settings.SMS_BACKEND = "rathaus.platform.messaging.contrib.sms.backends.MemorySmsBackend"
     send_queued(town_a)  # the provider is back
+
+    assert len(sms.outbox) == 1  # only the newest code goes out
+    with tenant_context(town_a):
+        assert OutboxMessage.objects.get(pk=waiting.pk).state == "skipped"
     assert client_a.post("/accounts/confirm-phone/", {"code": _sms_code()}).status_code == 302
 
 
@@ -272,14 +298,14 @@ def test_a_retried_task_sends_no_second_email_or_sms(
     _register(client_a)
     send_queued(town_a)
     with tenant_context(town_a):
-        confirmation = EmailConfirmation.objects.get()
-        challenge = PhoneChallenge.objects.get()
-
-        assert not send_email_confirmation(confirmation.pk)
-        assert not send_phone_code(challenge.pk)
+        for message in OutboxMessage.objects.all():
+            assert message.state == "sent"
+            assert deliver(message.pk)["sent"] == 0  # the task once more, as a redelivery
 
     assert len(mail.outbox) == 1
     assert len(sms.outbox) == 1
+    assert mail.outbox[0].from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
+    assert sms.outbox[0].sender == "Tangerhuett"  # the town's name as the SMS sender
 
 
 def test_the_email_and_the_sms_speak_the_language_of_the_registration_page(

@@ -10,10 +10,12 @@ from rathaus.modules.services import module_allow
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
-from rathaus.platform.staff.invitations import staff_invitation_send
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.staff.invitations import staff_invitation_queue
 from rathaus.platform.staff.selectors import roles_of
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
+from tests.platform.messaging.helpers import deliver_waiting
 
 STAFF_PAGES = ["/staff/branding/", "/staff/modules/", "/staff/team/", "/staff/audit/"]
 
@@ -129,11 +131,18 @@ def test_adding_a_new_staff_member_invites_them_by_email(
     with tenant_context(town_a):
         user = User.objects.get(email="neu@tangerhuette.de")
         assert roles_of(user=user) == {"town_admin"}
-    assert staff_invitation_send(town=town_a, user_id=user.pk)
-    # A retried task sends nothing twice.
-    assert not staff_invitation_send(town=town_a, user_id=user.pk)
+    assert not mail.outbox  # sent by the outbox once the request is committed
+    assert deliver_waiting(town_a).sent == 1
+    # A retried task, or inviting again, sends nothing twice.
+    assert deliver_waiting(town_a).sent == 0
+    with tenant_context(town_a):
+        again = staff_invitation_queue(town=town_a, user=user)
+        assert again.state == OutboxMessage.State.SENT
+        assert AuditEntry.objects.filter(action="staff.invited", target=user.email).count() == 1
+    assert deliver_waiting(town_a).sent == 0
 
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/" in line)
     path = "/accounts/" + link.split("/accounts/", 1)[1]
     form = admin_client_a.get(path, follow=True)

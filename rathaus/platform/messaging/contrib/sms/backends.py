@@ -2,7 +2,8 @@
 
 Like Django's e-mail backends: the console and file backends serve
 development, the memory backend tests, and ``HttpSmsBackend`` is the adapter
-for a real SMS provider's HTTP API.
+for a real SMS provider's HTTP API. The SMS channel (``channel``) is their only
+caller: it knows which message it sends and records the outcome.
 """
 
 import json
@@ -22,13 +23,15 @@ logger = logging.getLogger(__name__)
 class SmsMessage:
     to: str  # E.164, e.g. +4915112345678
     body: str
+    sender: str = ""  # the sender ID shown on the phone; empty: ``settings.SMS_SENDER``
 
 
 class SmsBackend:
     """The contract of an SMS backend.
 
-    ``send`` delivers one message or raises ``SmsError``; it must not retry by
-    itself (the caller decides, so a code is never sent twice unasked).
+    ``send`` delivers one message or raises ``SmsError`` (``SmsRefused`` when the
+    provider refuses this message for good, e.g. an invalid number); it must not
+    retry by itself (the outbox decides, so a code is never sent twice unasked).
     """
 
     def send(self, message: SmsMessage) -> None:
@@ -36,14 +39,22 @@ class SmsBackend:
 
 
 class SmsError(Exception):
-    """The message could not be handed to the provider."""
+    """The message could not be handed to the provider now."""
+
+
+class SmsRefused(SmsError):  # noqa: N818 (reads as what happened)
+    """The provider refuses this message (invalid or unreachable number): do not try again."""
+
+
+def _sender(message: SmsMessage) -> str:
+    return message.sender or str(settings.SMS_SENDER)
 
 
 class ConsoleSmsBackend(SmsBackend):
     """Development: logs the message, so the code appears in the server's output."""
 
     def send(self, message: SmsMessage) -> None:
-        logger.warning("SMS to %s: %s", message.to, message.body)
+        logger.warning("SMS from %s to %s: %s", _sender(message), message.to, message.body)
 
 
 class FileSmsBackend(SmsBackend):
@@ -52,7 +63,12 @@ class FileSmsBackend(SmsBackend):
     def send(self, message: SmsMessage) -> None:
         folder = Path(settings.SMS_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)
-        line = {"to": message.to, "body": message.body, "at": timezone.now().isoformat()}
+        line = {
+            "to": message.to,
+            "from": _sender(message),
+            "body": message.body,
+            "at": timezone.now().isoformat(),
+        }
         with (folder / "sms.jsonl").open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
 
@@ -61,7 +77,7 @@ outbox: list[SmsMessage] = []
 
 
 class MemorySmsBackend(SmsBackend):
-    """Tests: keeps messages in ``rathaus.platform.identity.sms.outbox``."""
+    """Tests: keeps messages in ``rathaus.platform.messaging.contrib.sms.backends.outbox``."""
 
     def send(self, message: SmsMessage) -> None:
         outbox.append(message)
@@ -70,8 +86,9 @@ class MemorySmsBackend(SmsBackend):
 class HttpSmsBackend(SmsBackend):
     """Adapter for an SMS provider with a JSON HTTP API (e.g. a German SMS gateway).
 
-    Posts ``{"to", "text", "from"}`` with a bearer token to ``SMS_PROVIDER_URL``;
-    any answer but 2xx is an ``SmsError``.
+    Posts ``{"to", "text", "from"}`` with a bearer token to ``SMS_PROVIDER_URL``.
+    A 4xx answer (but 408 and 429) refuses the message (``SmsRefused``); no answer,
+    or any other answer but 2xx, is an ``SmsError`` (try again later).
     """
 
     timeout = 10
@@ -82,20 +99,19 @@ class HttpSmsBackend(SmsBackend):
         try:
             response = requests.post(
                 settings.SMS_PROVIDER_URL,
-                json={"to": message.to, "text": message.body, "from": settings.SMS_SENDER},
+                json={"to": message.to, "text": message.body, "from": _sender(message)},
                 headers={"Authorization": f"Bearer {settings.SMS_PROVIDER_TOKEN}"},
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
             raise SmsError(str(exc)) from exc
-        if not response.ok:
-            raise SmsError(f"provider answered {response.status_code}")
+        if response.ok:
+            return
+        if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
+            raise SmsRefused(f"provider refused the message: {response.status_code}")
+        raise SmsError(f"provider answered {response.status_code}")
 
 
 def get_sms_backend() -> SmsBackend:
     backend: SmsBackend = import_string(settings.SMS_BACKEND)()
     return backend
-
-
-def sms_send(*, to: str, body: str) -> None:
-    get_sms_backend().send(SmsMessage(to=to, body=body))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    name = "rathaus.platform.messaging"
+    label = "messaging"
+    verbose_name = "Nachrichten"
+
+    def ready(self) -> None:
+        # The platform's own channels, and the messages' section of "Meine Daten".
+        from rathaus.platform.messaging import personal_data  # noqa: F401
+        from rathaus.platform.messaging.contrib.email import channel as email  # noqa: F401
+        from rathaus.platform.messaging.contrib.sms import channel as sms  # noqa: F401

@@ -1,0 +1,1 @@
+"""The platform's channels, one package each (``email``, ``sms``); modules bring further ones."""

@@ -1,0 +1,1 @@
+"""The SMS channel: one provider backend chosen by ``settings.SMS_BACKEND``."""

@@ -1,0 +1,42 @@
+"""Reads of the outbox, in the current town's schema."""
+
+from collections.abc import Sequence
+
+from django.db.models import Count, Q, QuerySet
+
+from rathaus.platform.identity.models import User
+
+from .models import OutboxMessage
+
+
+def _empty() -> dict[str, int]:
+    return dict.fromkeys(OutboxMessage.State.values, 0)
+
+
+def message_counts(*, group: str) -> dict[str, int]:
+    """How many of the group's messages are in each state (every state named, 0 if none)."""
+    return message_counts_by_group(groups=[group])[group]
+
+
+def message_counts_by_group(*, groups: Sequence[str]) -> dict[str, dict[str, int]]:
+    """``message_counts`` of several groups in one query."""
+    counts = {group: _empty() for group in groups}
+    rows = (
+        OutboxMessage.objects.filter(group__in=groups)
+        .order_by()
+        .values_list("group", "state")
+        .annotate(n=Count("pk"))
+    )
+    for group, state, n in rows:
+        counts[group][state] = n
+    return counts
+
+
+def messages_of(*, user: User) -> QuerySet[OutboxMessage]:
+    """The messages addressed to ``user``: by account, or to its e-mail address or phone."""
+    addressed = Q(recipient=user)
+    if user.email:
+        addressed |= Q(address__iexact=user.email)
+    if user.phone:
+        addressed |= Q(address=str(user.phone))
+    return OutboxMessage.objects.filter(addressed)

@@ -1,0 +1,55 @@
+"""A person's messages are listed in "Meine Daten" (no bodies) and anonymised with the account."""
+
+import json
+
+from django.core import mail
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.services import message_deliver, message_enqueue
+from rathaus.tenants.models import Municipality
+from tests.factories import PASSWORD, UserFactory
+
+from .conftest import NOTE
+
+
+def test_the_export_lists_the_persons_messages_and_deletion_anonymises_them(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        user = UserFactory.create(email="erika@example.org", phone="+4915112345678")
+        sent = message_enqueue(
+            key="tests.sent",
+            kind=NOTE,
+            address=user.email,
+            recipient=user,
+            context={"text": "geheim"},
+        )
+        message_deliver(message_id=sent.pk, claim="t")
+        # To the address only (e.g. a guest booking made before the account existed).
+        waiting = message_enqueue(key="tests.waiting", kind=NOTE, address="Erika@Example.org")
+        other = message_enqueue(key="tests.other", kind=NOTE, address="max@example.org")
+    client_a.post("/accounts/login/", {"username": "erika@example.org", "password": PASSWORD})
+
+    data = json.loads(client_a.get("/accounts/export/").content)
+
+    assert [(m["kind"], m["state"], m["description"]) for m in data["messages"]] == [
+        (NOTE, "sent", "Testnachricht"),
+        (NOTE, "pending", "Testnachricht"),
+    ]
+    assert data["messages"][0]["sent_at"]
+    assert "geheim" not in json.dumps(data)  # no context, no bodies
+    client_a.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    with tenant_context(town_a):
+        rows = {row.key: row for row in OutboxMessage.objects.all()}
+    assert (rows["tests.sent"].state, rows["tests.sent"].address, rows["tests.sent"].context) == (
+        "sent",
+        "",
+        {},
+    )
+    assert rows["tests.sent"].recipient_id is None
+    assert (rows["tests.waiting"].state, rows["tests.waiting"].address) == ("skipped", "")
+    assert rows["tests.other"].address == "max@example.org"  # someone else's stays
+    assert waiting.pk != other.pk
+    assert len(mail.outbox) == 1
