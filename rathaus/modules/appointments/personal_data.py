@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rathaus.platform.identity.models import User
+from rathaus.platform.identity.selectors import account_proven_email
 
 from .models import Booking
 from .selectors import local_zone
@@ -31,7 +32,11 @@ ERASED_FIELDS = [
 
 
 def _bookings_of(user: User) -> QuerySet[Booking]:
-    return Booking.objects.filter(Q(user_id=user.pk) | Q(email__iexact=user.email.strip()))
+    """The person's bookings: by account, and a guest's under an address the person proved."""
+    mine = Q(user_id=user.pk)
+    if email := account_proven_email(user=user):
+        mine |= Q(email__iexact=email)
+    return Booking.objects.filter(mine)
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from rathaus.platform.identity.models import User
+from rathaus.platform.identity.selectors import account_proven_email
 
 from .models import Post, Subscriber
 
@@ -20,7 +21,11 @@ def _iso(value: Any) -> str | None:
 
 
 def _subscribers_of(user: User) -> QuerySet[Subscriber]:
-    return Subscriber.objects.filter(Q(user_id=user.pk) | Q(email__iexact=user.email.strip()))
+    """The account's subscriber, and an address-only one under an address the person proved."""
+    mine = Q(user_id=user.pk)
+    if email := account_proven_email(user=user):
+        mine |= Q(email__iexact=email)
+    return Subscriber.objects.filter(mine)
 
 
 def subscriptions_data_export(*, user: User) -> dict[str, Any]:

@@ -63,3 +63,23 @@ def account_has_totp(*, user: User) -> bool:
 
 def account_members(*, organisation: User) -> list[Membership]:
     return list(Membership.objects.filter(organisation=organisation).select_related("member"))
+
+
+def account_proven_email(*, user: User) -> str | None:
+    """The account's e-mail address if its owner has proven it (confirmed by link or by the
+    state account), else ``None``.
+
+    Data kept under an address rather than an account (a guest's booking, an address-only
+    subscription) belongs to a person only through a proven address: anyone can register
+    with someone else's address, and must not see or delete their data by doing so.
+    """
+    if user.email_verified_at is None or not user.email:
+        return None
+    return user.email.strip().lower()
+
+
+def account_proven_phone(*, user: User) -> str | None:
+    """The account's mobile number (E.164) if its owner has proven it by code, else ``None``."""
+    if user.phone_verified_at is None or not user.phone:
+        return None
+    return str(user.phone)

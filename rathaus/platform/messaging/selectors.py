@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from django.db.models import Count, Q, QuerySet
 
 from rathaus.platform.identity.models import User
+from rathaus.platform.identity.selectors import account_proven_email, account_proven_phone
 
 from .models import OutboxMessage
 
@@ -33,10 +34,11 @@ def message_counts_by_group(*, groups: Sequence[str]) -> dict[str, dict[str, int
 
 
 def messages_of(*, user: User) -> QuerySet[OutboxMessage]:
-    """The messages addressed to ``user``: by account, or to its e-mail address or phone."""
+    """The messages addressed to ``user``: by account, or to an e-mail address or mobile number
+    the person has proven to be theirs (anyone can register with someone else's address)."""
     addressed = Q(recipient=user)
-    if user.email:
-        addressed |= Q(address__iexact=user.email)
-    if user.phone:
-        addressed |= Q(address=str(user.phone))
+    if email := account_proven_email(user=user):
+        addressed |= Q(address__iexact=email)
+    if phone := account_proven_phone(user=user):
+        addressed |= Q(address=phone)
     return OutboxMessage.objects.filter(addressed)

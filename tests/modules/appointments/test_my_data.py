@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments.models import Booking
@@ -63,7 +64,13 @@ def _past(office: Office, user: User, days: int = 20) -> Booking:
 @pytest.fixture
 def erika(town_a: Municipality) -> User:
     with tenant_context(town_a):
-        return UserFactory.create(email=ERIKA, first_name="Erika", last_name="Mustermann")
+        # Erika confirmed her address: her guest bookings under it are hers.
+        return UserFactory.create(
+            email=ERIKA,
+            first_name="Erika",
+            last_name="Mustermann",
+            email_verified_at=timezone.now(),
+        )
 
 
 def test_the_download_lists_every_booking_of_the_person(
@@ -143,6 +150,26 @@ def _free(office: Office, day: dt.date) -> list[Slot]:
     return free_slots(
         town=office.town, service=office.service, location=office.location, start=day, days=1
     )
+
+
+def test_an_account_with_an_unconfirmed_address_gets_nothing_of_a_guests_bookings(
+    client_a: Client, counter_a: Office
+) -> None:
+    """Anyone can register with someone else's address: until it is confirmed, the guest's
+    bookings under it are neither shown to nor deleted with that account."""
+    day = open_day(counter_a.town)
+    guests = _book(counter_a, at(day, 9), user=None, email=ERIKA)
+    with tenant_context(counter_a.town):
+        UserFactory.create(email=ERIKA)  # registered, address not confirmed
+    log_in(client_a, ERIKA)
+
+    data = json.loads(client_a.get("/accounts/export/").content)["module:appointments"]
+    client_a.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+
+    assert data["bookings"] == []
+    with tenant_context(counter_a.town):
+        booking = Booking.objects.get(pk=guests.pk)
+        assert (booking.email, booking.status) == (ERIKA, guests.status)  # untouched
 
 
 def test_deleting_an_account_is_all_or_nothing(

@@ -83,3 +83,21 @@ def test_mein_rathaus_links_to_my_topics_and_names_them(
 
     page = client_a.get("/accounts/").content.decode()
     assert '<a href="/news/account/">Meine Themen</a>: Freibad, Straßenbau' in page
+
+
+def test_an_account_with_an_unconfirmed_address_gets_nothing_of_an_address_only_subscription(
+    client_a: Client, news_a: Municipality
+) -> None:
+    """Anyone can register with someone else's address: until it is confirmed, a subscription
+    under it is neither shown to nor deleted with that account."""
+    [theirs] = make_subscribers(news_a, make_topic(news_a, "Freibad"), [ERIKA])
+    with tenant_context(news_a):
+        UserFactory.create(email=ERIKA)  # registered, address not confirmed
+    log_in(client_a, ERIKA)
+
+    data = json.loads(client_a.get("/accounts/export/").content)["module:news"]
+    client_a.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+
+    assert data["subscriptions"] == []
+    with tenant_context(news_a):
+        assert Subscriber.objects.filter(pk=theirs.pk).exists()

@@ -4,6 +4,7 @@ import json
 
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from rathaus.platform.messaging.models import OutboxMessage
@@ -18,7 +19,12 @@ def test_the_export_lists_the_persons_messages_and_deletion_anonymises_them(
     client_a: Client, town_a: Municipality
 ) -> None:
     with tenant_context(town_a):
-        user = UserFactory.create(email="erika@example.org", phone="+4915112345678")
+        user = UserFactory.create(
+            email="erika@example.org",
+            phone="+4915112345678",
+            email_verified_at=timezone.now(),
+            phone_verified_at=timezone.now(),
+        )
         sent = message_enqueue(
             key="tests.sent",
             kind=NOTE,
