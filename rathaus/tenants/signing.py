@@ -38,8 +38,22 @@ def town_dumps(payload: Any, *, salt: str, town: Municipality | None = None) -> 
     return signing.dumps(payload, salt=_salt(salt, town), compress=True)
 
 
+def _loads(token: str, *, salt: str, max_age: int | None) -> Any:
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise ExpiredToken(str(exc)) from exc
+    except signing.BadSignature as exc:
+        raise BadToken(str(exc)) from exc
+
+
 def town_loads(
-    token: str, *, salt: str, max_age: int | None = None, town: Municipality | None = None
+    token: str,
+    *,
+    salt: str,
+    max_age: int | None = None,
+    town: Municipality | None = None,
+    legacy_key: str | None = None,
 ) -> Any:
     """The payload of a token made by ``town_dumps`` for ``town`` (default: the current one).
 
@@ -47,10 +61,21 @@ def town_loads(
     ``ExpiredToken`` for a genuine one older than ``max_age`` seconds (``None``:
     no expiry), so a page can tell "this link is no longer valid" from "this
     link is wrong".
+
+    ``legacy_key``: links in e-mails sent before town-scoped salts (December 2026) were
+    signed with the bare ``salt`` and named the schema in the payload under this key;
+    such a token is still read, for the town it names only. Pass it only for as long as
+    those links can be valid (an unsubscribe link: always).
     """
     try:
-        return signing.loads(token, salt=_salt(salt, town), max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise ExpiredToken(str(exc)) from exc
-    except signing.BadSignature as exc:
-        raise BadToken(str(exc)) from exc
+        return _loads(token, salt=_salt(salt, town), max_age=max_age)
+    except ExpiredToken:
+        raise
+    except BadToken:
+        if legacy_key is None:
+            raise
+    data = _loads(token, salt=salt, max_age=max_age)
+    schema = town.schema_name if town is not None else current_schema_name()
+    if not isinstance(data, dict) or data.pop(legacy_key, None) != schema:
+        raise BadToken("a link of another town")
+    return data

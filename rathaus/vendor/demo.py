@@ -1,6 +1,7 @@
 """What the demo towns show: every service switched on, with the sample content each
 module brings itself (``Module.demo_load``)."""
 
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from rathaus.modules.registry import modules
@@ -14,4 +15,7 @@ def demo_content_load(*, town: Municipality, actor: Actor) -> None:
     modules_set_up_for_new_town(town=town, keys=modules.keys(), actor=actor)
     with schema_context(town.schema_name):
         for module in modules:
-            module.demo_load(town=town, actor=actor)
+            # All of a module's sample content or none: a half-made set would stay half
+            # made, since a module's loader skips what it finds.
+            with transaction.atomic():
+                module.demo_load(town=town, actor=actor)

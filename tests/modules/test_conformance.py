@@ -306,6 +306,47 @@ def _person_references(module: type[Module], user: User) -> dict[str, int]:
     return found
 
 
+def _person_rows(module: type[Module], user: User) -> dict[str, list[int]]:
+    """Primary keys of the rows of the module's personal models that name ``user``."""
+    rows = {}
+    for name in module.personal_models:
+        model = module_models(module)[name]
+        match = models.Q(pk__in=[])
+        for field in model._meta.get_fields():
+            if not field.concrete or field.many_to_many:
+                continue
+            if field.is_relation and field.related_model is User:
+                match |= models.Q(**{field.attname: user.pk})
+            elif isinstance(field, models.EmailField):
+                match |= models.Q(**{f"{field.name}__iexact": user.email})
+        rows[name] = list(model._default_manager.filter(match).values_list("pk", flat=True))
+    return rows
+
+
+def _what_still_names(module: type[Module], rows: dict[str, list[int]], user: User) -> list[str]:
+    """Every text field of those rows (kept after erasure) that still holds something of the
+    person: the address, the name, the phone number."""
+    traces = {
+        value.strip().lower()
+        for value in (user.email, user.first_name, user.last_name, str(user.phone or ""))
+        if value.strip()
+    }
+    found = []
+    for name, pks in rows.items():
+        model = module_models(module)[name]
+        texts = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and not f.choices
+        ]
+        for row in model._default_manager.filter(pk__in=pks).values("pk", *texts):
+            for field in texts:
+                value = str(row[field] or "").lower()
+                if any(trace in value for trace in traces):
+                    found.append(f"{name} {row['pk']}.{field} = {row[field]!r}")
+    return found
+
+
 def _create_personal_data(module: type[Module]) -> Callable[[User], object]:
     where = f"tests.modules.{module.key}.personal_data"
     try:
@@ -328,7 +369,12 @@ def test_personal_data_is_exported_as_json_and_erased_completely(
     switch_on(town_a, module.key)
     with tenant_context(town_a):
         # Proven addresses: what is kept under the address (a guest's booking) is theirs too.
-        person = UserFactory.create(email=PERSON_EMAIL.lower(), email_verified_at=timezone.now())
+        person = UserFactory.create(
+            email=PERSON_EMAIL.lower(),
+            first_name="Wilhelmine",
+            last_name="Kesselbrink",
+            email_verified_at=timezone.now(),
+        )
         bystander = UserFactory.create(
             email="bystander@example.org", email_verified_at=timezone.now()
         )
@@ -352,10 +398,13 @@ def test_personal_data_is_exported_as_json_and_erased_completely(
         exported = module.personal_data_export(user=person)
         json.dumps(exported)  # the download is plain json.dumps
         assert exported
+        rows = _person_rows(module, person)
 
         module.personal_data_erase(user=person)
 
         assert _person_references(module, person) == {}
+        # Rows kept (e.g. a past booking, for the statistics) keep nothing of the person.
+        assert _what_still_names(module, rows, person) == []
         assert _person_references(module, bystander) == bystander_before
     with tenant_context(town_b):
         assert _person_references(module, other_town_person) == other_town_before

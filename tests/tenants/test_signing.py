@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.core import signing
 from django_tenants.utils import schema_context, tenant_context
 
 from rathaus.tenants.current import NoTown
@@ -64,3 +65,16 @@ def test_an_expired_token_is_refused_and_told_apart_from_a_wrong_one(
 def test_no_town_tokens_are_made_outside_a_town(db: None) -> None:
     with pytest.raises(NoTown):
         town_dumps(1, salt=SALT)
+
+
+def test_a_link_of_the_format_before_town_salts_still_opens_in_its_own_town_only(
+    town_a: Municipality, town_b: Municipality
+) -> None:
+    legacy = signing.dumps({"s": town_a.schema_name, "booking": 7}, salt=SALT, compress=True)
+
+    with tenant_context(town_a):
+        assert town_loads(legacy, salt=SALT, legacy_key="s") == {"booking": 7}
+        with pytest.raises(BadToken):
+            town_loads(legacy, salt=SALT)  # only where the caller still reads old links
+    with tenant_context(town_b), pytest.raises(BadToken):
+        town_loads(legacy, salt=SALT, legacy_key="s")

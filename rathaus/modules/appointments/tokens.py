@@ -28,7 +28,9 @@ def confirm_token(booking: Booking) -> str:
 
 def _booking(token: str, salt: str) -> Booking | None:
     try:
-        data = town_loads(token, salt=salt)
+        # Links in e-mails sent before December 2026 named the schema under "s"; a
+        # booking's manage link lives as long as the booking.
+        data = town_loads(token, salt=salt, legacy_key="s")
         booking_uuid = uuid.UUID(str(data.get("b")))
     except (BadToken, AttributeError, ValueError):
         return None

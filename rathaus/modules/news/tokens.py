@@ -4,8 +4,12 @@ Both are signed for the town (``rathaus.tenants.signing``), so a link from one
 town's e-mail does nothing on another town's host even where ids coincide.
 """
 
+import re
 from dataclasses import dataclass
 
+from django.core import signing
+
+from rathaus.tenants.db import current_schema_name
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
@@ -37,7 +41,8 @@ def confirm_token(*, email: str, topic_ids: list[int]) -> str:
 
 def read_confirm_token(token: str) -> SubscriptionRequest:
     """The request in a double opt-in link; raises ``BadToken``."""
-    payload = town_loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    # Links sent before December 2026 named the schema under "t" (valid three days).
+    payload = town_loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE, legacy_key="t")
     try:
         return SubscriptionRequest(email=str(payload["e"]), topic_ids=tuple(payload["k"]))
     except (KeyError, TypeError) as exc:
@@ -53,9 +58,28 @@ def unsubscribe_token(
 
 def read_unsubscribe_token(token: str) -> tuple[int, int | None]:
     """``(subscriber_id, post_id or None)``; raises ``BadToken``."""
+    if _LEGACY_UNSUBSCRIBE.match(token):
+        return _read_legacy_unsubscribe_token(token)
     payload = town_loads(token, salt=UNSUBSCRIBE_SALT)
     try:
         subscriber_id, post_id = int(payload[0]), int(payload[1])
     except (IndexError, KeyError, TypeError, ValueError) as exc:
         raise BadToken("not an unsubscribe token") from exc
+    return subscriber_id, post_id or None
+
+
+# Unsubscribe links in e-mails sent before December 2026: "<schema>.<subscriber>.<post>:<sig>"
+# (Django's Signer). They stay in people's mailboxes for good, so they are read for good.
+_LEGACY_UNSUBSCRIBE = re.compile(r"^[a-z0-9_]+\.\d+\.\d+:[\w-]+$")
+
+
+def _read_legacy_unsubscribe_token(token: str) -> tuple[int, int | None]:
+    try:
+        value = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
+        schema, subscriber, post = value.rsplit(".", 2)
+        subscriber_id, post_id = int(subscriber), int(post)
+    except (signing.BadSignature, ValueError) as exc:
+        raise BadToken(str(exc)) from exc
+    if schema != current_schema_name():
+        raise BadToken("a link of another town")
     return subscriber_id, post_id or None

@@ -97,6 +97,8 @@ def account_confirm_email(*, token: str) -> User:
             token,
             salt=EMAIL_CONFIRMATION_SALT,
             max_age=int(EMAIL_CONFIRMATION_MAX_AGE.total_seconds()),
+            # Links sent before December 2026 (valid three days): remove in 2027.
+            legacy_key="t",
         )
         user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     except (BadToken, AttributeError, ValueError, TypeError) as exc:

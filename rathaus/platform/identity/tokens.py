@@ -5,7 +5,9 @@ schemas, so the town's schema is part of the key as well: a link from one
 town's e-mail never sets a password on another town's host.
 """
 
-from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from typing import Any
+
+from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 
 from rathaus.tenants.db import current_schema_name
 
@@ -18,6 +20,12 @@ class TownPasswordTokenGenerator(PasswordResetTokenGenerator):
     @key_salt.setter
     def key_salt(self, value: str) -> None:
         raise AttributeError("the key salt follows the current town")
+
+    def check_token(self, user: Any, token: str | None) -> bool:
+        # Links sent before December 2026 were Django's plain tokens (still safe: they
+        # hash the account's own password); they expire with PASSWORD_RESET_TIMEOUT,
+        # so this fallback can go in 2027.
+        return super().check_token(user, token) or default_token_generator.check_token(user, token)
 
 
 password_token_generator = TownPasswordTokenGenerator()

@@ -14,7 +14,7 @@ def create_personal_data(user: User) -> None:
     )
     subscriber.topics.add(topic)
     post = Post.objects.create(
-        title=f"Freibad öffnet ({user.email})",
+        title=f"Freibad öffnet (Beitrag {user.pk})",
         body="Ab Samstag ist das Freibad wieder geöffnet.",
         status=Post.Status.PUBLISHED,
         published_at=timezone.now(),

@@ -2,7 +2,7 @@
 
 import re
 
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django_tenants.utils import tenant_context
 
@@ -159,3 +159,21 @@ def test_an_unsubscribe_link_of_one_town_does_nothing_in_another(
     with tenant_context(news_a):
         in_a.refresh_from_db()
         assert in_a.is_receiving
+
+
+def test_an_unsubscribe_link_from_an_e_mail_sent_before_the_town_salts_still_works(
+    client_a: Client, client_b: Client, news_a: Municipality, news_b: Municipality
+) -> None:
+    [subscriber] = make_subscribers(news_a, make_topic(news_a, "Abfall"), ["alt@example.org"])
+    # The format of unsubscribe links in e-mails sent before December 2026.
+    old = signing.Signer(salt="rathaus.news.unsubscribe").sign(
+        f"{news_a.schema_name}.{subscriber.pk}.0"
+    )
+
+    refused = client_b.post(f"/news/unsubscribe/{old}/").content.decode()
+    assert "Dieser Link ist ungültig" in refused  # not on another town's host
+    client_a.post(f"/news/unsubscribe/{old}/")
+
+    with tenant_context(news_a):
+        subscriber.refresh_from_db()
+        assert subscriber.unsubscribed_at is not None
