@@ -18,8 +18,7 @@ from rathaus.platform.federation.models import (
 )
 from rathaus.platform.federation.registry import FederatedLogin, FederationError, registry
 from rathaus.platform.federation.trust import trust_sufficient
-from rathaus.platform.identity.models import User
-from rathaus.platform.staff.support import is_reserved_email
+from rathaus.platform.identity.models import User, is_reserved_email
 from rathaus.tenants.current import current_town
 
 # Account fields a state account may fill in (and mark verified).

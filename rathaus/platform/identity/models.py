@@ -9,6 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+# Addresses under this domain are the platform's own (the vendor's support account of a
+# town); nobody can register one.
+RESERVED_EMAIL_DOMAIN = "rathaus.invalid"
+
+
+def is_reserved_email(email: str) -> bool:
+    """Whether ``email`` lies in the platform's own reserved domain."""
+    return email.strip().lower().endswith("@" + RESERVED_EMAIL_DOMAIN)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True

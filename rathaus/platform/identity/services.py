@@ -23,12 +23,12 @@ from rathaus.platform.identity.models import (
     Membership,
     PhoneChallenge,
     User,
+    is_reserved_email,
 )
 from rathaus.platform.identity.personal_data import personal_data_sections
 from rathaus.platform.messaging.keys import address_digest
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.services import message_enqueue
-from rathaus.platform.staff.support import is_reserved_email
 from rathaus.tenants.signing import BadToken, town_loads
 
 EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=3)

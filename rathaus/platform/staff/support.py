@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from rathaus.platform.audit.services import Actor, audit_record
-from rathaus.platform.identity.models import User
+from rathaus.platform.identity.models import RESERVED_EMAIL_DOMAIN, User
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
 from rathaus.tenants.models import Municipality
@@ -25,8 +25,6 @@ from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 TOKEN_SALT = "rathaus.support"  # noqa: S105  (a signing namespace, not a secret)
 TOKEN_MAX_AGE_SECONDS = 120
 SESSION_SECONDS = 60 * 60
-# Addresses under this domain are the platform's own; nobody can register one.
-RESERVED_EMAIL_DOMAIN = "rathaus.invalid"
 
 
 def support_token_issue(*, town: Municipality, vendor_email: str, reason: str) -> str:
@@ -75,11 +73,6 @@ def _support_account() -> User:
     user.set_unusable_password()
     user.save()
     return user
-
-
-def is_reserved_email(email: str) -> bool:
-    """Whether ``email`` lies in the platform's own reserved domain."""
-    return email.strip().lower().endswith("@" + RESERVED_EMAIL_DOMAIN)
 
 
 def support_url(*, town: Municipality, token: str) -> str:
