@@ -3,6 +3,7 @@ deployment checks with a representative environment."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -108,3 +109,14 @@ def test_production_serves_town_subdomains_and_files_from_s3() -> None:
     assert csrf_secure
     assert hsts >= 60 * 60 * 24 * 365
     assert proxy == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_every_environment_variable_the_settings_read_is_documented() -> None:
+    read = set()
+    for module in ("base", "production"):
+        source = (ROOT / "rathaus" / "config" / "settings" / f"{module}.py").read_text()
+        read |= set(re.findall(r"env\.[a-z_]+\(\s*\"([A-Z][A-Z0-9_]+)\"", source))
+    documented = (ROOT / "docs" / "operations.md").read_text()
+
+    assert len(read) > 40
+    assert sorted(name for name in read if f"`{name}`" not in documented) == []
