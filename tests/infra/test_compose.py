@@ -43,15 +43,13 @@ def _compose() -> list[str]:
 
 def _config(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if key not in REQUIRED}
+    # An empty env file: an operator's infra/.env must not decide what the test sees.
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    command = [*_compose(), "--project-directory", str(COMPOSE_FILE.parent)]
+    command += ["--env-file", str(empty), "-f", str(COMPOSE_FILE), "config"]
     return subprocess.run(
-        [
-            *_compose(),
-            "--project-directory",
-            str(COMPOSE_FILE.parent),
-            "-f",
-            str(COMPOSE_FILE),
-            "config",
-        ],
+        command,
         env={**environment, **env},
         cwd=tmp_path,
         capture_output=True,
