@@ -9,6 +9,7 @@ dependencies conflict with the project's lock file.
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -184,3 +185,19 @@ def test_checkov_finds_no_failed_check_in_the_dockerfile() -> None:
 
     assert outcome["failures"] == [], "\n".join(outcome["failures"])
     assert outcome["passed"] > 0
+
+
+def test_the_terraform_is_formatted_the_terraform_way() -> None:
+    # `terraform fmt` needs no provider, unlike `validate`; the CLI is not always installed.
+    binary = shutil.which("terraform") or shutil.which("tofu")
+    if binary is None:
+        pytest.skip("neither terraform nor tofu is installed: formatting not checked")
+    result = subprocess.run(
+        [binary, "fmt", "-check", "-recursive", "-list=true", str(TERRAFORM)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "CHECKPOINT_DISABLE": "1"},
+    )
+
+    assert result.returncode == 0, f"not formatted (run terraform fmt -recursive):\n{result.stdout}"

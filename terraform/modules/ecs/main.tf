@@ -2,7 +2,7 @@
 # (behind the load balancer), worker and beat (exactly one), plus a `release` task
 # definition that the deploy runs once before the services move to a new image
 # (`aws ecs run-task`, docs/operations.md). Tasks run in the private subnets with a
-# read-only root file system; /tmp and /app/var are per-task scratch volumes.
+# read-only root file system; /tmp is a per-task scratch volume.
 
 data "aws_region" "current" {}
 
@@ -76,12 +76,13 @@ resource "aws_vpc_security_group_egress_rule" "smtp_out" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "inside_vpc" {
+  for_each          = { postgres = 5432, redis = 6379 }
   security_group_id = aws_security_group.tasks.id
-  description       = "PostgreSQL and Redis inside the VPC"
+  description       = "${each.key} inside the VPC"
   cidr_ipv4         = var.vpc_cidr_block
   ip_protocol       = "tcp"
-  from_port         = 5432
-  to_port           = 6379
+  from_port         = each.value
+  to_port           = each.value
 }
 
 # --- IAM ----------------------------------------------------------------------
@@ -203,43 +204,42 @@ resource "aws_ecs_task_definition" "this" {
     operating_system_family = "LINUX"
     cpu_architecture        = "X86_64"
   }
+  # The only writable place: the root file system is read-only, and files live in S3.
   volume {
     name = "tmp"
   }
-  volume {
-    name = "var"
-  }
-  container_definitions = jsonencode([{
-    name                   = each.key
-    image                  = local.image
-    essential              = true
-    command                = each.value.command
-    readonlyRootFilesystem = true
-    user                   = "10001"
-    environment            = local.environment
-    secrets                = local.secrets
-    portMappings           = each.key == "web" ? [{ containerPort = 8000, protocol = "tcp" }] : []
-    mountPoints = [
-      { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false },
-      { sourceVolume = "var", containerPath = "/app/var", readOnly = false },
-    ]
-    # The image's HEALTHCHECK asks /healthz of a web process; others have none.
-    healthCheck = each.key == "web" ? {
-      command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
-      interval    = 30
-      timeout     = 10
-      retries     = 3
-      startPeriod = 60
-    } : null
-    logConfiguration = {
-      logDriver = "awslogs"
-      options = {
-        awslogs-group         = var.log_group_names[each.key]
-        awslogs-region        = data.aws_region.current.name
-        awslogs-stream-prefix = each.key
+  container_definitions = jsonencode([merge(
+    {
+      name                   = each.key
+      image                  = local.image
+      essential              = true
+      command                = each.value.command
+      readonlyRootFilesystem = true
+      user                   = "10001"
+      environment            = local.environment
+      secrets                = local.secrets
+      mountPoints            = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = var.log_group_names[each.key]
+          awslogs-region        = data.aws_region.current.name
+          awslogs-stream-prefix = each.key
+        }
       }
-    }
-  }])
+    },
+    # Only web listens, and only web has the image's /healthz check.
+    each.key == "web" ? {
+      portMappings = [{ containerPort = 8000, protocol = "tcp" }]
+      healthCheck = {
+        command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=8)"]
+        interval    = 30
+        timeout     = 10
+        retries     = 3
+        startPeriod = 60
+      }
+    } : {},
+  )])
 }
 
 resource "aws_ecs_service" "web" {
