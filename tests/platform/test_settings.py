@@ -35,7 +35,15 @@ REPRESENTATIVE = {
 
 
 def _production(command: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    unsafe = {"DEBUG", "SECRET_KEY", "AWS_STORAGE_BUCKET_NAME", "ALLOWED_HOSTS"}
+    # Also what other tests of the session may have set (the browser tests allow
+    # async-unsafe calls): a production process would not have it.
+    unsafe = {
+        "DEBUG",
+        "SECRET_KEY",
+        "AWS_STORAGE_BUCKET_NAME",
+        "ALLOWED_HOSTS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     environment = {key: value for key, value in os.environ.items() if key not in unsafe}
     environment.update(DJANGO_SETTINGS_MODULE="rathaus.config.settings.production", **env)
     return subprocess.run(
