@@ -9,6 +9,7 @@ from rathaus.platform.portal import views as portal
 
 urlpatterns = [
     path("", portal.town_home, name="home"),
+    path("", include("rathaus.platform.catalogue.urls")),
     path("accounts/", include("rathaus.platform.identity.urls")),
     path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),

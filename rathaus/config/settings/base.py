@@ -52,6 +52,8 @@ SHARED_APPS = [
     "rathaus.modules",
     "rathaus.platform.identity",
     "rathaus.platform.portal",
+    # The service catalogue: no tables of its own; its migration makes pg_trgm for the search.
+    "rathaus.platform.catalogue",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
