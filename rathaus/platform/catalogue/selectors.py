@@ -5,9 +5,11 @@ an index table: a changed service or a module switched on or off shows on the
 next page, with nothing to keep in step. The search still runs in PostgreSQL,
 over the entries passed in as arrays: full text with the German configuration
 (stemming: "Ausweise" finds "Ausweis") and ``pg_trgm``'s word similarity for
-typos ("personalausweiss"). Measured with 500 entries: about 15 ms a search on
-this machine (``tests/platform/catalogue/test_search.py`` keeps it under 150 ms);
-a town offers a few dozen.
+typos ("personalausweiss"). Measured on a shared, loaded 2-core machine: 12–20 ms
+a search over 50 entries (a town offers a few dozen), 40–65 ms over 500
+(``tests/platform/catalogue/test_search.py`` keeps that under 300 ms). Should
+catalogues grow to thousands, an index table kept by the sources' changes is
+the next step.
 """
 
 import dataclasses
@@ -19,11 +21,7 @@ from django.db import connection
 from django.utils import translation
 
 from rathaus.platform.catalogue.entries import NextFree, Place, ServiceEntry
-from rathaus.platform.catalogue.life_situations import (
-    LIFE_SITUATIONS,
-    LifeSituation,
-    life_situation,
-)
+from rathaus.platform.catalogue.life_situations import LIFE_SITUATIONS, LifeSituation
 from rathaus.platform.catalogue.sources import catalogue_sources
 
 # A query word this close to a word of a title or keyword is a hit (pg_trgm's
@@ -122,17 +120,20 @@ def query_words(term: str) -> list[str]:
     return re.findall(r"[^\W_]+", term.lower())[:MAX_QUERY_WORDS]
 
 
-def _search_texts(entry: ServiceEntry) -> tuple[str, str, str]:
+def _situation_words() -> dict[str, str]:
+    """Each life situation's name in German and English, to search by."""
+    words = {situation.key: str(situation.title) for situation in LIFE_SITUATIONS}
+    with translation.override("en"):
+        for situation in LIFE_SITUATIONS:
+            words[situation.key] += f" {situation.title}"
+    return words
+
+
+def _search_texts(entry: ServiceEntry, situation_words: dict[str, str]) -> tuple[str, str, str]:
     """Title; keywords with the life situations' names in German and English; the rest."""
-    situations = [life_situation(key) for key in entry.life_situations]
-    names = []
-    for situation in situations:
-        if situation is None:
-            continue
-        names.append(str(situation.title))
-        with translation.override("en"):
-            names.append(str(situation.title))
-    keywords = " ".join([*entry.keywords, *names])
+    keywords = " ".join(
+        [*entry.keywords, *(situation_words.get(key, "") for key in entry.life_situations)]
+    )
     body = " ".join(
         str(part) for part in (entry.summary, entry.description, *entry.documents) if part
     )
@@ -181,7 +182,8 @@ def catalogue_search(
     listed = catalogue_entries() if entries is None else list(entries)
     if not words or not listed:
         return []
-    texts = [_search_texts(entry) for entry in listed]
+    situation_words = _situation_words()
+    texts = [_search_texts(entry, situation_words) for entry in listed]
     with connection.cursor() as cursor:
         cursor.execute(
             SEARCH_SQL,

@@ -165,4 +165,4 @@ def test_searching_500_services_is_fast(listed: list[ServiceEntry]) -> None:
     elapsed = time.perf_counter() - started
 
     assert found[0] == "Personalausweis beantragen"
-    assert elapsed < 0.15, f"a search over 500 services took {elapsed * 1000:.0f} ms"
+    assert elapsed < 0.3, f"a search over 500 services took {elapsed * 1000:.0f} ms"
