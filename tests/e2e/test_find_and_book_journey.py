@@ -96,7 +96,7 @@ def test_a_new_user_finds_books_and_reaches_mein_rathaus(
     expect(page.get_by_text("37,00 € (unter 24 Jahren: 22,80 €)")).to_be_visible()
     look(page, f"find-3-service-{device}")
 
-    page.get_by_role("link", name="Termin buchen").first.click()
+    page.get_by_role("link", name="Termin buchen", exact=True).click()
     look(page, f"find-4-free-times-{device}")
     page.locator(".slot-list a").first.click()
     look(page, f"find-5-book-as-guest-{device}")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.weekdays import WEEKDAYS
 
@@ -42,17 +44,30 @@ class Place:
     opening_hours: tuple[OpeningTime, ...] = ()
 
     def opening_days(self) -> list[OpeningDay]:
+        """The opening hours by day; consecutive days with the same hours are one line
+        ("Montag bis Freitag: 08:00–16:00"), so a phone shows three lines, not seven."""
         names = dict(WEEKDAYS)
-        days: dict[int, list[OpeningTime]] = {}
+        days: dict[int, tuple[str, ...]] = {}
         for time in sorted(self.opening_hours, key=lambda t: (t.weekday, t.opens)):
-            days.setdefault(time.weekday, []).append(time)
-        return [
-            OpeningDay(
-                names[weekday],
-                tuple(f"{t.opens:%H:%M}–{t.closes:%H:%M}" for t in times),
+            days[time.weekday] = (
+                *days.get(time.weekday, ()),
+                f"{time.opens:%H:%M}–{time.closes:%H:%M}",
             )
-            for weekday, times in days.items()
-        ]
+        runs: list[tuple[int, int, tuple[str, ...]]] = []
+        for weekday, periods in days.items():
+            if runs and runs[-1][1] == weekday - 1 and runs[-1][2] == periods:
+                runs[-1] = (runs[-1][0], weekday, periods)
+            else:
+                runs.append((weekday, weekday, periods))
+        return [OpeningDay(_day_span(names, first, last), periods) for first, last, periods in runs]
+
+
+def _day_span(names: dict[int, Text], first: int, last: int) -> Text:
+    if first == last:
+        return names[first]
+    if last == first + 1:
+        return format_lazy("{}, {}", names[first], names[last])
+    return format_lazy(_("{first} bis {last}"), first=names[first], last=names[last])
 
 
 @dataclass(frozen=True)

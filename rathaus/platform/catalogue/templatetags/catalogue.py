@@ -1,8 +1,11 @@
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from rathaus.platform.catalogue.forms import CatalogueSearchForm
 
 register = template.Library()
 
@@ -17,3 +20,14 @@ def fee(value: object) -> str:
             return _("kostenlos")
         return f"{number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
     return str(value)
+
+
+@register.filter
+def has_fee(value: object) -> bool:
+    return value is not None and value != ""
+
+
+@register.inclusion_tag("catalogue/_search_form.html", takes_context=True)
+def catalogue_search_box(context: template.Context, term: str = "") -> dict[str, Any]:
+    """The search box, filled with ``term`` (the search page's own query)."""
+    return {"search_form": CatalogueSearchForm(initial={"q": term})}
