@@ -6,6 +6,7 @@ them by life situation, searches them and gives each its own page.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -62,7 +63,7 @@ class Place:
         return [OpeningDay(_day_span(names, first, last), periods) for first, last, periods in runs]
 
 
-def _day_span(names: dict[int, Text], first: int, last: int) -> Text:
+def _day_span(names: Mapping[int, Text], first: int, last: int) -> Text:
     if first == last:
         return names[first]
     if last == first + 1:
