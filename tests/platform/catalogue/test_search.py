@@ -166,3 +166,19 @@ def test_searching_500_services_is_fast(listed: list[ServiceEntry]) -> None:
 
     assert found[0] == "Personalausweis beantragen"
     assert elapsed < 0.3, f"a search over 500 services took {elapsed * 1000:.0f} ms"
+
+
+def test_pg_trgm_lives_in_the_public_schema_every_town_sees(
+    town_a: Municipality, town_b: Municipality
+) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+        )
+        assert cursor.fetchone() == ("public",)
+    for town in (town_a, town_b):
+        with tenant_context(town), connection.cursor() as cursor:
+            cursor.execute("SELECT word_similarity('ausweis', 'personalausweis')")
+            assert cursor.fetchone()[0] > 0.5
