@@ -347,6 +347,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Redis hands a task nobody acknowledged to another worker after this long. A task
+# waiting for its retry (up to MESSAGING_RETRY_MAX) is unacknowledged all that time,
+# so the timeout is longer; the outbox never relies on it (a claim is per run).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * MESSAGING_RETRY_MAX)
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600

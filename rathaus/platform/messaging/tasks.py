@@ -10,8 +10,9 @@ from . import services
 
 
 def _claim(task: Any) -> str:
-    # A redelivery (the worker died) keeps the task's id, so it may take its rows back.
-    return str(task.request.id or "local")
+    # Per run, not per task: a redelivered task keeps its id while the original may
+    # still be running (a visibility timeout ran out), and the two must never share rows.
+    return services.new_claim(prefix=str(task.request.id or "local"))
 
 
 def _retry_if_postponed(task: Any, result: services.DeliveryResult) -> dict[str, Any]:

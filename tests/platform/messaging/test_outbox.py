@@ -17,6 +17,7 @@ from rathaus.platform.messaging.services import (
     message_enqueue,
     messages_deliver,
     messages_enqueue_many,
+    messages_requeue,
     retry_delay,
 )
 from rathaus.tenants.models import Municipality
@@ -206,6 +207,9 @@ def test_smtp_down_retries_later_with_growing_back_off_then_fails(
             if row.state == State.PENDING:
                 assert row.next_attempt_at - before >= dt.timedelta(seconds=result.retry_in or 0)
                 assert row.claimed_by == ""
+                # Not before it is due; the task's retry comes then.
+                assert message_deliver(message_id=message.pk).postponed == 0
+                OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
 
     assert waits == [
         (State.PENDING, 1, 30.0),
@@ -233,10 +237,13 @@ def test_a_crash_while_handing_over_leaves_it_unconfirmed_never_sent_twice(
             message_deliver(message_id=message.pk, claim="task-1")
         monkeypatch.undo()
         assert _row(message.pk).state == State.SENDING
-        # Another task leaves it alone; the same task, redelivered, reports it.
+        # Any other run, the same task redelivered included, leaves it alone ...
         assert message_deliver(message_id=message.pk, claim="task-2").unconfirmed == 0
-        assert message_deliver(message_id=message.pk, claim="task-1").unconfirmed == 1
         assert message_deliver(message_id=message.pk, claim="task-1").sent == 0
+        # ... and beat, once the hand-over is overdue, reports it as unconfirmed.
+        later = timezone.now() + dt.timedelta(minutes=11)
+        assert messages_requeue(now=later).unconfirmed == 1
+        assert message_deliver(message_id=message.pk).sent == 0
         assert _row(message.pk).state == State.UNCONFIRMED
     assert smtp.count() == 0
 
