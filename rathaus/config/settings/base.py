@@ -322,9 +322,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAI
 
 # --- messaging (rathaus.platform.messaging) -----------------------------------
 
-# A town's e-mail comes from "<town name> <noreply@<its primary host>>"; an address
-# here (may contain "{host}") replaces noreply@<host>, e.g. where only the
-# platform's own domain may send (SPF, DKIM).
+# Every e-mail of a town comes from "<town name> <address of DEFAULT_FROM_EMAIL>"
+# (the address SPF and DKIM are set up for); an address here replaces it, and
+# "{host}" in it becomes the town's primary host, e.g. "rathaus@{host}" where each
+# town's own domain may send.
 MESSAGING_FROM_EMAIL = env.str("MESSAGING_FROM_EMAIL", default="")
 # E-mails handed over on one SMTP connection.
 MESSAGING_EMAIL_BATCH_SIZE = env.int("MESSAGING_EMAIL_BATCH_SIZE", default=200)

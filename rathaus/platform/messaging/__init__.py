@@ -79,8 +79,10 @@ Beat (``messaging.requeue``, every minute in every active town; idempotent)
     their retry time are never queued early.
 
 E-mail
-    From is the town: ``"<town name> <noreply@<its primary host>>"``, or the town's
-    name with ``MESSAGING_FROM_EMAIL`` (see ``sender``). Every row has a stable
+    From is the town by name, at the platform's address, the same for every kind:
+    ``"<town name> <address of DEFAULT_FROM_EMAIL>"``, or ``MESSAGING_FROM_EMAIL``
+    where one is configured (``{host}`` in it: the town's host; see ``sender``);
+    a kind's headers never replace From. Every row has a stable
     Message-ID (``<outbox.<id>.<schema>@<host>>``), so a duplicate would merge in
     mail clients, and a Content-Language header.
 

@@ -58,7 +58,7 @@ def test_the_reminder_is_sent_once_even_when_the_task_runs_twice(office_a: Offic
     assert (first, second) == (1, 0)
     [reminder] = _reminders()
     assert reminder.to == ["erika@example.org"]
-    assert reminder.from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
+    assert reminder.from_email == "Tangerhütte <noreply@localhost>"
     assert "Biometrisches Passfoto" in reminder.body
     assert reminder.attachments[0][0] == "termin.ics"  # the calendar file, as before
     with tenant_context(office_a.town):

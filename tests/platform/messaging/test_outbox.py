@@ -130,9 +130,7 @@ def test_a_message_goes_out_from_the_town_with_a_stable_message_id(
     assert sent.sent_at is not None
     [received] = smtp.messages_to("erika@example.org")
     headers = received.headers
-    assert str(make_header(decode_header(headers["From"]))) == (
-        "Tangerhütte <noreply@tangerhuette.localhost>"
-    )
+    assert str(make_header(decode_header(headers["From"]))) == ("Tangerhütte <noreply@localhost>")
     # The row's own Message-ID, whatever the kind said: a duplicate merges in mail clients.
     assert headers["Message-ID"] == f"<outbox.{message.pk}.town_15090520@tangerhuette.localhost>"
     assert headers["X-Note"] == "1"
@@ -147,6 +145,37 @@ def test_a_configured_sender_address_keeps_the_towns_name(
         message_deliver(message_id=_note().pk, claim="t")
 
     assert mail.outbox[0].from_email == "Tangerhütte <rathaus@tangerhuette.localhost>"
+
+
+def test_without_a_configured_sender_every_kind_comes_from_the_default_address(
+    town_a: Municipality, settings: Any
+) -> None:
+    from rathaus.platform.identity.messages import EMAIL_CONFIRMATION
+    from rathaus.platform.staff.invitations import INVITATION
+
+    settings.MESSAGING_FROM_EMAIL = ""
+    settings.DEFAULT_FROM_EMAIL = "Rathaus-Plattform <post@rathaus.example>"
+    with tenant_context(town_a):
+        user = UserFactory.create(email="neu@example.org", password=None)
+        user.set_unusable_password()
+        user.email_verified_at = None
+        user.save()
+        ids = [
+            _note().pk,
+            message_enqueue(
+                key="tests.confirm",
+                kind=EMAIL_CONFIRMATION,
+                address=user.email,
+                context={"user": user.pk},
+            ).pk,
+            message_enqueue(
+                key="tests.invite", kind=INVITATION, address=user.email, context={"user": user.pk}
+            ).pk,
+        ]
+        assert messages_deliver(message_ids=ids).sent == 3
+
+    # The town's name, the platform's address (the one SPF and DKIM are set up for).
+    assert {m.from_email for m in mail.outbox} == {"Tangerhütte <post@rathaus.example>"}
 
 
 def test_a_message_that_no_longer_holds_is_skipped(town_a: Municipality) -> None:

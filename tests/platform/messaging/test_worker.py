@@ -78,7 +78,7 @@ def test_the_worker_sends_a_message_once_from_the_town(
     assert _state(town, message.pk, "sent") == "sent"
     [received] = smtp_sink.messages_to(EMAIL)
     assert str(make_header(decode_header(received.headers["From"]))) == (
-        "Tangerhütte <noreply@tangerhuette.localhost>"
+        "Tangerhütte <noreply@localhost>"
     )
     assert received.headers["Message-ID"] == (
         f"<outbox.{message.pk}.{town.schema_name}@tangerhuette.localhost>"
