@@ -92,5 +92,7 @@ Privacy
     context are blanked in the statement that finishes it. "Meine Daten" lists a
     person's messages (channel, kind, state, dates; never a body) and deleting the
     account anonymises every row addressed to it, by account, e-mail address or
-    phone number (``personal_data``).
+    phone number or their digest in a key (``personal_data``): account, address
+    and context go, the address's digest (or the address) in the key and the
+    address in a mail server's error are replaced, waiting rows are skipped.
 """
