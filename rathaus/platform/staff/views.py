@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rathaus.platform.audit.selectors import audit_entries
 from rathaus.platform.branding.models import Branding
@@ -18,6 +19,7 @@ from rathaus.platform.identity.login import MODEL_BACKEND
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
+from rathaus.platform.staff.invitations import staff_invitation_last, staff_invitation_resend
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.platform.staff.selectors import roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
@@ -103,7 +105,28 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Die Rollen wurden gespeichert."))
                 return redirect("staff:team")
-    return render(request, "staff/team_member.html", {"member": member, "form": form})
+    context = {
+        "member": member,
+        "form": form,
+        # Only someone who has not set a password yet can be invited (again).
+        "invitable": member.is_active and not member.has_usable_password(),
+        "invitation": staff_invitation_last(user=member),
+    }
+    return render(request, "staff/team_member.html", context)
+
+
+@staff_required()
+@require_POST
+def team_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Einladung erneut senden": a new invitation with a new link, audited."""
+    member = get_object_or_404(User, pk=pk, is_staff=True)
+    try:
+        staff_invitation_resend(town=current_town(), user=member, actor=request_actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Einladung wurde erneut gesendet."))
+    return redirect("staff:team-member", pk=member.pk)
 
 
 @staff_required()
