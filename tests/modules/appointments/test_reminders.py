@@ -179,6 +179,8 @@ def test_a_broker_outage_keeps_the_booking_and_the_mail_goes_out_later(
         assert messages_requeue(now=later).requeued == 1
         # Queued again now: the next beat run does not queue it twice.
         assert messages_requeue(now=later + dt.timedelta(minutes=1)).requeued == 0
+        # The clock reaches "later": the queued task finds the message due.
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
     assert len(queued) == 1
     send_queued_mail(office_a.town)
     with tenant_context(office_a.town):

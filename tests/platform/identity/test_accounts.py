@@ -262,6 +262,8 @@ def test_an_sms_provider_that_is_down_does_not_break_registration(
     )
 
     settings.SMS_BACKEND = "rathaus.platform.messaging.contrib.sms.backends.MemorySmsBackend"
+    with tenant_context(town_a):  # the back-off is over
+        OutboxMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
     send_queued(town_a)  # the provider is back
 
     assert len(sms.outbox) == 1  # only the newest code goes out
