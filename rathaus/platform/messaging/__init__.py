@@ -35,7 +35,8 @@ States
     town, or the transport stayed down through ``MESSAGING_MAX_ATTEMPTS``.
     ``unconfirmed``: the message may have gone out but nobody knows (a worker died
     while the channel had it, the connection broke after the message went over):
-    it is never sent again, and staff see it as "unbestätigt". ``attempts`` counts
+    it is never sent again, and staff see it as "unbestätigt" (the back office's
+    "Nachrichten" page, ``selectors.messages_in_doubt``). ``attempts`` counts
     the claims.
 
 Delivering (``services.messages_deliver``, tasks ``messaging.deliver`` and ``.deliver_batch``)

@@ -31,7 +31,7 @@ def deliver(self: Any, message_id: int) -> dict[str, Any]:
 
 @shared_task(name="messaging.deliver_batch", bind=True, ignore_result=True, max_retries=None)
 def deliver_batch(self: Any, message_ids: list[int]) -> dict[str, Any]:
-    """Sends a batch over one connection per channel; a redelivery resumes its own claim."""
+    """Sends a batch over one connection per channel, under a claim of this run's own."""
     return _retry_if_postponed(
         self, services.messages_deliver(message_ids=message_ids, claim=_claim(self))
     )

@@ -17,7 +17,13 @@ from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.platform.messaging.helpers import deliver_waiting
 
-STAFF_PAGES = ["/staff/branding/", "/staff/modules/", "/staff/team/", "/staff/audit/"]
+STAFF_PAGES = [
+    "/staff/branding/",
+    "/staff/modules/",
+    "/staff/team/",
+    "/staff/messages/",
+    "/staff/audit/",
+]
 
 
 @pytest.mark.parametrize("page", ["/staff/", *STAFF_PAGES])

@@ -170,3 +170,26 @@ def test_an_old_invitation_task_still_in_the_broker_goes_through_the_outbox(
 
     assert deliver_waiting(town_a).sent == 1
     assert [m.to for m in mail.outbox] == [["verloren@tangerhuette.de"]]
+
+
+def test_the_admin_sees_the_messages_that_may_not_have_reached_people(
+    admin_client_a: Client, town_a: Municipality, town_b: Municipality
+) -> None:
+    from rathaus.platform.messaging.services import message_enqueue
+
+    for town, address in ((town_a, "erika@example.org"), (town_b, "max@example.org")):
+        with tenant_context(town):
+            message = message_enqueue(
+                key="tests.unsure", kind=INVITATION, address=address, context={"user": 0}
+            )
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                state="unconfirmed", error="Übergabe unterbrochen"
+            )
+
+    page = admin_client_a.get("/staff/messages/").content.decode()
+
+    assert "erika@example.org" in page
+    assert "unbestätigt" in page
+    assert "Einladung in die Online-Verwaltung" in page
+    assert "Übergabe unterbrochen" in page
+    assert "max@example.org" not in page  # another town's
