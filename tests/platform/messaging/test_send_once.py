@@ -148,6 +148,15 @@ def test_the_broker_never_redelivers_a_retry_that_is_still_waiting() -> None:
     assert visibility > django_settings.MESSAGING_RETRY_MAX
 
 
+def test_a_visibility_timeout_shorter_than_a_retry_wait_is_reported(settings: Any) -> None:
+    from rathaus.platform.messaging.checks import check_broker_redelivery
+
+    assert check_broker_redelivery() == []
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    [warning] = check_broker_redelivery()
+    assert warning.id == "messaging.W001"
+
+
 def test_a_running_delivery_keeps_its_claim_fresh(
     town_a: Municipality, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
