@@ -72,6 +72,8 @@ reserve_pool_size = 0
 max_client_conn = 500
 server_reset_query = DISCARD ALL
 query_wait_timeout = 120
+; SHOW STATS (the test reads it) without waiting for the default 60 s period.
+stats_period = 1
 """
     )
     command = [PGBOUNCER]
