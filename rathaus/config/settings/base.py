@@ -19,6 +19,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEVELOPMENT_SECRET_KEY = "rathaus-development-key-not-for-production"  # noqa: S105
 
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
+# Former keys, still accepted for signatures while a new SECRET_KEY rolls out.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 DEBUG = env.bool("DEBUG", default=False)
 
 # Every town lives at <slug>.<BASE_DOMAIN>; the vendor's pages at BASE_DOMAIN.
@@ -161,7 +163,14 @@ DATABASES = {
     ),
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# Seconds a connection is kept for the next request; 0 closes it after each request,
+# which session pooling through PgBouncer wants (docs/operations.md, "PgBouncer").
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Only behind a transaction-pooling PgBouncer, which the docs do not recommend.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
