@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
@@ -22,8 +22,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The viewports every journey walks: a common phone and a desktop.
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # WCAG 2.2 A and AA, the standard a German authority's site is held to (BITV 2.0, EN 301 549).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Without these, Chromium keeps trying to reach Google's hosts, which this

@@ -1,7 +1,7 @@
 """The shell every page shares, on a phone and a desktop: KERN's look, no axe findings."""
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from rathaus.tenants.models import Municipality
 from tests.e2e.conftest import DESKTOP, PHONE, look
@@ -15,7 +15,7 @@ def test_home_legal_pages_and_a_form_with_errors_look_right(
     live_port: int,
     live_towns: dict[str, Municipality],
     device: str,
-    viewport: dict[str, int],
+    viewport: ViewportSize,
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
     page = browser.new_context(locale="de-DE", viewport=viewport).new_page()

@@ -50,7 +50,7 @@ def _recipients() -> list[str]:
     return sorted(address for message in mail.outbox for address in message.to)
 
 
-def _on_first_send(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> None:
+def _on_first_send(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], object]) -> None:
     """Runs ``meanwhile`` while the first message is in the channel's hands (a slow worker)."""
     real_send = MemoryBackend.send_messages
     calls: list[int] = []
