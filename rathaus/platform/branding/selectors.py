@@ -19,3 +19,8 @@ def current_branding() -> Branding:
 
 def forget_branding() -> None:
     cache.delete(CACHE_KEY)
+
+
+def stored_branding() -> Branding:
+    """The branding stored in the active schema, read afresh (unsaved defaults when none)."""
+    return Branding.objects.filter(pk=1).first() or Branding(pk=1)
