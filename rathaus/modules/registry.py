@@ -155,6 +155,9 @@ RESERVED_KEYS = frozenset(
     {
         "accounts",
         "api",
+        "barrierefreiheit",
+        "datenschutz",
+        "impressum",
         "audit",
         "branding",
         "federation",
