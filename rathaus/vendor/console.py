@@ -25,10 +25,11 @@ from rathaus.platform.forms import form_errors_apply, posted
 from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 from rathaus.vendor import limits
-from rathaus.vendor.forms import OnboardForm, TownFilterForm
+from rathaus.vendor.forms import ConsoleLoginForm, OnboardForm, TownFilterForm
 from rathaus.vendor.lifecycle import town_reactivate, town_suspend
-from rathaus.vendor.onboarding import tenant_onboard
+from rathaus.vendor.onboarding import onboarding_errors, tenant_onboard
 from rathaus.vendor.selectors import all_tenants_page, all_tenants_town_detail
 
 
@@ -51,11 +52,16 @@ class ConsoleLoginView(auth_views.LoginView):
     """The vendor's login to the console (e-mail and password of a vendor staff account)."""
 
     template_name = "vendor/console/login.html"
-    redirect_authenticated_user = False
+    authentication_form = ConsoleLoginForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if current_town_or_none() is not None:
             raise PermissionDenied
+        user = request.user
+        if request.method == "GET" and user.is_authenticated and user.is_staff:
+            # Logged in already: on to the console. Not for other accounts, which the
+            # console sends here and which would otherwise go round in circles.
+            return redirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_default_redirect_url(self) -> str:
@@ -100,7 +106,7 @@ def console_town(request: HttpRequest, ags: str) -> HttpResponse:
     return render(
         request,
         "vendor/console/town.html",
-        {"town": town, "detail": all_tenants_town_detail(town=town)},
+        {"municipality": town, "detail": all_tenants_town_detail(town=town)},
     )
 
 
@@ -109,6 +115,8 @@ def console_town(request: HttpRequest, ags: str) -> HttpResponse:
 def console_onboard(request: HttpRequest) -> HttpResponse:
     """A new town on a page of its own; errors next to each field and in the summary."""
     form = OnboardForm(posted(request), request.FILES if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        _add_onboarding_errors(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,7 +130,7 @@ def console_onboard(request: HttpRequest) -> HttpResponse:
                 actor=Actor.vendor(request.user),
             )
         except ValidationError as error:
-            form_errors_apply(form, error)
+            form_errors_apply(form, ValidationError(_without_host_echo(error.message_dict)))
         else:
             if result.created:
                 messages.success(
@@ -139,6 +147,26 @@ def console_onboard(request: HttpRequest) -> HttpResponse:
     return render(request, "vendor/console/onboard.html", {"form": form})
 
 
+def _without_host_echo(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    # A bad short name makes a bad host name too; the form has no host field, and the
+    # short name's own message says what to fix.
+    if "slug" in errors:
+        return {field: messages for field, messages in errors.items() if field != "domains"}
+    return errors
+
+
+def _add_onboarding_errors(form: OnboardForm) -> None:
+    """Adds what the onboarding service would refuse (slug taken, AGS not a Land's, ...) to
+    a form that has errors already, so one round shows every error, not one batch at a time.
+    """
+    values = {name: str(form.data.get(name, "")).strip() for name in ("ags", "name", "slug")}
+    errors = onboarding_errors(**values, admin_email=form.cleaned_data.get("admin_email", ""))
+    for field, messages in _without_host_echo(errors).items():
+        if field == "admin_email" or field in form.errors:
+            continue  # the form's own message about the field says it already
+        form.add_error(field if field in form.fields else None, messages)
+
+
 @vendor_only
 @require_http_methods(["GET", "POST"])
 def console_status(request: HttpRequest, ags: str, change: str) -> HttpResponse:
@@ -147,7 +175,7 @@ def console_status(request: HttpRequest, ags: str, change: str) -> HttpResponse:
     town = get_object_or_404(Municipality, ags=ags)
     if request.method == "GET":
         return render(
-            request, "vendor/console/status_confirm.html", {"town": town, "change": change}
+            request, "vendor/console/status_confirm.html", {"municipality": town, "change": change}
         )
     actor = Actor.vendor(request.user)
     if change == "suspend":

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,33 @@ from rathaus.platform.branding.models import DEFAULT_PRIMARY_COLOR
 from rathaus.platform.branding.validators import IMAGE_FORMATS, readable_primary_color, small_image
 from rathaus.tenants.models import FederalState, Municipality
 from rathaus.vendor.selectors import TownFilters
+
+
+class ConsoleLoginForm(AuthenticationForm):
+    """E-mail and password of a vendor staff account, with messages that say what went wrong."""
+
+    error_messages = {
+        "invalid_login": _(
+            "E-Mail-Adresse oder Passwort stimmen nicht. Bitte prüfen Sie beide Angaben."
+        ),
+        "inactive": _("Dieses Konto ist gesperrt."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-Mail-Adresse")
+        self.fields["username"].error_messages["required"] = _(
+            "Bitte geben Sie Ihre E-Mail-Adresse ein."
+        )
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "type": "email"})
+        self.fields["password"].error_messages["required"] = _("Bitte geben Sie Ihr Passwort ein.")
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            # The same answer as a wrong password: the console does not say who has an account.
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
 class TownFilterForm(forms.Form):

@@ -28,6 +28,11 @@ class TownOverview:
     last_login: Any
     actions_30_days: int
 
+    @property
+    def module_titles(self) -> list[str]:
+        """The active modules as people call them ("Termine"), not by their code keys."""
+        return [str(module_registry[key].title) for key in self.modules if key in module_registry]
+
 
 def all_tenants_overview(*, towns: list[Municipality] | None = None) -> list[TownOverview]:
     """Every town (or ``towns``) with counts read from each town's own schema.

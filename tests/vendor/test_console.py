@@ -143,6 +143,7 @@ def test_a_towns_page_shows_modules_domains_billing_activity_and_identity(
     assert response.status_code == 200
     assert "Tangerhütte" in page
     assert "15090520" in page
+    assert "Offizielle Website" not in page  # the console's header, not the town's
     assert "tangerhuette.localhost" in page  # its host
     assert str(modules["contact"].title) in page
     assert "freigegeben" in page  # the vendor's gate, and the town's

@@ -65,7 +65,12 @@ def branding(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/branding.html",
-        {"form": form, "checklist": branding_checklist(branding=saved), "preview": saved},
+        {
+            "form": form,
+            "checklist": branding_checklist(branding=saved),
+            "checklist_missing": branding_missing(branding=saved),
+            "preview": saved,
+        },
     )
 
 

@@ -59,7 +59,7 @@ def test_the_branding_page_lists_what_is_missing_with_links_to_fix_it(
 
     html = admin_client_a.get("/staff/branding/").content.decode()
 
-    assert "Noch 5 Angaben fehlen" in html
+    assert "Noch 5 Pflichtangaben fehlen" in html
     for field in ["coat_of_arms", "authority_name", "address", "privacy_url", "contact_email"]:
         assert f'href="#id_{field}"' in html, field
     assert 'href="#id_imprint_url"' not in html  # done, nothing to fix
@@ -79,7 +79,7 @@ def test_the_branding_page_previews_header_and_footer_with_colour_and_arms(
     preview = html[html.index('id="preview"') :]
     assert "#7a1f1f" in preview
     assert "Stadt Tangerhütte" in preview
-    assert "/media/town_15090520/branding/wappen" in preview
+    assert "/media/branding/wappen" in preview
     assert COMPLETE["privacy_url"] in preview
 
 
