@@ -25,7 +25,6 @@ from rathaus.platform.forms import form_errors_apply, posted
 from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.selectors import town_url
 from rathaus.vendor import limits
 from rathaus.vendor.forms import ConsoleLoginForm, OnboardForm, TownFilterForm
 from rathaus.vendor.lifecycle import town_reactivate, town_suspend
@@ -159,12 +158,20 @@ def _add_onboarding_errors(form: OnboardForm) -> None:
     """Adds what the onboarding service would refuse (slug taken, AGS not a Land's, ...) to
     a form that has errors already, so one round shows every error, not one batch at a time.
     """
-    values = {name: str(form.data.get(name, "")).strip() for name in ("ags", "name", "slug")}
-    errors = onboarding_errors(**values, admin_email=form.cleaned_data.get("admin_email", ""))
-    for field, messages in _without_host_echo(errors).items():
+
+    def raw(name: str) -> str:
+        return str(form.data.get(name, "")).strip()
+
+    errors = onboarding_errors(
+        ags=raw("ags"),
+        name=raw("name"),
+        slug=raw("slug"),
+        admin_email=form.cleaned_data.get("admin_email", ""),
+    )
+    for field, found in _without_host_echo(errors).items():
         if field == "admin_email" or field in form.errors:
             continue  # the form's own message about the field says it already
-        form.add_error(field if field in form.fields else None, messages)
+        form.add_error(field if field in form.fields else None, found)
 
 
 @vendor_only

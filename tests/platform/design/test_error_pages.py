@@ -88,7 +88,9 @@ def test_a_console_form_with_errors_says_so_at_the_top(
     public_client: Client, logged_in: bool, path: str, data: dict[str, str]
 ) -> None:
     if logged_in:
-        public_client.force_login(UserFactory.create(email="betrieb@rathaus.example", is_staff=True))
+        public_client.force_login(
+            UserFactory.create(email="betrieb@rathaus.example", is_staff=True)
+        )
 
     response = public_client.post(path, data)
 
