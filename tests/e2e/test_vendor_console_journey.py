@@ -151,8 +151,9 @@ def demo_identities(
     for town in live_towns.values():
         with schema_context(town.schema_name):
             for branding in Branding.objects.all():
-                if branding.coat_of_arms and default_storage.exists(branding.coat_of_arms.name):
-                    default_storage.delete(branding.coat_of_arms.name)
+                name = str(branding.coat_of_arms.name or "")
+                if name and default_storage.exists(name):
+                    default_storage.delete(name)
             Branding.objects.all().delete()
     caches["platform"].clear()
 

@@ -205,7 +205,7 @@ def test_onboarding_with_identity_brings_the_town_live_with_its_arms_and_links(
         assert branding.address == "Breite Straße 16\n39606 Arneburg"
         assert branding.privacy_url == "https://www.arneburg.example/datenschutz"
         assert branding.primary_color == "#7a1f1f"
-        assert branding.coat_of_arms.name.startswith("branding/")
+        assert str(branding.coat_of_arms.name).startswith("branding/")
     home = Client(HTTP_HOST="arneburg.localhost").get("/").content.decode()
     assert "Stadt Arneburg" in home
     assert "https://www.arneburg.example/impressum" in home

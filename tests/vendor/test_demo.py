@@ -25,8 +25,9 @@ def test_each_demo_shield_is_a_transparent_png_of_its_own(db: None) -> None:
         image = Image.open(io.BytesIO(data))
         assert image.format == "PNG"
         assert image.size == (WIDTH, HEIGHT)
-        assert image.getpixel((0, HEIGHT - 1))[3] == 0  # outside the shield: transparent
-        assert image.getpixel((WIDTH // 2, HEIGHT // 3))[3] == 255  # inside: painted
+        alpha = image.getchannel("A")
+        assert alpha.getpixel((0, HEIGHT - 1)) == 0  # outside the shield: transparent
+        assert alpha.getpixel((WIDTH // 2, HEIGHT // 3)) == 255  # inside: painted
 
 
 def test_the_demo_towns_get_distinct_complete_identities(

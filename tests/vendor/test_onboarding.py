@@ -1,6 +1,7 @@
 """Onboarding brings a town live in one call, at most once, and all or nothing."""
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -19,7 +20,7 @@ from rathaus.vendor.onboarding import tenant_onboard
 from tests.platform.messaging.helpers import deliver_waiting
 
 VENDOR = Actor.system("vendor-test")
-ARNEBURG = {
+ARNEBURG: dict[str, Any] = {
     "ags": "15090010",
     "name": "Arneburg",
     "slug": "arneburg",
