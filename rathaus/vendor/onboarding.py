@@ -7,10 +7,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from rathaus.modules.registry import modules as module_registry
@@ -116,6 +118,9 @@ def onboarding_errors(
     return errors
 
 
+NOT_AN_IMAGE = gettext_lazy("Diese Datei ist kein Bild. Bitte ein PNG, JPG oder WebP wählen.")
+
+
 def identity_errors(*, identity: Mapping[str, Any]) -> dict[str, list[str]]:
     """What is wrong with a town's identity (coat of arms, authority name, address, links).
 
@@ -127,13 +132,22 @@ def identity_errors(*, identity: Mapping[str, Any]) -> dict[str, list[str]]:
         raise TypeError(f"Not branding fields: {sorted(unknown)}")
     if not identity:
         return {}
+    errors: dict[str, list[str]] = {}
     try:
         Branding(pk=1, **identity).clean_fields(
             exclude=[name for name in BRANDING_FIELDS if name not in identity]
         )
     except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
+        errors.update(error.message_dict)
+    arms = identity.get("coat_of_arms")
+    if arms and "coat_of_arms" not in errors:
+        # The model checks name and size; whether the file is an image at all, Pillow says
+        # (as a form's ImageField would), so no path stores a script named wappen.png.
+        try:
+            forms.ImageField(error_messages={"invalid_image": NOT_AN_IMAGE}).to_python(arms)
+        except ValidationError as error:
+            errors["coat_of_arms"] = list(error.messages)
+    return errors
 
 
 def tenant_onboard(
