@@ -79,7 +79,10 @@ def test_vendor_finds_opens_and_onboards_a_town_and_logs_out(
     def shot(name: str) -> None:
         look(page, f"console-{device}-{name}")
 
-    page.goto(f"{base}/console/")
+    page.goto(f"{base}/")
+    expect(page.get_by_role("heading", name="Termine")).to_be_visible()  # what exists, no more
+    shot("0-landing")
+    page.get_by_role("link", name="Zur Betreiber-Konsole").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Anmeldung zur Betreiber-Konsole")
     shot("1-login")
     page.get_by_label("E-Mail-Adresse").fill(VENDOR_EMAIL)
@@ -98,6 +101,13 @@ def test_vendor_finds_opens_and_onboards_a_town_and_logs_out(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hohe Börde")
     expect(page.get_by_text("hohe-boerde.localhost")).to_be_visible()
     shot("4-town")
+
+    # Suspending asks first and says what it means; cancelling changes nothing.
+    page.get_by_role("link", name="Sperren …").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hohe Börde sperren?")
+    shot("4b-suspend-confirm")
+    page.get_by_role("link", name="Abbrechen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hohe Börde")
 
     page.get_by_role("link", name="Kommune einrichten").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kommune einrichten")
