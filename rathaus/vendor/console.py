@@ -25,6 +25,7 @@ from rathaus.platform.forms import form_errors_apply, posted
 from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.current import current_town_or_none
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.selectors import town_url
 from rathaus.vendor import limits
 from rathaus.vendor.forms import ConsoleLoginForm, OnboardForm, TownFilterForm
 from rathaus.vendor.lifecycle import town_reactivate, town_suspend
@@ -102,11 +103,12 @@ def console_home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def console_town(request: HttpRequest, ags: str) -> HttpResponse:
     town = get_object_or_404(Municipality.objects.prefetch_related("domains"), ags=ags)
-    return render(
-        request,
-        "vendor/console/town.html",
-        {"municipality": town, "detail": all_tenants_town_detail(town=town)},
-    )
+    context = {
+        "municipality": town,
+        "detail": all_tenants_town_detail(town=town),
+        "portal_url": town_url(town=town, path="/"),
+    }
+    return render(request, "vendor/console/town.html", context)
 
 
 @vendor_only

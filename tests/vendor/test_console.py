@@ -153,6 +153,7 @@ def test_a_towns_page_shows_modules_domains_billing_activity_and_identity(
     assert "Wappen" in page
     assert "fehlt" in page
     assert f'action="/console/towns/{town_a.ags}/support/"' in response.content.decode()
+    assert 'href="http://tangerhuette.localhost' in response.content.decode()  # the portal
     assert console.get("/console/towns/99999999/").status_code == 404
 
 
