@@ -3,12 +3,12 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup deps assets services browser messages lint typecheck imports check clean
+.PHONY: run test setup deps tools assets services browser messages lint typecheck imports check clean
 
 run: setup
 	bash infra/scripts/run.sh
 
-test: setup browser check
+test: setup tools browser check
 	DJANGO_SETTINGS_MODULE=rathaus.config.settings.test $(VENV)/bin/pytest
 
 setup: deps assets services messages
@@ -17,6 +17,13 @@ deps: $(VENV)/.deps-installed
 
 $(VENV)/.deps-installed: uv.lock pyproject.toml infra/scripts/install-python-deps.sh
 	bash infra/scripts/install-python-deps.sh
+	touch $@
+
+# checkov in its own environment (its pins conflict with uv.lock): tests/infra/test_terraform.py.
+tools: .venv-tools/.installed
+
+.venv-tools/.installed: infra/scripts/install-tools.sh
+	bash infra/scripts/install-tools.sh
 	touch $@
 
 # KERN UX and axe-core from package-lock.json, again whenever the lock file changes.
@@ -33,7 +40,7 @@ browser: deps
 	bash infra/scripts/ensure-browser.sh
 
 messages: deps
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-tools -v 0
 
 lint: deps
 	$(VENV)/bin/ruff check .
@@ -49,4 +56,4 @@ imports: deps
 check: lint typecheck imports
 
 clean:
-	rm -rf $(VENV) node_modules .run var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-tools node_modules .run var .mypy_cache .pytest_cache .ruff_cache

@@ -19,6 +19,11 @@ ensure_tools() {
   # psql is what this script talks to PostgreSQL with.
   command -v pg_dump >/dev/null && command -v psql >/dev/null || wanted+=(postgresql-client)
   [ ${#wanted[@]} -eq 0 ] || apt_install "${wanted[@]}"
+  # The pooling tests start their own PgBouncer (tests/pgbouncer.py); the compose
+  # test validates infra/compose.yaml with Docker Compose where the docker CLI has
+  # no compose plugin (Debian's docker-compose needs no Docker daemon for `config`).
+  apt_ensure pgbouncer
+  if ! docker compose version >/dev/null 2>&1; then apt_ensure docker-compose; fi
 }
 
 ensure_postgres() {

@@ -34,6 +34,18 @@ def test_the_vendor_host_reports_every_part_and_other_hosts_only_the_verdict(
     assert Client(HTTP_HOST="tangerhuette.localhost").get("/healthz").json() == {"ok": True}
 
 
+@override_settings(ALLOWED_HOSTS=["localhost", ".localhost"])
+def test_a_load_balancer_asking_by_ip_address_gets_the_verdict_where_hosts_are_checked(
+    town_a: Municipality, celery_worker: None
+) -> None:
+    # Production checks hosts (ALLOWED_HOSTS); an ALB's health check asks with the
+    # task's IP address, which is no allowed host, and must still get its answer.
+    response = Client(HTTP_HOST="10.40.11.23:8000").get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+
+
 def test_healthz_answers_503_and_names_redis_when_redis_is_down(
     town_a: Municipality, celery_worker: None
 ) -> None:
