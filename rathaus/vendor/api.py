@@ -102,6 +102,27 @@ class OnboardSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=module_registry.keys()), required=False
     )
     domains = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    # The town's public identity (optional here; the town's checklist asks for what is
+    # missing). Send multipart/form-data to include the coat of arms.
+    authority_name = serializers.CharField(max_length=200, required=False)
+    address = serializers.CharField(max_length=500, required=False)
+    imprint_url = serializers.URLField(required=False)
+    privacy_url = serializers.URLField(required=False)
+    contact_email = serializers.EmailField(required=False)
+    contact_phone = serializers.CharField(max_length=40, required=False)
+    primary_color = serializers.CharField(max_length=7, required=False)
+    coat_of_arms = serializers.ImageField(required=False)
+
+    IDENTITY_FIELDS = (
+        "authority_name",
+        "address",
+        "imprint_url",
+        "privacy_url",
+        "contact_email",
+        "contact_phone",
+        "primary_color",
+        "coat_of_arms",
+    )
 
 
 class RenameSerializer(serializers.Serializer):
@@ -143,8 +164,12 @@ class TownListView(VendorView):
     def post(self, request: Request) -> Response:
         data = OnboardSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        identity = {
+            name: values.pop(name) for name in OnboardSerializer.IDENTITY_FIELDS if name in values
+        }
         try:
-            result = tenant_onboard(actor=self._actor(request), **data.validated_data)
+            result = tenant_onboard(actor=self._actor(request), identity=identity, **values)
         except ValidationError as error:
             raise _invalid(error) from error
         return self._show(result.town, status.HTTP_201_CREATED if result.created else 200)

@@ -3,18 +3,24 @@ the vendor API all call ``tenant_onboard``.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tenants.utils import schema_context
 
 from rathaus.modules.registry import modules as module_registry
 from rathaus.modules.services import modules_set_up_for_new_town
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.branding.models import Branding
+from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
+from rathaus.platform.branding.services import branding_update
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Domain, Municipality, hostname_normalize
@@ -66,6 +72,7 @@ def onboarding_errors(
     admin_email: str,
     modules: Iterable[str] | None = None,
     domains: Iterable[str] = (),
+    identity: Mapping[str, Any] | None = None,
     taken: TakenNames | None = None,
 ) -> dict[str, list[str]]:
     """Everything wrong with these values, by field; empty when a town can be made of them.
@@ -74,6 +81,7 @@ def onboarding_errors(
     but not the AGS: an existing AGS means "already onboarded", not an error.
     ``taken`` is what ``taken_names`` found for these names (a caller checking
     many towns looks them all up at once); without it, it is looked up here.
+    ``identity`` errors are named by their branding field (``coat_of_arms``, ...).
     """
     errors: dict[str, list[str]] = {}
     hosts = onboarding_hosts(slug=slug, domains=domains)
@@ -106,6 +114,39 @@ def onboarding_errors(
             errors.setdefault("domains", []).append(
                 _("Dieser Host-Name gehört schon einer anderen Kommune: %(host)s") % {"host": host}
             )
+    errors.update(identity_errors(identity=identity or {}))
+    return errors
+
+
+NOT_AN_IMAGE = gettext_lazy("Diese Datei ist kein Bild. Bitte ein PNG, JPG oder WebP wählen.")
+
+
+def identity_errors(*, identity: Mapping[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a town's identity (coat of arms, authority name, address, links).
+
+    The keys are branding fields (``BRANDING_FIELDS``); the checks are the
+    branding model's own, run without a database (the town has no schema yet).
+    """
+    unknown = set(identity) - set(BRANDING_FIELDS)
+    if unknown:
+        raise TypeError(f"Not branding fields: {sorted(unknown)}")
+    if not identity:
+        return {}
+    errors: dict[str, list[str]] = {}
+    try:
+        Branding(pk=1, **identity).clean_fields(
+            exclude=[name for name in BRANDING_FIELDS if name not in identity]
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    arms = identity.get("coat_of_arms")
+    if arms and "coat_of_arms" not in errors:
+        # The model checks name and size; whether the file is an image at all, Pillow says
+        # (as a form's ImageField would), so no path stores a script named wappen.png.
+        try:
+            forms.ImageField(error_messages={"invalid_image": NOT_AN_IMAGE}).to_python(arms)
+        except ValidationError as error:
+            errors["coat_of_arms"] = list(error.messages)
     return errors
 
 
@@ -118,6 +159,7 @@ def tenant_onboard(
     actor: Actor,
     modules: Iterable[str] | None = None,
     domains: Iterable[str] = (),
+    identity: Mapping[str, Any] | None = None,
 ) -> Onboarding:
     """Brings a municipality live: town row, schema (from the template), host names, first
     town admin (invited by e-mail to set a password), modules, audit entry, billing customer.
@@ -128,7 +170,11 @@ def tenant_onboard(
     changes and ``created`` is false. Bad values raise ``ValidationError``
     naming every wrong field before anything is written; any failure later
     rolls everything back, the schema included (PostgreSQL DDL is transactional).
-    The invitation and the billing customer are queued when the transaction commits.
+    ``identity`` is the town's public identity as branding fields (coat of arms,
+    ``authority_name``, ``address``, ``imprint_url``, ``privacy_url``, contact,
+    colour), stored as the town's branding; what is left out, the back office's
+    checklist asks for. The invitation and the billing customer are queued when
+    the transaction commits.
     """
     chosen_modules = list(modules) if modules is not None else None
     extra_domains = [hostname_normalize(domain) for domain in domains]
@@ -145,6 +191,7 @@ def tenant_onboard(
             admin_email=admin_email,
             modules=chosen_modules,
             domains=extra_domains,
+            identity=identity,
         )
         if errors:
             raise ValidationError(errors)
@@ -155,6 +202,8 @@ def tenant_onboard(
         with schema_context(town.schema_name):
             # Invited by e-mail to set a password once this transaction commits.
             admin = staff_add(town=town, email=admin_email, roles=[TOWN_ADMIN], actor=actor)
+            if identity:
+                branding_update(town=town, actor=actor, **identity)
         active = modules_set_up_for_new_town(town=town, keys=chosen_modules, actor=actor)
         audit_record(
             town=town,

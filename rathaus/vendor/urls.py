@@ -7,7 +7,22 @@ from rathaus.vendor import api, console
 console_patterns = (
     [
         path("", console.console_home, name="home"),
-        path("towns/<str:ags>/status/", console.console_status, name="status"),
+        path("login/", console.ConsoleLoginView.as_view(), name="login"),
+        path("logout/", console.console_logout, name="logout"),
+        path("towns/new/", console.console_onboard, name="onboard"),
+        path("towns/<str:ags>/", console.console_town, name="town"),
+        path(
+            "towns/<str:ags>/suspend/",
+            console.console_status,
+            {"change": "suspend"},
+            name="suspend",
+        ),
+        path(
+            "towns/<str:ags>/reactivate/",
+            console.console_status,
+            {"change": "reactivate"},
+            name="reactivate",
+        ),
         path("towns/<str:ags>/support/", console.console_support, name="support"),
     ],
     "console",

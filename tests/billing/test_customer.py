@@ -17,7 +17,7 @@ from rathaus.tenants import tasks as tenant_tasks
 from rathaus.tenants.models import Municipality
 from rathaus.vendor.onboarding import tenant_onboard
 
-ARNEBURG = {
+ARNEBURG: dict[str, Any] = {
     "ags": "15090010",
     "name": "Arneburg",
     "slug": "arneburg",

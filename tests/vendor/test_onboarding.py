@@ -1,16 +1,25 @@
 """Onboarding brings a town live in one call, at most once, and all or nothing."""
 
+import io
 import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
+from PIL import Image
 
 from rathaus.modules.selectors import active_module_keys
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.branding.checklist import branding_missing
+from rathaus.platform.branding.selectors import stored_branding
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.selectors import is_town_admin
 from rathaus.tenants.models import Domain, Municipality
@@ -19,7 +28,7 @@ from rathaus.vendor.onboarding import tenant_onboard
 from tests.platform.messaging.helpers import deliver_waiting
 
 VENDOR = Actor.system("vendor-test")
-ARNEBURG = {
+ARNEBURG: dict[str, Any] = {
     "ags": "15090010",
     "name": "Arneburg",
     "slug": "arneburg",
@@ -138,3 +147,82 @@ def test_invitation_and_billing_are_queued_only_when_the_town_is_committed(
         tenant_onboard(**ARNEBURG, actor=VENDOR)
 
     assert len(callbacks) >= 1
+
+
+def _png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 70), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+IDENTITY = {
+    "authority_name": "Stadt Arneburg",
+    "address": "Breite Straße 16\n39606 Arneburg",
+    "imprint_url": "https://www.arneburg.example/impressum",
+    "privacy_url": "https://www.arneburg.example/datenschutz",
+}
+
+
+def test_onboarding_stores_the_towns_identity_as_its_branding(db: None) -> None:
+    arms = ContentFile(_png_bytes(), name="wappen.png")
+
+    town = tenant_onboard(
+        **ARNEBURG, identity={**IDENTITY, "coat_of_arms": arms}, actor=VENDOR
+    ).town
+
+    with tenant_context(town):
+        branding = stored_branding()
+        assert branding.authority_name == "Stadt Arneburg"
+        assert branding.coat_of_arms
+        assert branding_missing(branding=branding)[0].key == "contact"  # all but the contact
+        assert AuditEntry.objects.filter(action="branding.update").exists()
+
+
+@pytest.mark.parametrize(
+    ("identity", "field"),
+    [
+        (
+            {"coat_of_arms": ContentFile(b"<script>alert(1)</script>", name="wappen.png")},
+            "coat_of_arms",
+        ),
+        ({"coat_of_arms": ContentFile(b"<svg/>", name="wappen.svg")}, "coat_of_arms"),
+        ({"imprint_url": "kein link"}, "imprint_url"),
+        ({"primary_color": "#ffff00"}, "primary_color"),
+    ],
+)
+def test_a_bad_identity_is_refused_before_anything_is_written(
+    db: None, identity: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        tenant_onboard(**ARNEBURG, identity={**IDENTITY, **identity}, actor=VENDOR)
+
+    assert field in error.value.message_dict
+    assert not Municipality.objects.filter(ags=ARNEBURG["ags"]).exists()
+    assert not schema_exists("town_15090010")
+
+
+def test_the_command_line_onboards_with_identity_and_coat_of_arms(db: None, tmp_path: Path) -> None:
+    arms = tmp_path / "wappen.png"
+    arms.write_bytes(_png_bytes())
+
+    call_command(
+        "onboard",
+        "--ags=15090010",
+        "--name=Arneburg",
+        "--slug=arneburg",
+        "--admin-email=amt@arneburg.example",
+        "--authority-name=Stadt Arneburg",
+        r"--address=Breite Straße 16\n39606 Arneburg",
+        f"--coat-of-arms={arms}",
+        stdout=StringIO(),
+    )
+
+    with tenant_context(Municipality.objects.get(ags="15090010")):
+        branding = stored_branding()
+    assert branding.address == "Breite Straße 16\n39606 Arneburg"
+    assert branding.coat_of_arms
+    with pytest.raises(CommandError, match="no such file"):
+        call_command(
+            "onboard", "--ags=15090011", "--name=X", "--slug=x", "--admin-email=a@b.example",
+            f"--coat-of-arms={tmp_path / 'fehlt.png'}",
+        )  # fmt: skip

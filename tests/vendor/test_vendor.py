@@ -1,11 +1,15 @@
-"""The vendor console and the vendor API: vendor staff only, on the vendor's host only."""
+"""The vendor API: vendor staff only, on the vendor's host only (the console: test_console)."""
 
+import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tenants.utils import tenant_context
+from PIL import Image
 
+from rathaus.platform.branding.selectors import stored_branding
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 from rathaus.vendor.vendor_tokens import vendor_token_create
@@ -27,63 +31,6 @@ def console(public_client: Client, vendor: User) -> Client:
 def api(vendor: User) -> Client:
     token = vendor_token_create(user=vendor, name="test")
     return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
-def test_the_console_lists_towns_with_status_modules_and_citizens(
-    console: Client, town_a: Municipality, town_b: Municipality
-) -> None:
-    with tenant_context(town_a):
-        UserFactory(email="erika@example.org")
-
-    page = console.get("/console/").content.decode()
-
-    assert "Tangerhütte" in page
-    assert "Hohe Börde" in page
-    assert "15090520" in page
-    assert "<td>1</td>" in page  # Tangerhütte's one citizen
-
-
-def test_the_console_is_for_vendor_staff_only(
-    public_client: Client, client_a: Client, town_a: Municipality
-) -> None:
-    assert public_client.get("/console/").status_code == 302  # to the login
-    customer = UserFactory.create(email="kunde@example.org")
-    public_client.force_login(customer)
-    assert public_client.get("/console/").status_code == 302
-    with tenant_context(town_a):  # the login (and its session) belong to the town's schema
-        town_staff = UserFactory.create(email="amt@example.org", is_staff=True)
-        client_a.force_login(town_staff)
-    assert client_a.get("/console/").status_code == 404  # a town's host has no console
-
-
-def test_onboarding_from_the_console(console: Client, town_a: Municipality) -> None:
-    response = console.post(
-        "/console/",
-        {
-            "name": "Arneburg",
-            "ags": "15090010",
-            "slug": "arneburg",
-            "admin_email": "amt@arneburg.example",
-            "modules": ["contact"],
-        },
-        follow=True,
-    )
-
-    assert "Arneburg ist eingerichtet" in response.content.decode()
-    assert Municipality.objects.filter(ags="15090010").exists()
-
-    bad = console.post(
-        "/console/",
-        {"name": "X", "ags": "15090011", "slug": town_a.slug, "admin_email": "a@b.example"},
-    )
-    assert 'role="alert"' in bad.content.decode()
-    assert not Municipality.objects.filter(ags="15090011").exists()
-
-
-def test_suspending_from_the_console(console: Client, town_a: Municipality) -> None:
-    console.post(f"/console/towns/{town_a.ags}/status/", {"status": "suspended"})
-
-    assert Municipality.objects.get(pk=town_a.pk).status == "suspended"
 
 
 def test_the_api_refuses_without_a_valid_token(db: None, town_a: Municipality) -> None:
@@ -141,6 +88,41 @@ def test_the_api_lists_onboards_and_changes_towns(api: Client, town_a: Municipal
     assert "rathaus.arneburg.example" in domain.json()["domains"]
 
 
+def test_the_api_onboards_a_town_with_its_identity_and_coat_of_arms(api: Client, db: None) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 70), "navy").save(buffer, "PNG")
+    arms = SimpleUploadedFile("wappen.png", buffer.getvalue(), content_type="image/png")
+    body = {
+        "ags": "15090010",
+        "name": "Arneburg",
+        "slug": "arneburg",
+        "admin_email": "amt@arneburg.example",
+        "authority_name": "Stadt Arneburg",
+        "address": "Breite Straße 16, 39606 Arneburg",
+        "imprint_url": "https://www.arneburg.example/impressum",
+        "privacy_url": "https://www.arneburg.example/datenschutz",
+    }
+
+    bad = api.post(
+        "/api/vendor/v1/towns/",
+        {**body, "coat_of_arms": SimpleUploadedFile("wappen.png", b"no image")},
+    )
+    assert bad.status_code == 400
+    assert "coat_of_arms" in bad.json()
+    colour = api.post("/api/vendor/v1/towns/", {**body, "primary_color": "#ffff00"})
+    assert colour.status_code == 400
+    assert "4,5:1" in colour.json()["primary_color"][0]
+    assert not Municipality.objects.filter(ags="15090010").exists()
+
+    created = api.post("/api/vendor/v1/towns/", {**body, "coat_of_arms": arms})
+    assert created.status_code == 201
+    with tenant_context(Municipality.objects.get(ags="15090010")):
+        branding = stored_branding()
+    assert branding.authority_name == "Stadt Arneburg"
+    assert branding.privacy_url == "https://www.arneburg.example/datenschutz"
+    assert branding.coat_of_arms
+
+
 def test_the_vendor_api_is_in_the_public_hosts_openapi_schema(console: Client) -> None:
     schema = console.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
 
@@ -157,7 +139,7 @@ def test_the_vendor_api_docs_are_for_vendor_staff_only(
     # Nobody logged in: the page asks for the vendor login, the schema refuses.
     docs = public_client.get("/api/docs/")
     assert docs.status_code == 302
-    assert docs["Location"].startswith("/admin/login/?next=/api/docs/")
+    assert docs["Location"].startswith("/console/login/?next=/api/docs/")
     assert public_client.get("/api/schema/").status_code in (401, 403)
     # A logged-in account that is no vendor staff fares no better.
     public_client.force_login(UserFactory.create(email="kunde@example.org"))

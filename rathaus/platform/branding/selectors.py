@@ -22,6 +22,11 @@ def forget_branding() -> None:
     cache.delete(CACHE_KEY)
 
 
+def stored_branding() -> Branding:
+    """The branding stored in the active schema, read afresh (unsaved defaults when none)."""
+    return Branding.objects.filter(pk=1).first() or Branding(pk=1)
+
+
 # Kinds of authority whose German name is feminine ("der Stadt …"); "Markt" and
 # "Flecken" take the genitive "des Marktes …"; anything else reads "von …".
 FEMININE_KINDS = frozenset(

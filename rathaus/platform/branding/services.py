@@ -11,6 +11,8 @@ from rathaus.tenants.models import Municipality
 
 FIELDS = (
     "display_name",
+    "authority_name",
+    "address",
     "primary_color",
     "logo",
     "coat_of_arms",

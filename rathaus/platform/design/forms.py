@@ -125,6 +125,10 @@ def widget_attrs(field: BoundField) -> dict[str, Any]:
 
 def choice_attrs(field: BoundField) -> dict[str, Any]:
     """The attributes of each radio or checkbox of a group."""
-    radio = isinstance(field.field.widget, forms.RadioSelect)
+    widget = field.field.widget
+    # CheckboxSelectMultiple is a subclass of RadioSelect in Django: ask for it first.
+    radio = isinstance(widget, forms.RadioSelect) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    )
     css = "kern-form-check__radio" if radio else "kern-form-check__checkbox"
     return {"class": f"{css}{f' {css}--error' if field.errors else ''}"}

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rathaus.platform.audit.selectors import audit_entries
-from rathaus.platform.branding.models import Branding
+from rathaus.platform.branding.checklist import branding_checklist, branding_missing
+from rathaus.platform.branding.selectors import current_branding, stored_branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
 from rathaus.platform.forms import form_errors_apply, posted
@@ -27,7 +28,7 @@ from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
 from rathaus.platform.staff.invitations import staff_invitation_last, staff_invitation_resend
 from rathaus.platform.staff.permissions import staff_required
-from rathaus.platform.staff.selectors import roles_of, staff_members
+from rathaus.platform.staff.selectors import is_town_admin, roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
 from rathaus.tenants.current import current_town
@@ -39,12 +40,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return auth_views.redirect_to_login(request.get_full_path())
     if not roles_of(user=request.user):
         raise Http404
-    return render(request, "staff/dashboard.html")
+    # Only a town admin can fix the town's identity, so only they are reminded of it.
+    missing = (
+        branding_missing(branding=current_branding()) if is_town_admin(user=request.user) else []
+    )
+    return render(request, "staff/dashboard.html", {"identity_missing": missing})
 
 
 @staff_required()
 def branding(request: HttpRequest) -> HttpResponse:
-    current = Branding.objects.filter(pk=1).first() or Branding(pk=1)
+    current = stored_branding()
     form = BrandingForm(
         posted(request), request.FILES if request.method == "POST" else None, instance=current
     )
@@ -63,7 +68,18 @@ def branding(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Das Erscheinungsbild wurde gespeichert."))
             return redirect("staff:branding")
-    return render(request, "staff/branding.html", {"form": form})
+    # The checklist and the preview show what is stored, not what a refused form holds.
+    saved = stored_branding()
+    return render(
+        request,
+        "staff/branding.html",
+        {
+            "form": form,
+            "checklist": branding_checklist(branding=saved),
+            "checklist_missing": branding_missing(branding=saved),
+            "preview": saved,
+        },
+    )
 
 
 @staff_required()

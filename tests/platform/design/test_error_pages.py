@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from rathaus.tenants.models import Municipality
+from tests.factories import UserFactory
 from tests.modules.conftest import switch_on
 
 # (module to switch on or None, path, data that is wrong on purpose). A browser posts
@@ -73,3 +74,25 @@ def test_a_page_without_errors_has_neither(client_a: Client) -> None:
 
     assert "data-error-summary" not in html
     assert "<title>Fehler" not in html
+
+
+# The vendor console's forms, on the vendor's host, for a logged-in vendor (login: anyone).
+VENDOR_FORMS = [
+    (False, "/console/login/", {"username": "", "password": ""}),
+    (True, "/console/towns/new/", {"name": "", "ags": "123"}),
+]
+
+
+@pytest.mark.parametrize(("logged_in", "path", "data"), VENDOR_FORMS)
+def test_a_console_form_with_errors_says_so_at_the_top(
+    public_client: Client, logged_in: bool, path: str, data: dict[str, str]
+) -> None:
+    if logged_in:
+        public_client.force_login(
+            UserFactory.create(email="betrieb@rathaus.example", is_staff=True)
+        )
+
+    response = public_client.post(path, data)
+
+    assert response.status_code == 200
+    assert_error_page(response.content.decode())

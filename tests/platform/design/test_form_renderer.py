@@ -95,3 +95,19 @@ def test_the_header_says_which_authority_offers_the_site() -> None:
     assert offered_by(branding, Town()) == "Ein Angebot der Gemeinde Hohe Börde"
     branding.authority_name = "Markt Schwaben"
     assert offered_by(branding, Town()) == "Ein Angebot des Marktes Schwaben"
+
+
+def test_a_group_of_checkboxes_stays_checkboxes() -> None:
+    # Django's CheckboxSelectMultiple is a RadioSelect underneath; it must not look like radios.
+    class ServicesForm(forms.Form):
+        services = forms.MultipleChoiceField(
+            label="Dienste",
+            choices=[("a", "Termine"), ("b", "Neuigkeiten")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    html = str(ServicesForm())
+
+    assert 'type="checkbox"' in html
+    assert "kern-form-check__radio" not in html
+    assert html.count('class="kern-form-check__checkbox"') == 2
