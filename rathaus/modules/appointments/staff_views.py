@@ -46,6 +46,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @clerk
+@require_safe
+def find(request: HttpRequest) -> HttpResponse:
+    """A reference number a citizen quotes ("T-7KQ4-2M") leads to that booking's day."""
+    booking = selectors.booking_by_reference(reference=request.GET.get("reference", ""))
+    if booking is None:
+        messages.error(request, _("Zu dieser Buchungsnummer gibt es keinen Termin."))
+        return redirect("staff-appointments:index")
+    day = timezone.localtime(booking.start, selectors.local_zone()).date()
+    return redirect(
+        f"{_reverse_day(booking.location_id)}?date={day.isoformat()}#booking-{booking.uuid}"
+    )
+
+
+@clerk
 @require_http_methods(["GET", "POST"])
 def location_edit(request: HttpRequest, location_id: int | None = None) -> HttpResponse:
     location = get_object_or_404(Location, pk=location_id) if location_id else Location()

@@ -95,7 +95,10 @@ def test_a_guest_books_confirms_by_email_and_gets_a_calendar_file(
     text = ics.decode() if isinstance(ics, bytes) else ics
     assert "BEGIN:VEVENT" in text
     assert f"UID:{booking.uuid}@" in text
-    assert "DTSTART:" + start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") in text
+    # The town hall's clock: 10:00 in Berlin, whatever zone the phone is in.
+    assert "DTSTART;TZID=Europe/Berlin:" + start.strftime("%Y%m%dT%H%M%S") in text
+    assert "BEGIN:VTIMEZONE" in text
+    assert booking.reference in confirmation.body
     assert "Personalausweis beantragen" in text
 
 
