@@ -192,8 +192,10 @@ def test_staff_find_a_booking_by_the_reference_number_a_citizen_quotes(
         f"/staff/appointments/standorte/{office_a.location.pk}/tag/"
         f"?date={day.isoformat()}#booking-{booking.uuid}"
     )
-    unknown = client_a.get("/staff/appointments/suche/", {"reference": "T-2222-22"}, follow=True)
+    unknown = client_a.get("/staff/appointments/suche/", {"reference": "T-2222-22"})
     assert "Zu dieser Buchungsnummer gibt es keinen Termin." in unknown.content.decode()
+    garbled = client_a.get("/staff/appointments/suche/", {"reference": "12"})
+    assert "Eine Buchungsnummer sieht so aus: T-7KQ4-2M" in garbled.content.decode()
 
 
 def test_a_reference_number_of_one_town_finds_nothing_on_another(
@@ -205,4 +207,5 @@ def test_a_reference_number_of_one_town_finds_nothing_on_another(
 
     response = client_b.get("/staff/appointments/suche/", {"reference": booking.reference})
 
-    assert response["Location"] == "/staff/appointments/"
+    assert response.status_code == 200
+    assert "Zu dieser Buchungsnummer gibt es keinen Termin." in response.content.decode()
