@@ -170,6 +170,9 @@ RESERVED_KEYS = frozenset(
     {
         "accounts",
         "api",
+        "barrierefreiheit",
+        "datenschutz",
+        "impressum",
         "audit",
         "branding",
         "federation",
