@@ -13,6 +13,7 @@ from rathaus.platform.identity.models import AccountKind, Membership, User
 from rathaus.platform.messaging.contrib.sms import backends as sms
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
+from tests.platform.design.test_error_pages import assert_error_page
 from tests.platform.identity.helpers import send_queued
 
 NEW_PASSWORD = "Lindenblüte-im-Mai-42"
@@ -297,3 +298,60 @@ def test_an_association_sees_its_members_on_mein_rathaus(
     own = person.get("/accounts/").content.decode()
     assert "SV Tangerhütte e. V." in own  # the organisations one acts for
     assert 'href="/accounts/members/"' not in own
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/accounts/", {"birth_date": "gestern"}),
+        ("/accounts/phone/", {"phone": "12"}),
+        ("/accounts/confirm-phone/", {"code": ""}),
+        ("/accounts/password/", {"old_password": "", "new_password1": "", "new_password2": ""}),
+        ("/accounts/two-factor/", {"code": ""}),
+        ("/accounts/delete/", {"password": ""}),
+    ],
+)
+def test_a_logged_in_form_with_errors_says_so_at_the_top(
+    client_a: Client, town_a: Municipality, path: str, data: dict[str, str]
+) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="erika@example.org", phone="+4915112345678")
+    _log_in(client_a)
+
+    response = client_a.post(path, data)
+
+    assert response.status_code in (200, 400)
+    assert_error_page(response.content.decode())
+
+
+def test_the_members_form_with_errors_says_so_at_the_top(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        UserFactory(
+            email="verein@example.org", kind=AccountKind.ASSOCIATION, organisation_name="SV"
+        )
+    _log_in(client_a, "verein@example.org")
+
+    assert_error_page(client_a.post("/accounts/members/", {"email": "x"}).content.decode())
+
+
+def test_a_password_is_changed_with_the_current_one(client_a: Client, town_a: Municipality) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="erika@example.org")
+    _log_in(client_a)
+
+    wrong = client_a.post(
+        "/accounts/password/",
+        {"old_password": "falsch", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert "Das bisherige Passwort stimmt nicht." in wrong.content.decode()
+    done = client_a.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert done["Location"] == "/accounts/"
+    with tenant_context(town_a):
+        assert User.objects.get(email="erika@example.org").check_password(NEW_PASSWORD)
+    assert client_a.get("/accounts/").status_code == 200  # still logged in
