@@ -194,6 +194,13 @@ class ProfileForm(forms.ModelForm):
             "postal_code": {"max_length": _("Eine Postleitzahl hat höchstens 10 Zeichen.")},
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the state account confirmed says so under the field, until it is changed.
+        for name in self.instance.verified_fields or []:
+            if name in self.fields:
+                self.fields[name].help_text = _("✓ Vom Landeskonto bestätigt")
+
 
 class MemberForm(forms.Form):
     email = forms.EmailField(
