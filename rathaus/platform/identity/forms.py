@@ -74,8 +74,12 @@ class RegistrationForm(forms.Form):
     organisation_name = forms.CharField(
         label=_("Name des Vereins oder Unternehmens"),
         max_length=200,
-        required=False,
-        help_text=_("So, wie er im Vereins- oder Handelsregister steht."),
+        help_text=_(
+            "Nur für Vereine und Unternehmen: so, wie er im Vereins- oder Handelsregister steht."
+        ),
+        error_messages={
+            "required": _("Bitte geben Sie den Namen des Vereins oder Unternehmens an.")
+        },
     )
     first_name = forms.CharField(
         label=_("Vorname"),
@@ -93,7 +97,7 @@ class RegistrationForm(forms.Form):
         error_messages=EMAIL_ERRORS,
     )
     phone = PhoneNumberField(
-        label=_("Mobilnummer (freiwillig)"),
+        label=_("Mobilnummer"),
         region="DE",
         required=False,
         help_text=_(
@@ -118,6 +122,9 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.data.get("kind", AccountKind.PERSON) == AccountKind.PERSON:
+            # Asked of associations and companies only.
+            self.fields["organisation_name"].required = False
         _autocomplete(self.fields["organisation_name"], "organization")
         # Shown only while an association or company is chosen (identity/account-kind.js);
         # without JavaScript the label says whom it is for.
