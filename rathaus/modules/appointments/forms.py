@@ -23,9 +23,7 @@ class BookingForm(BotCheckMixin, forms.Form):
 
     name = forms.CharField(label=_("Ihr Name"), max_length=200)
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"))
-    phone = forms.CharField(
-        label=_("Telefon für Rückfragen"), max_length=40, required=False
-    )
+    phone = forms.CharField(label=_("Telefon für Rückfragen"), max_length=40, required=False)
 
     def __init__(self, *args: Any, logged_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
