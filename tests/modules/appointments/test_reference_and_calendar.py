@@ -209,3 +209,15 @@ def test_a_reference_number_of_one_town_finds_nothing_on_another(
 
     assert response.status_code == 200
     assert "Zu dieser Buchungsnummer gibt es keinen Termin." in response.content.decode()
+
+
+def test_the_back_office_menu_leads_a_clerk_to_the_search(
+    client_a: Client, office_a: Office
+) -> None:
+    make_clerk(office_a.town)
+    log_in(client_a, "clerk@example.org")
+
+    html = client_a.get("/staff/", follow=True).content.decode()
+
+    assert 'href="/staff/appointments/suche/"' in html
+    assert "Termin nach Buchungsnummer suchen" in html
