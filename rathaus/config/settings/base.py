@@ -55,6 +55,8 @@ SHARED_APPS = [
     # KERN UX, the template components (django-cotton) and the one form renderer.
     "rathaus.platform.design",
     "django_cotton",
+    # The service catalogue: no tables of its own; its migration makes pg_trgm for the search.
+    "rathaus.platform.catalogue",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.abuse.bot_check import BotCheckMixin
+from rathaus.platform.catalogue.life_situations import life_situation_choices
 
 from .models import Location, OpeningException, OpeningHours, Service
 from .references import reference_normalise
@@ -74,9 +75,33 @@ class LocationForm(forms.ModelForm):
 
 
 class ServiceForm(forms.ModelForm):
+    # What the town's service catalogue shows on the service's page and searches.
+    life_situations = forms.MultipleChoiceField(
+        label=_("Lebenslagen"),
+        choices=life_situation_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Unter diesen Lebenslagen steht die Leistung auf der Startseite."),
+    )
+
     class Meta:
         model = Service
-        fields = ["name", "description", "duration_minutes", "documents", "locations", "is_active"]
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "life_situations",
+            "keywords",
+            "duration_minutes",
+            "documents",
+            "fee",
+            "fee_note",
+            "processing_time",
+            "popular",
+            "slug",
+            "locations",
+            "is_active",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "documents": forms.Textarea(attrs={"rows": 4}),
