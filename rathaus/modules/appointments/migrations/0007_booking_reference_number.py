@@ -20,7 +20,7 @@ def number_existing_bookings(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0005_booking_language_mails_move_to_the_outbox'),
+        ('appointments', '0006_service_catalogue_fields'),
     ]
 
     operations = [
