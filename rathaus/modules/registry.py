@@ -40,16 +40,31 @@ class NavEntry:
 
 
 @dataclass(frozen=True)
+class AccountItem:
+    """One thing a section of "Mein Rathaus" lists, e.g. the next appointment.
+
+    ``url`` is a path on the town's site (a signed link is fine), ``detail``
+    a few words under the title ("Do., 03.12.2026, 10:00 Uhr").
+    """
+
+    title: Text
+    url: str = ""
+    detail: Text = ""
+
+
+@dataclass(frozen=True)
 class AccountSection:
     """A part of "Mein Rathaus" a module adds for a person, e.g. "Meine Termine".
 
     ``url_name`` is reversed in the module's namespace; ``summary`` says in a
-    few words what is there ("2 kommende Termine").
+    few words what is there ("2 kommende Termine"); ``items`` lists the first
+    few things themselves (the next appointments), the page at ``url_name`` all.
     """
 
     title: Text
     url_name: str
     summary: Text = ""
+    items: tuple[AccountItem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ minutes at once; each attempt is a single statement that
    random per attempt, so racers spread out over the counters),
 2. takes the transaction-scoped advisory lock of the first one nobody else is
    booking at this moment (``pg_try_advisory_xact_lock`` skips, never waits),
-3. inserts the booking there with ``ON CONFLICT ... DO NOTHING`` (a booking that
-   committed after this statement's snapshot makes it insert nothing instead
-   of failing), and the confirmation e-mail's outbox row with it.
+3. inserts the booking there with ``ON CONFLICT DO NOTHING`` (a booking that
+   committed after this statement's snapshot, or a reference number that is
+   taken, makes it insert nothing instead of failing), and the confirmation
+   e-mail's outbox row with it.
 
 So taking the counter costs one round trip and one commit (the checks before
 it are one more read, ``selectors.booking_facts``), and no attempt waits for
@@ -158,7 +159,10 @@ def _booking_insert_sql() -> tuple[str, _InsertTemplate, _InsertTemplate]:
         booked AS (
             INSERT INTO {Booking._meta.db_table} ({booking.columns})
             SELECT {booking.values} FROM picked
-            ON CONFLICT ON CONSTRAINT booking_one_per_counter DO NOTHING
+            -- No target: a booking that took the counter meanwhile (the exclusion
+            -- constraint) and a reference number drawn twice (its unique index) both
+            -- insert nothing, and the caller tries again with a new number.
+            ON CONFLICT DO NOTHING
             RETURNING id, counter),
         mailed AS (
             INSERT INTO {OutboxMessage._meta.db_table} ({mail.columns})

@@ -9,6 +9,7 @@ from rathaus.platform.abuse.bot_check import BotCheckMixin
 from rathaus.platform.catalogue.life_situations import life_situation_choices
 
 from .models import Location, OpeningException, OpeningHours, Service
+from .references import reference_normalise
 
 
 class BookingForm(BotCheckMixin, forms.Form):
@@ -23,18 +24,44 @@ class BookingForm(BotCheckMixin, forms.Form):
 
     name = forms.CharField(label=_("Ihr Name"), max_length=200)
     email = forms.EmailField(label=_("Ihre E-Mail-Adresse"))
-    phone = forms.CharField(
-        label=_("Telefon für Rückfragen (freiwillig)"), max_length=40, required=False
-    )
+    phone = forms.CharField(label=_("Telefon für Rückfragen"), max_length=40, required=False)
 
     def __init__(self, *args: Any, logged_in: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _(
+            "Bitte geben Sie den Namen an, unter dem Sie den Termin wahrnehmen."
+        )
+        self.fields["email"].error_messages.update(
+            required=_("Bitte geben Sie Ihre E-Mail-Adresse an: dorthin geht die Bestätigung."),
+            invalid=_("Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de ein."),
+        )
         if logged_in:
             # The account's address is used; nothing to type.
-            self.fields["email"].required = False
+            del self.fields["email"]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if "email" in self.fields:
+            self.fields["email"].widget.attrs.update(autocomplete="email", spellcheck="false")
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
+
+
+class ReferenceSearchForm(forms.Form):
+    """The reference number a citizen quotes, in whatever spelling."""
+
+    reference = forms.CharField(
+        label=_("Buchungsnummer"),
+        max_length=20,
+        help_text=_("Zum Beispiel T-7KQ4-2M. Groß- und Kleinschreibung und Leerzeichen egal."),
+        error_messages={"required": _("Bitte geben Sie eine Buchungsnummer ein.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_reference(self) -> str:
+        value = str(self.cleaned_data["reference"])
+        if reference_normalise(value) is None:
+            raise forms.ValidationError(
+                _("Eine Buchungsnummer sieht so aus: T-7KQ4-2M (ein T und sechs Zeichen).")
+            )
+        return value
 
 
 class LocationForm(forms.ModelForm):

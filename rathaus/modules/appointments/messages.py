@@ -72,7 +72,13 @@ def _booking_site(*, town: Municipality, booking: Booking) -> str:
 
 
 def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False) -> bytes:
-    """An iCalendar event of the booking (``cancel``: the same event, cancelled)."""
+    """An iCalendar event of the booking (``cancel``: the same event, cancelled).
+
+    Times are the town hall's local time (``TZID=Europe/Berlin`` with its
+    ``VTIMEZONE``), so a calendar shows 10:00 whatever zone its device is in and
+    keeps it at 10:00 across a change to or from summer time.
+    """
+    zone = local_zone()
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Rathaus//Termine//DE")
     cal.add("version", "2.0")
@@ -80,8 +86,8 @@ def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False)
     event = icalendar.Event()
     event.add("uid", f"{booking.uuid}@{town.schema_name}.rathaus")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", booking.start.astimezone(dt.UTC))
-    event.add("dtend", booking.end.astimezone(dt.UTC))
+    event.add("dtstart", booking.start.astimezone(zone))
+    event.add("dtend", booking.end.astimezone(zone))
     event.add("sequence", int(booking.updated_at.timestamp()) if booking.updated_at else 0)
     event.add("summary", f"{booking.service.name} – {town.name}")
     event.add(
@@ -89,7 +95,7 @@ def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False)
         ", ".join(filter(None, [booking.location.name, _one_line(booking.location.address)])),
     )
     documents = booking.service.document_list
-    description = booking.service.name
+    description = f"{booking.service.name}\n{booking.reference}"
     if documents:
         description += "\n\nBitte mitbringen:\n" + "\n".join(f"- {d}" for d in documents)
     event.add("description", description)
@@ -101,6 +107,11 @@ def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False)
         alarm.add("trigger", dt.timedelta(hours=-1))
         event.add_component(alarm)
     cal.add_component(event)
+    # The zone's rules around the appointment only, not fifty years of them.
+    day = timezone.localtime(booking.start, zone).date()
+    cal.add_missing_timezones(
+        first_date=day - dt.timedelta(days=366), last_date=day + dt.timedelta(days=366)
+    )
     return cal.to_ical()
 
 

@@ -9,6 +9,7 @@ many requests race for the last place.
 
 import secrets
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -21,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.catalogue.life_situations import life_situation_choices
 from rathaus.platform.weekdays import WEEKDAYS
+
+from .references import reference_new
 
 
 class TsTzRange(Func):
@@ -55,6 +58,14 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def map_url(self) -> str:
+        """The place on OpenStreetMap, found by its name and address ("" without an address)."""
+        if not self.address.strip():
+            return ""
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": ", ".join(lines)})
 
 
 def service_slug(name: str, *, taken: "set[str] | frozenset[str]" = frozenset()) -> str:
@@ -267,6 +278,10 @@ class Booking(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Part of every signed link, so a link dies when the booking is re-issued.
     secret = models.CharField(max_length=32, default=_new_secret, editable=False)
+    # What the citizen quotes and staff look up ("T-7KQ4-2M"); unique in the town.
+    reference = models.CharField(
+        _("Buchungsnummer"), max_length=12, unique=True, default=reference_new, editable=False
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="bookings")
     counter = models.PositiveSmallIntegerField(_("Schalter"))

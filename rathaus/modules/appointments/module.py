@@ -26,6 +26,7 @@ class Appointments(Module):
     nav = (
         NavEntry(_("Termine"), "index"),
         NavEntry(_("Terminverwaltung"), "index", staff_only=True),
+        NavEntry(_("Termin nach Buchungsnummer suchen"), "find", staff_only=True),
     )
     roles = (
         Role(

@@ -50,7 +50,8 @@ def bookings_data_export(*, user: User) -> dict[str, Any]:
     return {
         "bookings": [
             {
-                "reference": str(booking.uuid),
+                "reference": booking.reference,
+                "uuid": str(booking.uuid),
                 "service": booking.service.name,
                 "location": booking.location.name,
                 "start": _iso(booking.start),

@@ -21,6 +21,7 @@ from rathaus.tenants.models import FederalState, Municipality
 
 from .errors import BookingError
 from .models import Booking, Location, OpeningException, OpeningHours, Service
+from .references import reference_normalise
 
 # The AGS prefix of each Land -> its ISO 3166-2 subdivision code in `holidays`.
 HOLIDAY_SUBDIVISIONS: dict[FederalState, str] = {
@@ -492,6 +493,17 @@ def bookings_of_user(*, user: Any, upcoming_only: bool = True) -> QuerySet[Booki
             status=Booking.Status.NO_SHOW
         )
     return bookings.order_by("start")
+
+
+def booking_by_reference(*, reference: str) -> Booking | None:
+    """The booking of the current town with the reference number someone typed
+    (in any spelling ``references.reference_normalise`` reads), else ``None``."""
+    normalised = reference_normalise(reference)
+    if normalised is None:
+        return None
+    return (
+        Booking.objects.select_related("service", "location").filter(reference=normalised).first()
+    )
 
 
 def bookings_between(

@@ -103,7 +103,17 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
 
     class Meta:
         model = Booking
-        fields = ["token", "service", "location", "start", "end", "status", "name", "email"]
+        fields = [
+            "token",
+            "reference",
+            "service",
+            "location",
+            "start",
+            "end",
+            "status",
+            "name",
+            "email",
+        ]
 
     def get_token(self, booking: Booking) -> str:
         from .tokens import manage_token

@@ -33,6 +33,7 @@ from . import counters
 from .errors import BookingError, SlotTakenError
 from .messages import KIND, Event, message_context, message_key, moment
 from .models import Booking, Location, Service
+from .references import reference_new
 from .selectors import BookingFacts, Period, Rules, booking_facts, booking_rules, local_zone
 
 logger = logging.getLogger(__name__)
@@ -242,6 +243,8 @@ def appointment_book(
     )
     backoff = counters.Backoff()
     while True:
+        # A fresh number each try: one drawn twice in the town inserts nothing.
+        booking.reference = reference_new()
         attempt = counters.booking_insert(
             booking=booking, counters=period.counters, message=message, now=now
         )

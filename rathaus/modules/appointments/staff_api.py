@@ -50,6 +50,7 @@ class StaffBookingSerializer(serializers.ModelSerializer[Booking]):
         model = Booking
         fields = [
             "uuid",
+            "reference",
             "service",
             "location",
             "counter",

@@ -5,6 +5,7 @@ from . import staff_views as views
 urlpatterns = [
     path("", views.index, name="index"),
     path("regeln/", views.rules_edit, name="rules"),
+    path("suche/", views.find, name="find"),
     path("standorte/neu/", views.location_edit, name="location-new"),
     path("standorte/<int:location_id>/", views.location_edit, name="location"),
     path("standorte/<int:location_id>/tag/", views.day, name="day"),

@@ -21,7 +21,13 @@ from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.current import current_town
 
 from . import selectors, services
-from .forms import ExceptionsFormSet, HoursFormSet, LocationForm, ServiceForm
+from .forms import (
+    ExceptionsFormSet,
+    HoursFormSet,
+    LocationForm,
+    ReferenceSearchForm,
+    ServiceForm,
+)
 from .models import Booking, Location, Service
 
 clerk = staff_required(module="appointments")
@@ -43,6 +49,22 @@ def index(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+@clerk
+@require_safe
+def find(request: HttpRequest) -> HttpResponse:
+    """A reference number a citizen quotes ("T-7KQ4-2M") leads to that booking's day."""
+    form = ReferenceSearchForm(request.GET or None)
+    if form.is_valid():
+        booking = selectors.booking_by_reference(reference=form.cleaned_data["reference"])
+        if booking is not None:
+            day = timezone.localtime(booking.start, selectors.local_zone()).date()
+            return redirect(
+                f"{_reverse_day(booking.location_id)}?date={day.isoformat()}#booking-{booking.uuid}"
+            )
+        form.add_error("reference", _("Zu dieser Buchungsnummer gibt es keinen Termin."))
+    return render(request, "appointments/staff/find.html", {"form": form})
 
 
 @clerk

@@ -66,6 +66,8 @@ def appointments_town_export() -> dict[str, list[dict[str, Any]]]:
         "bookings": _rows(
             Booking.objects.order_by("start", "pk")
             .values(
+                "reference",
+                "uuid",
                 "service_id",
                 "location_id",
                 "counter",
@@ -76,7 +78,6 @@ def appointments_town_export() -> dict[str, list[dict[str, Any]]]:
                 "email",
                 "phone",
                 "created_at",
-                reference=F("uuid"),
                 service_name=F("service__name"),
                 location_name=F("location__name"),
             )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:service_id>/<int:location_id>/buchen/", views.book, name="book"),
     path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("termin/<str:token>/", views.manage, name="manage"),
+    path("termin/<str:token>/termin.ics", views.calendar, name="calendar"),
     path("termin/<str:token>/absagen/", views.cancel, name="cancel"),
     path("termin/<str:token>/verschieben/", views.move, name="move"),
 ]

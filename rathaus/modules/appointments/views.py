@@ -20,6 +20,7 @@ from rathaus.tenants.models import Municipality
 from . import selectors, services
 from .forms import BookingForm
 from .limits import BOOKING
+from .messages import calendar_file
 from .models import Booking, Location, Service
 from .submissions import booked_once
 from .tokens import booking_for_confirm_token, booking_for_manage_token, manage_token
@@ -214,6 +215,27 @@ def _manage_error(
         {"booking": booking, "token": token, "error": exc.message},
         status=exc.status,
     )
+
+
+@require_safe
+def calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking as a calendar file (the same event the e-mails attach)."""
+    booking = _booking_or_404(token)
+    if booking.status not in (
+        Booking.Status.PENDING,
+        Booking.Status.CONFIRMED,
+        Booking.Status.CANCELLED,
+    ):
+        raise Http404("no such appointment")
+    cancelled = booking.status == Booking.Status.CANCELLED
+    method = "CANCEL" if cancelled else "PUBLISH"
+    response = HttpResponse(
+        calendar_file(town=current_town(), booking=booking, cancel=cancelled),
+        content_type=f"text/calendar; charset=utf-8; method={method}",
+    )
+    response["Content-Disposition"] = f'attachment; filename="termin-{booking.reference}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -16,12 +16,23 @@ Text = str | Promise
 
 
 @dataclass(frozen=True)
+class AccountLinkItem:
+    """One thing listed under a link on "Mein Rathaus" (the next appointment), with its page."""
+
+    title: Text
+    url: str = ""
+    detail: Text = ""
+
+
+@dataclass(frozen=True)
 class AccountLink:
-    """A link on "Mein Rathaus" to a page of the person's, with a few words on what is there."""
+    """A link on "Mein Rathaus" to a page of the person's, with a few words on what is there
+    and, in ``items``, the first few things themselves."""
 
     title: Text
     url: str
     summary: Text = ""
+    items: tuple[AccountLinkItem, ...] = ()
 
 
 AccountLinksProvider = Callable[[User], list[AccountLink]]

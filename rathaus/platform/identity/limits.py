@@ -14,3 +14,5 @@ PHONE_CONFIRM = RateLimit("identity.phone-confirm", "10/m", Per.ACCOUNT)
 TOTP_SETUP = RateLimit("identity.totp-setup", "10/m", Per.ACCOUNT)
 # Each request sends an e-mail to the address typed in.
 PASSWORD_RESET = RateLimit("identity.password-reset", "5/h", Per.CLIENT)
+# Each new mobile number gets an SMS with a code.
+PHONE_CHANGE = RateLimit("identity.phone-change", "5/h", Per.ACCOUNT)

@@ -65,6 +65,15 @@ def account_members(*, organisation: User) -> list[Membership]:
     return list(Membership.objects.filter(organisation=organisation).select_related("member"))
 
 
+def account_organisations(*, member: User) -> list[Membership]:
+    """The associations and companies ``member`` acts for, with the role."""
+    return list(
+        Membership.objects.filter(member=member)
+        .select_related("organisation")
+        .order_by("organisation__organisation_name")
+    )
+
+
 def account_proven_email(*, user: User) -> str | None:
     """The account's e-mail address if its owner has proven it (confirmed by link or by the
     state account), else ``None``.

@@ -39,14 +39,16 @@ def account_register(
     *,
     email: str,
     password: str,
-    phone: str,
+    phone: str = "",
     kind: str = AccountKind.PERSON,
     first_name: str = "",
     last_name: str = "",
     organisation_name: str = "",
 ) -> User:
-    """Creates an account in the current town and starts both confirmations.
+    """Creates an account in the current town and starts its confirmations.
 
+    The mobile number is optional (what sends SMS asks for it when it is needed);
+    given, it is confirmed by code like the address by link.
     The e-mail with the confirmation link and the SMS with a one-time code go
     through the outbox once the account is committed, so neither a slow mail
     server nor an SMS outage (nor the broker's) holds up or breaks the
@@ -74,7 +76,29 @@ def account_register(
             organisation_name=organisation_name,
         )
         email_confirmation_start(user=user)
-        phone_challenge_start(user=user)
+        if user.phone:
+            phone_challenge_start(user=user)
+    return user
+
+
+def account_phone_change(*, user: User, phone: str) -> User:
+    """Sets the account's mobile number (unconfirmed) and sends a code to it.
+
+    The same number again keeps its confirmation and sends nothing; an empty
+    ``phone`` removes the number.
+    """
+    if str(user.phone or "") == phone:
+        return user
+    with transaction.atomic():
+        user.phone = phone
+        user.phone_verified_at = None
+        user.save(update_fields=["phone", "phone_verified_at"])
+        if phone:
+            phone_challenge_start(user=user)
+        else:
+            PhoneChallenge.objects.filter(user=user, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
     return user
 
 

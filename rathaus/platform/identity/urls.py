@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.identity import views
+from rathaus.platform.identity.forms import AccountSetPasswordForm
 from rathaus.platform.identity.tokens import password_token_generator
 
 app_name = "accounts"
@@ -15,12 +16,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("confirm-email/", views.confirm_email, name="confirm-email"),
+    path("phone/", views.phone, name="phone"),
     path("confirm-phone/", views.confirm_phone, name="confirm-phone"),
     path("confirm-phone/resend/", views.resend_phone_code, name="resend-phone-code"),
     path("members/", views.members, name="members"),
     path("two-factor/", views.totp_setup, name="totp"),
     path("export/", views.export, name="export"),
     path("delete/", views.delete, name="delete"),
+    path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "password-reset/sent/",
@@ -36,6 +39,7 @@ urlpatterns = [
         "password-reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             token_generator=password_token_generator,
+            form_class=AccountSetPasswordForm,
             template_name="identity/form.html",
             success_url=reverse_lazy("accounts:password-reset-complete"),
             extra_context={
@@ -60,6 +64,7 @@ urlpatterns = [
         "password/set/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             token_generator=password_token_generator,
+            form_class=AccountSetPasswordForm,
             template_name="identity/password_set.html",
             success_url=reverse_lazy("accounts:login"),
         ),

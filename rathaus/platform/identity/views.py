@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -30,9 +30,13 @@ from rathaus.platform.federation.selectors import federation_links_for, federati
 from rathaus.platform.identity import limits, selectors, services
 from rathaus.platform.identity.account_sections import account_links
 from rathaus.platform.identity.forms import (
+    AccountPasswordChangeForm,
+    AccountPasswordResetForm,
     CodeForm,
     DeleteAccountForm,
+    LoginForm,
     MemberForm,
+    PhoneForm,
     ProfileForm,
     RegistrationForm,
 )
@@ -70,6 +74,7 @@ class AccountLoginView(auth_views.LoginView):
     """
 
     template_name = "identity/login.html"
+    authentication_form = LoginForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -124,7 +129,7 @@ def register(request: HttpRequest) -> HttpResponse:
             user = services.account_register(
                 email=data["email"],
                 password=data["password1"],
-                phone=str(data["phone"]),
+                phone=str(data["phone"] or ""),
                 kind=data["kind"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
@@ -134,11 +139,20 @@ def register(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             login(request, user, backend=MODEL_BACKEND)
+            if user.phone:
+                sent = _(
+                    "Ihr Konto ist angelegt. Wir haben Ihnen eine E-Mail und eine SMS geschickt."
+                )
+                messages.info(request, sent)
+                return redirect("accounts:confirm-phone")
             messages.info(
                 request,
-                _("Ihr Konto ist angelegt. Wir haben Ihnen eine E-Mail und eine SMS geschickt."),
+                _(
+                    "Ihr Konto ist angelegt. Bitte bestätigen Sie Ihre E-Mail-Adresse mit dem "
+                    "Link, den wir Ihnen geschickt haben."
+                ),
             )
-            return redirect("accounts:confirm-phone")
+            return redirect("accounts:account")
     return render(request, "identity/register.html", {"form": form})
 
 
@@ -153,9 +167,36 @@ def confirm_email(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limit(limits.PHONE_CHANGE)
+def phone(request: HttpRequest) -> HttpResponse:
+    """Add, change or remove the mobile number; a new one is confirmed by code."""
+    user = _user(request)
+    if request.method == "POST" and "remove" in request.POST:
+        services.account_phone_change(user=user, phone="")
+        messages.info(request, _("Ihre Mobilnummer ist entfernt."))
+        return redirect("accounts:account")
+    form = PhoneForm(request.POST or None, initial={"phone": user.phone or None})
+    if request.method == "POST" and form.is_valid():
+        number = str(form.cleaned_data["phone"])
+        if number == str(user.phone or "") and user.phone_verified_at:
+            return redirect("accounts:account")
+        if number == str(user.phone or ""):
+            return redirect("accounts:confirm-phone")
+        try:
+            services.account_phone_change(user=user, phone=number)
+        except ValidationError as exc:
+            form.add_error("phone", exc)
+        else:
+            return redirect("accounts:confirm-phone")
+    return render(request, "identity/phone.html", {"form": form})
+
+
+@login_required
 @rate_limit(limits.PHONE_CONFIRM)
 def confirm_phone(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not user.phone:
+        return redirect("accounts:phone")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.account_confirm_phone(user=user, code=form.cleaned_data["code"]):
@@ -193,6 +234,7 @@ def account(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Ihre Angaben sind gespeichert."))
         return redirect("accounts:account")
+    is_organisation = user.kind != AccountKind.PERSON
     return render(
         request,
         "identity/account.html",
@@ -201,7 +243,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_totp": selectors.account_has_totp(user=user),
             "links": federation_links_for(user=user),
             "federation_options": federation_login_options(),
-            "is_organisation": user.kind != AccountKind.PERSON,
+            "is_organisation": is_organisation,
+            "members": selectors.account_members(organisation=user) if is_organisation else [],
+            "member_of": selectors.account_organisations(member=user),
             "sections": account_links(user=user),
         },
     )
@@ -299,6 +343,7 @@ def delete(request: HttpRequest) -> HttpResponseBase:
 
 @method_decorator(rate_limit(limits.PASSWORD_RESET), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = AccountPasswordResetForm
     token_generator = password_token_generator
     template_name = "identity/form.html"
     email_template_name = "identity/password_reset_email.txt"
@@ -317,3 +362,21 @@ class PasswordResetView(auth_views.PasswordResetView):
         # primary host at send time (never from this request's host).
         services.password_reset_request(email=form.cleaned_data["email"])
         return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A new password for the logged-in account; the session stays logged in."""
+
+    form_class = AccountPasswordChangeForm
+    template_name = "identity/form.html"
+    success_url = reverse_lazy("accounts:account")
+    extra_context = {
+        "title": gettext_lazy("Passwort ändern"),
+        "submit": gettext_lazy("Passwort speichern"),
+        "back": reverse_lazy("accounts:account"),
+    }
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Ihr neues Passwort ist gespeichert."))
+        return response

@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from rathaus.modules.appointments import forms
 from rathaus.modules.appointments.models import Booking, Location
 from tests.factories import UserFactory
+from tests.platform.design.test_error_pages import assert_error_page
 
 from .conftest import Office, add_location, at, log_in, open_day, send_queued_mail
 
@@ -95,7 +96,10 @@ def test_a_guest_books_confirms_by_email_and_gets_a_calendar_file(
     text = ics.decode() if isinstance(ics, bytes) else ics
     assert "BEGIN:VEVENT" in text
     assert f"UID:{booking.uuid}@" in text
-    assert "DTSTART:" + start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") in text
+    # The town hall's clock: 10:00 in Berlin, whatever zone the phone is in.
+    assert "DTSTART;TZID=Europe/Berlin:" + start.strftime("%Y%m%dT%H%M%S") in text
+    assert "BEGIN:VTIMEZONE" in text
+    assert booking.reference in confirmation.body
     assert "Personalausweis beantragen" in text
 
 
@@ -310,3 +314,17 @@ def test_a_second_click_on_book_books_nothing_more(client_a: Client, office_a: O
     with tenant_context(office_a.town):
         assert Booking.objects.filter(email="e@example.org").count() == 1
     assert len(send_queued_mail(office_a.town)) == 1
+
+
+def test_the_booking_form_with_errors_says_so_at_the_top(
+    client_a: Client, office_a: Office
+) -> None:
+    start = at(open_day(office_a.town), 10)
+    url = book_url(office_a, start)
+
+    response = client_a.post(url, {**_form(client_a, url), "start": start.isoformat()})
+
+    html = response.content.decode()
+    assert_error_page(html)
+    assert "Bitte geben Sie den Namen an, unter dem Sie den Termin wahrnehmen." in html
+    assert "Bitte geben Sie Ihre E-Mail-Adresse an: dorthin geht die Bestätigung." in html
