@@ -14,6 +14,7 @@ class ModulesConfig(AppConfig):
         autodiscover_modules("module")
         from rathaus.modules import signals  # noqa: F401
         from rathaus.modules.account_sections import module_account_links
+        from rathaus.modules.audit_wording import module_audit_wording_register
         from rathaus.modules.channels import module_channels_register
         from rathaus.modules.conformance import check_personal_data_declarations
         from rathaus.modules.personal_data import module_personal_data_register
@@ -25,4 +26,5 @@ class ModulesConfig(AppConfig):
         account_links_provider(module_account_links)
         module_personal_data_register()
         module_channels_register()
+        module_audit_wording_register()
         checks.register(check_personal_data_declarations)

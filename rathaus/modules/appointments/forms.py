@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.abuse.bot_check import BotCheckMixin
+from rathaus.platform.durations import DurationField
 
 from .models import Location, OpeningException, OpeningHours, Service
 
@@ -37,6 +38,13 @@ class BookingForm(BotCheckMixin, forms.Form):
 
 
 class LocationForm(forms.ModelForm):
+    slot_minutes = DurationField(
+        label=_("Zeitraster"),
+        help_text=_("Termine beginnen in diesem Abstand, z. B. alle 15 Min."),
+        min_minutes=5,
+        max_minutes=120,
+    )
+
     class Meta:
         model = Location
         fields = ["name", "address", "directions", "counters", "slot_minutes", "is_active"]
@@ -47,6 +55,13 @@ class LocationForm(forms.ModelForm):
 
 
 class ServiceForm(forms.ModelForm):
+    duration_minutes = DurationField(
+        label=_("Dauer"),
+        help_text=_("So lange dauert ein Termin, z. B. 30 Min. oder 1 Std. 15 Min."),
+        min_minutes=5,
+        max_minutes=480,
+    )
+
     class Meta:
         model = Service
         fields = ["name", "description", "duration_minutes", "documents", "locations", "is_active"]
