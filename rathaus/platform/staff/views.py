@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.selectors import audit_entries
+from rathaus.platform.audit.wording import audit_lines
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
@@ -108,11 +109,24 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required()
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """The town's audit log in plain language, filtered and 50 entries a page."""
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(**{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "staff/audit.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "lines": audit_lines(page.object_list),
+            "query": query.urlencode(),
+            "filtered": bool(filters and any(filters.values())),
+        },
+    )
 
 
 def support_enter(request: HttpRequest, token: str) -> HttpResponse:
