@@ -20,6 +20,7 @@ from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.staff.roles import role_label
 from rathaus.platform.staff.selectors import roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
@@ -61,7 +62,11 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def team(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/team.html", {"members": staff_members()})
+    members = [
+        (member, sorted(role_label(role.role) for role in member.staff_roles.all()))
+        for member in staff_members()
+    ]
+    return render(request, "staff/team.html", {"members": members})
 
 
 @staff_required()

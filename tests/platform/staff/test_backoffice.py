@@ -184,3 +184,18 @@ def test_the_audit_log_shows_who_changed_what_and_filters(
     assert "ins Team aufgenommen" not in rows
     with tenant_context(town_a):
         assert AuditEntry.objects.filter(action="branding.update").count() == 1
+
+
+def test_the_team_page_names_roles_by_their_labels(
+    admin_client_a: Client, town_a: Municipality
+) -> None:
+    from tests.platform.staff.conftest import make_staff
+
+    make_staff(town_a, "clerk@tangerhuette.de", ["appointments.clerk", "news.editor"])
+
+    html = admin_client_a.get("/staff/team/").content.decode()
+
+    assert "Verwaltung der Kommune" in html
+    assert "Neuigkeiten: Redaktion, Termine: Sachbearbeitung" in html
+    assert "town_admin" not in html
+    assert "appointments.clerk" not in html
