@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup deps services browser messages lint typecheck imports check clean
+.PHONY: run test setup deps assets services browser messages lint typecheck imports check clean
 
 run: setup
 	bash infra/scripts/run.sh
@@ -11,12 +11,19 @@ run: setup
 test: setup browser check
 	DJANGO_SETTINGS_MODULE=rathaus.config.settings.test $(VENV)/bin/pytest
 
-setup: deps services messages
+setup: deps assets services messages
 
 deps: $(VENV)/.deps-installed
 
 $(VENV)/.deps-installed: uv.lock pyproject.toml infra/scripts/install-python-deps.sh
 	bash infra/scripts/install-python-deps.sh
+	touch $@
+
+# KERN UX and axe-core from package-lock.json, again whenever the lock file changes.
+assets: node_modules/.installed
+
+node_modules/.installed: package-lock.json infra/scripts/install-frontend.sh
+	bash infra/scripts/install-frontend.sh
 	touch $@
 
 services:
@@ -42,4 +49,4 @@ imports: deps
 check: lint typecheck imports
 
 clean:
-	rm -rf $(VENV) .run var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .run var .mypy_cache .pytest_cache .ruff_cache

@@ -9,6 +9,9 @@ from rathaus.platform.portal import views as portal
 
 urlpatterns = [
     path("", portal.town_home, name="home"),
+    path("impressum/", portal.imprint, name="imprint"),
+    path("datenschutz/", portal.privacy, name="privacy"),
+    path("barrierefreiheit/", portal.accessibility, name="accessibility"),
     path("accounts/", include("rathaus.platform.identity.urls")),
     path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),

@@ -186,6 +186,9 @@ RESERVED_KEYS = frozenset(
     {
         "accounts",
         "api",
+        "barrierefreiheit",
+        "datenschutz",
+        "impressum",
         "audit",
         "branding",
         "federation",

@@ -4,6 +4,7 @@ The server is a separate process on the test database, so everything the
 browser sees has been committed; tests here set up and clean up their own data.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
@@ -19,6 +20,12 @@ from tests.local_servers import free_port, local_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# The viewports every journey walks: a common phone and a desktop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# WCAG 2.2 A and AA, the standard a German authority's site is held to (BITV 2.0, EN 301 549).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Without these, Chromium keeps trying to reach Google's hosts, which this
 # machine's closed network refuses.
 CHROMIUM_ARGS = [
@@ -74,3 +81,30 @@ def browser() -> Iterator[Browser]:
 def screenshot_path(name: str) -> str:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return str(SCREENSHOTS / f"{name}.png")
+
+
+def look(page: Page, name: str) -> None:
+    """Looks at the page as a reviewer would: saves a screenshot of it, then fails on any
+    axe-core violation (WCAG 2.2 AA) or on a page wider than the viewport (WCAG 1.4.10)."""
+    page.wait_for_load_state("load")
+    page.screenshot(path=screenshot_path(name), full_page=True)
+    if not AXE.exists():
+        pytest.fail(f"axe-core not found at {AXE}: run `make test`, which installs it")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    problems = [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "where": [node["target"] for node in violation["nodes"]][:5],
+        }
+        for violation in result["violations"]
+    ]
+    assert not problems, f"axe found on {name} ({page.url}):\n{json.dumps(problems, indent=2)}"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{name} ({page.url}) scrolls sideways by {overflow}px (WCAG 1.4.10)"

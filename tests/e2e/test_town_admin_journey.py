@@ -64,7 +64,7 @@ def test_admin_sets_colour_and_enables_a_service_and_a_citizen_sees_both(
     phone.goto(f"{base}/")
     service = phone.get_by_role("link", name="Kontakt und Öffnungszeiten")
     expect(service).to_be_visible()
-    header = phone.locator(".site-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    header = phone.locator(".rh-header").evaluate("e => getComputedStyle(e).borderBottomColor")
     assert header == "rgb(122, 31, 31)"
     phone.screenshot(path=screenshot_path("3-citizen-home-phone"), full_page=True)
 

@@ -52,6 +52,9 @@ SHARED_APPS = [
     "rathaus.modules",
     "rathaus.platform.identity",
     "rathaus.platform.portal",
+    # KERN UX, the template components (django-cotton) and the one form renderer.
+    "rathaus.platform.design",
+    "django_cotton",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -195,6 +198,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_URL = "/static/"
+# KERN UX from node_modules (installed from package-lock.json by the set-up), served
+# by the app under /static/kern/: no CDN.
+STATICFILES_DIRS = [("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist")]
+# Every Django form renders the KERN/GOV.UK way (labels above, hints, errors, autocomplete).
+FORM_RENDERER = "rathaus.platform.design.forms.KernFormRenderer"
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None

@@ -36,6 +36,20 @@ class Branding(models.Model):
     coat_of_arms = models.ImageField(
         _("Wappen"), upload_to="branding/", blank=True, validators=image_validators
     )
+    authority_name = models.CharField(
+        _("Name der Behörde"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "So, wie die Kommune amtlich heißt, z. B. „Stadt Tangerhütte“ oder "
+            "„Gemeinde Hohe Börde“. Steht in der Kopfzeile und im Impressum."
+        ),
+    )
+    address = models.TextField(
+        _("Postanschrift"),
+        blank=True,
+        help_text=_("Straße und Hausnummer, Postleitzahl und Ort, je Zeile eine Angabe."),
+    )
     contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
     contact_phone = models.CharField(_("Kontakt-Telefon"), max_length=40, blank=True)
     imprint_url = models.URLField(_("Impressum (Adresse)"), blank=True)

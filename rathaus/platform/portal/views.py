@@ -6,9 +6,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from rathaus.platform.branding.selectors import current_branding
 from rathaus.platform.storage.downloads import download_read
 from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.signing import BadToken, ExpiredToken
@@ -17,6 +18,30 @@ from rathaus.tenants.signing import BadToken, ExpiredToken
 @require_safe
 def town_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/town_home.html")
+
+
+@require_safe
+def imprint(request: HttpRequest) -> HttpResponseBase:
+    """The town's Impressum (§ 5 DDG): its own page where it has one, else what we know."""
+    branding = current_branding()
+    if branding.imprint_url:
+        return redirect(branding.imprint_url)
+    return render(request, "portal/legal/imprint.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponseBase:
+    """The privacy notice (Art. 13 GDPR): the town's own where it has one, else ours."""
+    branding = current_branding()
+    if branding.privacy_url:
+        return redirect(branding.privacy_url)
+    return render(request, "portal/legal/privacy.html")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement every public body's site must have (BITV 2.0 § 7)."""
+    return render(request, "portal/legal/accessibility.html")
 
 
 # Shown in the browser; everything else (HTML, SVG, scripts…) is downloaded.

@@ -15,13 +15,18 @@ def _log_in(client: Client, email: str) -> None:
     assert response.status_code == 302, response.content.decode()
 
 
-def test_a_citizen_logs_in_and_sees_their_name(client_a: Client, town_a: Municipality) -> None:
+def test_a_logged_in_citizen_reaches_mein_rathaus_from_the_header(
+    client_a: Client, town_a: Municipality
+) -> None:
     with tenant_context(town_a):
         UserFactory(email="erika@example.org", first_name="Erika")
+    assert "Mein Rathaus" not in client_a.get("/").content.decode()
 
     _log_in(client_a, "erika@example.org")
 
-    assert "Erika" in client_a.get("/").content.decode()
+    header = client_a.get("/").content.decode().split("</header>")[0]
+    assert 'href="/accounts/"' in header
+    assert "Mein Rathaus" in header
 
 
 def test_wrong_password_is_refused_with_a_message(client_a: Client, town_a: Municipality) -> None:

@@ -37,7 +37,7 @@ def test_town_home_works_on_a_phone(client_a: Client) -> None:
     html = client_a.get("/").content.decode()
 
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
-    assert '<html lang="de">' in html
+    assert '<html lang="de"' in html
 
 
 def test_public_host_shows_the_vendor_landing_page(public_client: Client) -> None:
