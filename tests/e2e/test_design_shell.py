@@ -11,7 +11,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize(("device", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
 def test_home_legal_pages_and_a_form_with_errors_look_right(
-    browser: Browser, live_port: int, live_towns: dict[str, Municipality], device: str, viewport: dict
+    browser: Browser,
+    live_port: int,
+    live_towns: dict[str, Municipality],
+    device: str,
+    viewport: dict,
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
     page = browser.new_context(locale="de-DE", viewport=viewport).new_page()

@@ -177,7 +177,7 @@ def test_the_audit_log_shows_who_changed_what_and_filters(
     admin_client_a.post("/staff/branding/", {"primary_color": "#7a1f1f", "display_name": "Stadt"})
 
     html = admin_client_a.get("/staff/audit/?action=branding.").content.decode()
-    rows = html.split('<ol class="audit-log">', 1)[1]
+    rows = html.split('<ol class="rh-audit', 1)[1]
 
     assert "verwaltung@tangerhuette.de hat das Erscheinungsbild geändert." in rows
     assert f"Hauptfarbe: {DEFAULT_PRIMARY_COLOR} → #7a1f1f" in rows
