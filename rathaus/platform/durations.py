@@ -42,7 +42,7 @@ class DurationWidget(forms.MultiWidget):
     template_name = "portal/widgets/duration.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        number = {"inputmode": "numeric", "min": "0", "step": "1", "class": "duration-part"}
+        number = {"inputmode": "numeric", "min": "0", "step": "1"}
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "hours": forms.NumberInput(attrs={**number, "size": "3"}),
             "minutes": forms.NumberInput(attrs={**number, "max": "59", "size": "2"}),
@@ -62,16 +62,19 @@ class DurationWidget(forms.MultiWidget):
         context = super().get_context(name, value, attrs)
         labels = [_("Stunden"), _("Minuten")]
         units = [_("Std."), _("Min.")]
+        invalid = (attrs or {}).get("aria-invalid") == "true"
+        css = "kern-form-input__input" + (" kern-form-input__input--error" if invalid else "")
         for subwidget, label, unit in zip(
             context["widget"]["subwidgets"], labels, units, strict=True
         ):
             subwidget["part_label"] = label
             subwidget["unit"] = unit
+            subwidget["attrs"]["class"] = css
         return context
 
     def id_for_label(self, id_: str) -> str:
         # The field's label names the group; the hours input takes the focus.
-        return f"{id_}_hours" if id_ else id_
+        return f"{id_}_0" if id_ else id_
 
 
 class DurationField(forms.MultiValueField):
