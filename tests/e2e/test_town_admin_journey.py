@@ -189,7 +189,7 @@ def _walk_the_back_office(page: Page, base: str, saml_idp: str, where: str, day:
     expect(
         page.get_by_text("Stadtverwaltung hat den Dienst Termine ausgeschaltet.").first
     ).to_be_visible()
-    expect(page.get_by_text("Stadtverwaltung hat vermerkt:").first).to_be_visible()
+    expect(page.get_by_text(re.compile("als „nicht erschienen“ vermerkt")).first).to_be_visible()
     look(page, f"admin-{where}-12-audit-log")
 
 

@@ -46,7 +46,7 @@ def appointments_audit_words(
     if action == "appointments.no_show":
         booking = _booking(target)
         if after == Booking.Status.NO_SHOW:
-            return _("%(actor)s hat vermerkt: %(booking)s wurde nicht wahrgenommen.") % {
+            return _("%(actor)s hat %(booking)s als „nicht erschienen“ vermerkt.") % {
                 **values,
                 "booking": booking,
             }

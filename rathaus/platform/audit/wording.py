@@ -164,8 +164,11 @@ def plain(value: Any) -> str:
         return _("nein")
     if value in (None, "", [], {}):
         return "–"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {plain(item)}" for key, item in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(plain(item) for item in value)
+        joiner = "; " if any(isinstance(item, dict) for item in value) else ", "
+        return joiner.join(plain(item) for item in value)
     return str(value)
 
 

@@ -1,5 +1,6 @@
 """How the audit log words changes of the state-account settings."""
 
+import ast
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.wording import AuditWords, audit_wording, changes_generic, plain
+from rathaus.platform.federation.forms import ACCOUNT_FIELD_LABELS
 from rathaus.platform.federation.models import IdentityProvider, Protocol, TrustLevel
 
 STATE_ACCOUNT = gettext_lazy("Landeskonto (BundID / Servicekonto)")
@@ -15,6 +17,18 @@ QUIET_FIELDS = {"id", "updated_at", "protocol"}
 
 
 def _show(key: str, value: Any) -> str:
+    # The snapshot holds each field as text; lists and mappings as Python's repr of them.
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            value = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+        if isinstance(value, dict):
+            return (
+                ", ".join(f"{ACCOUNT_FIELD_LABELS.get(k, k)} ← {v}" for k, v in value.items())
+                or "–"
+            )
+        return plain(value)
     if value in ("True", "False"):
         return plain(value == "True")
     if key == "trust_level" and value in TrustLevel.values:

@@ -137,8 +137,8 @@ def test_a_modules_own_events_are_worded_by_the_module(erika: User, town_a: Muni
 
     local = timezone.localtime(start)
     assert line.sentence == (
-        f"Erika Muster hat vermerkt: den Termin „Personalausweis beantragen“ am "
-        f"{local:%d.%m.%Y} um {local:%H:%M} wurde nicht wahrgenommen."
+        f"Erika Muster hat den Termin „Personalausweis beantragen“ am "
+        f"{local:%d.%m.%Y} um {local:%H:%M} als „nicht erschienen“ vermerkt."
     )
 
 

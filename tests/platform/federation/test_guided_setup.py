@@ -87,6 +87,10 @@ def test_setting_up_bundid_from_its_preset(
     assert "EntityDescriptor" in provider.saml_metadata_xml
     page = staff_a.get("/federation/settings/saml/").content.decode()
     assert "Das Landeskonto (BundID / Servicekonto) ist gespeichert: BundID." in page
+    log = staff_a.get("/staff/audit/").content.decode()
+    assert "amt@example.org hat das Landeskonto (BundID / Servicekonto) über SAML 2.0" in log
+    assert "Vorname ← givenName" in log
+    assert "{&#x27;" not in log
 
 
 def test_another_oidc_provider_names_each_missing_field(staff_a: Client) -> None:
