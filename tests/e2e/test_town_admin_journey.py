@@ -17,6 +17,7 @@ from rathaus.modules.services import module_allow
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.federation.models import IdentityProvider
+from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_add
@@ -99,6 +100,15 @@ def demo_town(
     counters), its admin, and two bookings that began a little while ago."""
     town = live_towns["a"]
     actor = Actor.system("e2e")
+    # A transactional test before this one empties every table, the presets included.
+    FederationPreset.objects.get_or_create(
+        key="bundid",
+        defaults={
+            "name": "BundID",
+            "protocol": "saml",
+            "attribute_mapping": {"email": "mail", "first_name": "givenName", "last_name": "sn"},
+        },
+    )
     with tenant_context(town):
         admin = staff_add(
             town=town,
