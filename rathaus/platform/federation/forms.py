@@ -155,7 +155,9 @@ class ProviderForm(forms.ModelForm):
             "oidc_issuer": _("Adresse des Anbieters (Issuer)"),
             "oidc_client_id": _("Client-ID"),
             "trust_level": _("Nötiges Vertrauensniveau"),
-            "enabled": _("Anmeldung mit dem Landeskonto einschalten"),
+            "enabled": _(
+                "Anmeldung mit dem Landeskonto einschalten (erst, wenn der Verbindungstest gelingt)"
+            ),
         }
         help_texts = {
             "name": _("Bürgerinnen und Bürger lesen „Weiter mit …“ und diesen Namen."),
@@ -166,7 +168,6 @@ class ProviderForm(forms.ModelForm):
                 "Das Niveau, das eine Anmeldung mindestens haben muss. „Substanziell“ "
                 "entspricht z. B. Benutzername, Passwort und einem zweiten Faktor."
             ),
-            "enabled": _("Erst einschalten, wenn der Verbindungstest gelingt."),
         }
         error_messages = {
             "name": {"required": _("Bitte geben Sie einen Namen für die Schaltfläche an.")},
@@ -189,7 +190,12 @@ class ProviderForm(forms.ModelForm):
         if protocol == Protocol.SAML:
             for name in ("oidc_issuer", "oidc_client_id", "oidc_client_secret", "scopes"):
                 del self.fields[name]
-            self.fields["saml_metadata_url"].required = False
+            # Asked for until the town has the provider's metadata (or uploads it instead).
+            self.fields["saml_metadata_url"].required = not provider.saml_metadata_xml
+            self.fields["saml_metadata_url"].error_messages["required"] = _(
+                "Bitte geben Sie die Metadaten-Adresse des Anbieters an "
+                "(oder laden Sie unter „Erweitert“ die Metadaten als Datei hoch)."
+            )
         else:
             for name in ("saml_metadata_url", "saml_metadata_file"):
                 del self.fields[name]
@@ -240,6 +246,9 @@ class ProviderForm(forms.ModelForm):
         upload = data.get("saml_metadata_file")
         if upload:
             data["saml_metadata_xml"] = upload.read().decode("utf-8", errors="replace")
+            # The file stands in for the address.
+            if not data.get("saml_metadata_url") and "saml_metadata_url" in self._errors:
+                del self._errors["saml_metadata_url"]
         if provider.protocol == Protocol.SAML:
             has_metadata = (
                 data.get("saml_metadata_url")
