@@ -12,6 +12,7 @@ urlpatterns = [
     path("impressum/", portal.imprint, name="imprint"),
     path("datenschutz/", portal.privacy, name="privacy"),
     path("barrierefreiheit/", portal.accessibility, name="accessibility"),
+    path("", include("rathaus.platform.catalogue.urls")),
     path("accounts/", include("rathaus.platform.identity.urls")),
     path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),

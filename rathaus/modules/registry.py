@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 if TYPE_CHECKING:
     from rathaus.platform.audit.services import Actor
+    from rathaus.platform.catalogue.entries import NextFree, ServiceEntry
     from rathaus.platform.identity.models import User
     from rathaus.tenants.models import Municipality
 
@@ -128,6 +129,20 @@ class Module:
         return []
 
     @classmethod
+    def catalogue_entries(cls) -> list["ServiceEntry"]:
+        """The services this module offers in the current town, for the town's home page,
+        its life situations and its search (``rathaus.platform.catalogue.entries``), e.g.
+        each bookable appointment service. Asked on every catalogue page: keep it to a few
+        queries. An entry's ``key`` is its page's address and must stay when its title changes."""
+        return []
+
+    @classmethod
+    def catalogue_next_free(cls, *, keys: Sequence[str]) -> dict[str, "NextFree"]:
+        """The next free appointment of each of this module's entries ``keys`` that has one
+        (current town), by key; asked only for the few services a page shows."""
+        return {}
+
+    @classmethod
     def demo_load(cls, *, town: "Municipality", actor: "Actor") -> None:
         """Adds sample content for a demo town; runs again without adding more."""
 
@@ -201,6 +216,10 @@ RESERVED_KEYS = frozenset(
         "invitation",
         "healthz",
         "static",
+        # The service catalogue (rathaus.platform.catalogue).
+        "leistungen",
+        "lebenslagen",
+        "suche",
     }
 )
 

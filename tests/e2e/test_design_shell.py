@@ -15,7 +15,7 @@ def test_home_legal_pages_and_a_form_with_errors_look_right(
     live_port: int,
     live_towns: dict[str, Municipality],
     device: str,
-    viewport: dict,
+    viewport: dict[str, int],
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
     page = browser.new_context(locale="de-DE", viewport=viewport).new_page()

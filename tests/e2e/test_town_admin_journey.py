@@ -73,7 +73,8 @@ def test_admin_sets_colour_and_enables_a_service_and_a_citizen_sees_both(
         locale="de-DE", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     ).new_page()
     phone.goto(f"{base}/")
-    service = phone.get_by_role("link", name="Kontakt und Öffnungszeiten")
+    # The module's service is in the town's catalogue on the home page.
+    service = phone.get_by_role("link", name="Kontakt zum Rathaus")
     expect(service).to_be_visible()
     header = phone.locator(".rh-header").evaluate("e => getComputedStyle(e).borderBottomColor")
     assert header == "rgb(122, 31, 31)"
@@ -84,6 +85,8 @@ def test_admin_sets_colour_and_enables_a_service_and_a_citizen_sees_both(
     assert phone.evaluate("document.activeElement.textContent.trim()") == "Zum Inhalt springen"
 
     service.click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Kontakt zum Rathaus")
+    phone.get_by_role("link", name="Kontakt aufnehmen").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Kontakt und Öffnungszeiten")
     phone.screenshot(path=screenshot_path("4-citizen-contact-phone"), full_page=True)
 

@@ -29,7 +29,8 @@ def test_an_active_module_shows_in_pages_navigation_api_and_schema(
 
     home = client_a.get("/").content.decode()
     assert 'href="/contact/"' in home
-    assert "Kontakt und Öffnungszeiten" in home
+    # Its service in the town's catalogue, on the home page.
+    assert "Kontakt zum Rathaus" in home
     assert client_a.get("/contact/").status_code == 200
     assert client_a.get("/api/v1/contact/").status_code == 200
     assert "/api/v1/contact/" in _paths(client_a)

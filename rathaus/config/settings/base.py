@@ -55,6 +55,8 @@ SHARED_APPS = [
     # KERN UX, the template components (django-cotton) and the one form renderer.
     "rathaus.platform.design",
     "django_cotton",
+    # The service catalogue: no tables of its own; its migration makes pg_trgm for the search.
+    "rathaus.platform.catalogue",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -330,9 +332,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"noreply@{BASE_DOMAI
 
 # --- messaging (rathaus.platform.messaging) -----------------------------------
 
-# A town's e-mail comes from "<town name> <noreply@<its primary host>>"; an address
-# here (may contain "{host}") replaces noreply@<host>, e.g. where only the
-# platform's own domain may send (SPF, DKIM).
+# Every e-mail of a town comes from "<town name> <address of DEFAULT_FROM_EMAIL>"
+# (the address SPF and DKIM are set up for); an address here replaces it, and
+# "{host}" in it becomes the town's primary host, e.g. "rathaus@{host}" where each
+# town's own domain may send.
 MESSAGING_FROM_EMAIL = env.str("MESSAGING_FROM_EMAIL", default="")
 # E-mails handed over on one SMTP connection.
 MESSAGING_EMAIL_BATCH_SIZE = env.int("MESSAGING_EMAIL_BATCH_SIZE", default=200)
@@ -355,6 +358,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
+# Redis hands a task nobody acknowledged to another worker after this long. A task
+# waiting for its retry (up to MESSAGING_RETRY_MAX) is unacknowledged all that time,
+# so the timeout is longer; the outbox never relies on it (a claim is per run).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * MESSAGING_RETRY_MAX)
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600

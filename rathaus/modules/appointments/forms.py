@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.abuse.bot_check import BotCheckMixin
 from rathaus.platform.durations import DurationField
+from rathaus.platform.catalogue.life_situations import life_situation_choices
 
 from .models import Location, OpeningException, OpeningHours, Service
 
@@ -61,10 +62,33 @@ class ServiceForm(forms.ModelForm):
         min_minutes=5,
         max_minutes=480,
     )
+    # What the town's service catalogue shows on the service's page and searches.
+    life_situations = forms.MultipleChoiceField(
+        label=_("Lebenslagen"),
+        choices=life_situation_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Unter diesen Lebenslagen steht die Leistung auf der Startseite."),
+    )
 
     class Meta:
         model = Service
-        fields = ["name", "description", "duration_minutes", "documents", "locations", "is_active"]
+        fields = [
+            "name",
+            "summary",
+            "description",
+            "life_situations",
+            "keywords",
+            "duration_minutes",
+            "documents",
+            "fee",
+            "fee_note",
+            "processing_time",
+            "popular",
+            "slug",
+            "locations",
+            "is_active",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "documents": forms.Textarea(attrs={"rows": 4}),

@@ -12,12 +12,14 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import DateTimeRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField, DateTimeRangeField, RangeOperators
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Func, Q
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.platform.catalogue.life_situations import life_situation_choices
 from rathaus.platform.weekdays import WEEKDAYS
 
 
@@ -55,11 +57,86 @@ class Location(models.Model):
         return self.name
 
 
+def service_slug(name: str, *, taken: "set[str] | frozenset[str]" = frozenset()) -> str:
+    """An address for a service's page from its name, not one of ``taken``."""
+    base = slugify(name.replace("ß", "ss"))[:90] or "leistung"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 class Service(models.Model):
-    """A service citizens book a time for, e.g. "Personalausweis beantragen"."""
+    """A service citizens book a time for, e.g. "Personalausweis beantragen".
+
+    Every bookable service is an entry of the town's service catalogue (its
+    home page and search): ``slug`` is its page's address and stays when the
+    name changes; fee, processing time, life situations and keywords are
+    what the page and the search show.
+    """
 
     name = models.CharField(_("Name"), max_length=200)
+    slug = models.SlugField(
+        _("Adresse der Seite"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Teil der Adresse der Leistungsseite, z. B. „personalausweis-beantragen“. "
+            "Leer: aus dem Namen. Bleibt gleich, wenn sich der Name ändert."
+        ),
+    )
+    summary = models.CharField(
+        _("Kurzbeschreibung"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ein Satz für die Übersicht und die Suche."),
+    )
     description = models.TextField(_("Beschreibung"), blank=True)
+    life_situations = ArrayField(
+        models.CharField(max_length=50, choices=life_situation_choices()),
+        verbose_name=_("Lebenslagen"),
+        default=list,
+        blank=True,
+    )
+    keywords = models.CharField(
+        _("Suchbegriffe"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Weitere Wörter, unter denen man die Leistung sucht, durch Kommas getrennt, "
+            "gern auch auf Englisch, z. B. „Perso, Ausweis, ID card“."
+        ),
+    )
+    fee = models.DecimalField(
+        _("Gebühr in Euro"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leer: keine Angabe. 0: kostenlos."),
+    )
+    fee_note = models.CharField(
+        _("Gebühr als Text"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Wenn die Gebühr abhängt, z. B. „37,00 €, unter 24 Jahren 22,80 €“. "
+            "Wird statt des Betrags gezeigt."
+        ),
+    )
+    processing_time = models.CharField(
+        _("Bearbeitungsdauer"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bis die Sache erledigt ist, z. B. „etwa 3 bis 4 Wochen“."),
+    )
+    popular = models.BooleanField(
+        _("häufig gefragt"),
+        default=False,
+        help_text=_("Auf der Startseite unter den häufig gefragten Leistungen zeigen."),
+    )
     duration_minutes = models.PositiveSmallIntegerField(
         _("Dauer in Minuten"),
         default=15,
@@ -81,9 +158,19 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            taken = set(Service.objects.exclude(pk=self.pk).values_list("slug", flat=True))
+            self.slug = service_slug(self.name, taken=taken)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def document_list(self) -> list[str]:
         return [line.strip() for line in self.documents.splitlines() if line.strip()]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
 
 class OpeningHours(models.Model):

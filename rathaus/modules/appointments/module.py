@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,9 @@ from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 
 from .serializers import AppointmentSettings
+
+if TYPE_CHECKING:
+    from rathaus.platform.catalogue.entries import NextFree, ServiceEntry
 
 
 @modules.register
@@ -70,6 +74,18 @@ class Appointments(Module):
         from .account import appointments_account_sections
 
         return appointments_account_sections(user=user)
+
+    @classmethod
+    def catalogue_entries(cls) -> list["ServiceEntry"]:
+        from .catalogue import appointments_catalogue_entries
+
+        return appointments_catalogue_entries()
+
+    @classmethod
+    def catalogue_next_free(cls, *, keys: Sequence[str]) -> dict[str, "NextFree"]:
+        from .catalogue import appointments_next_free
+
+        return appointments_next_free(keys=keys)
 
     @classmethod
     def demo_load(cls, *, town: Municipality, actor: Actor) -> None:

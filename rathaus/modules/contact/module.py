@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +7,9 @@ from rathaus.platform.audit.services import Actor
 from rathaus.tenants.models import Municipality
 
 from .serializers import ContactSettings
+
+if TYPE_CHECKING:
+    from rathaus.platform.catalogue.entries import ServiceEntry
 
 
 @modules.register
@@ -20,6 +23,12 @@ class Contact(Module):
     nav = (NavEntry(_("Kontakt"), "index"),)
     price = "module_contact"
     default_enabled = True
+
+    @classmethod
+    def catalogue_entries(cls) -> list["ServiceEntry"]:
+        from .catalogue import contact_catalogue_entries
+
+        return contact_catalogue_entries()
 
     @classmethod
     def demo_load(cls, *, town: Municipality, actor: Actor) -> None:

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -6,6 +6,9 @@ from rathaus.modules.registry import AccountSection, Module, NavEntry, Role, mod
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
+
+if TYPE_CHECKING:
+    from rathaus.platform.catalogue.entries import ServiceEntry
 
 
 @modules.register
@@ -79,6 +82,12 @@ class News(Module):
         from .account import news_account_sections
 
         return news_account_sections(user=user)
+
+    @classmethod
+    def catalogue_entries(cls) -> list["ServiceEntry"]:
+        from .catalogue import news_catalogue_entries
+
+        return news_catalogue_entries()
 
     @classmethod
     def demo_load(cls, *, town: Municipality, actor: Actor) -> None:

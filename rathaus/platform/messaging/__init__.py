@@ -27,45 +27,63 @@ Enqueueing
     trip) and then calls ``message_queue_on_commit``.
 
 States
-    ``pending`` waits (``next_attempt_at`` says from when; a batch that took it sets
+    ``pending`` waits (``next_attempt_at`` says from when; a run that took it sets
     ``claimed_by``/``claimed_at``) -> ``sending`` while the channel has it in hand ->
     ``sent``. ``skipped``: the kind found that what it would say no longer holds
     (a "booked" e-mail for a booking cancelled since). ``failed``: the recipient was
     refused (no such mailbox, invalid number), the channel is not available in the
     town, or the transport stayed down through ``MESSAGING_MAX_ATTEMPTS``.
-    ``unconfirmed``: a crash struck while the message was being handed over; it may
-    have gone out, so it is never sent again. ``attempts`` counts the claims.
+    ``unconfirmed``: the message may have gone out but nobody knows (a worker died
+    while the channel had it, the connection broke after the message went over):
+    it is never sent again, and staff see it as "unbestätigt" (the back office's
+    "Nachrichten" page, ``selectors.messages_in_doubt``). ``attempts`` counts
+    the claims.
 
 Delivering (``services.messages_deliver``, tasks ``messaging.deliver`` and ``.deliver_batch``)
-    1. Claim, in a short transaction: the waiting rows nobody holds (or whose
-       holder's claim is older than ``MESSAGING_CLAIM_TIMEOUT``) get this task's id;
-       the same task redelivered (its worker died) takes its rows back at once and
-       turns its own interrupted hand-over into ``unconfirmed``.
+    1. Claim, in a short transaction: the waiting rows that are due
+       (``next_attempt_at <= now``) and held by nobody (or by a run that stopped
+       renewing its claim for ``MESSAGING_CLAIM_TIMEOUT``) get this *run's* claim,
+       ``<task id>:<random>`` (``services.new_claim``): never the task id alone, as
+       the broker may hand the same task to a second worker while the first still
+       runs. A run renews its claim as it goes, so beat never takes a live run's
+       rows. Rows not due yet are left waiting; the task comes back when the first
+       is due.
     2. Render, with no transaction open: each kind renders its rows in their
        language, a batch at a time (news renders the post once per batch); ``None``
        marks a row ``skipped``; a kind that raises postpones its rows (a bug, logged).
     3. Hand over, with no transaction open, one channel session (one SMTP
        connection) per batch of ``channel.batch_size``: each row is marked
-       ``sending`` and the one before ``sent`` in a single statement, so a message
-       costs one round trip and a crash leaves at most one row per batch
-       ``sending``. A refusal fails that row and the batch goes on; the transport
-       down (``TemporaryFailure``) puts the row in hand and the rest back to
-       ``pending`` with exponential back-off (``MESSAGING_RETRY_BASE`` doubling up
-       to ``MESSAGING_RETRY_MAX``), and the task retries when the first is due.
-    Nothing is sent twice: a row is handed over only by the task holding its claim,
-    and once marked ``sending`` it never goes back to waiting except when the
-    channel said it did not take it.
+       ``sending`` and the one before ``sent`` in a single, synchronous statement
+       that changes only rows this run still holds (the next one still waiting
+       under its claim); a row another run took over is left to that run. A
+       crash leaves at most one row per batch ``sending``. A refusal fails that row
+       and the batch goes on; the transport down (``TemporaryFailure``) puts the
+       row in hand and the rest back to ``pending`` with exponential back-off
+       (``MESSAGING_RETRY_BASE`` doubling up to ``MESSAGING_RETRY_MAX``), and the
+       task retries when the first is due; the transport broken while it had the
+       message (``UncertainDelivery``, or any unexpected error) makes that row
+       ``unconfirmed`` and postpones the rest.
+    Nothing is sent twice: a row is handed over only by the run holding its claim,
+    every mark is conditional on that claim, and once marked ``sending`` a row never
+    goes back to waiting except when the channel said it did not take it. None of
+    this rests on timeouts: ``MESSAGING_CLAIM_TIMEOUT`` only decides how soon a dead
+    run's rows are sent by another; Redis' ``visibility_timeout``
+    (``CELERY_BROKER_TRANSPORT_OPTIONS``) is longer than the longest retry wait, so
+    the broker does not hand a waiting retry to a second worker.
 
 Beat (``messaging.requeue``, every minute in every active town; idempotent)
     Turns rows left ``sending`` longer than the claim timeout into ``unconfirmed``
     and queues again, in batches, what is due for longer than
     ``MESSAGING_LOST_AFTER`` and held by nobody alive: the broker was down at the
     commit, a retry got lost, a worker died holding the claim. They then count as
-    due from now, so the next run does not queue them twice.
+    due from now, so the next run does not queue them twice. Rows waiting for
+    their retry time are never queued early.
 
 E-mail
-    From is the town: ``"<town name> <noreply@<its primary host>>"``, or the town's
-    name with ``MESSAGING_FROM_EMAIL`` (see ``sender``). Every row has a stable
+    From is the town by name, at the platform's address, the same for every kind:
+    ``"<town name> <address of DEFAULT_FROM_EMAIL>"``, or ``MESSAGING_FROM_EMAIL``
+    where one is configured (``{host}`` in it: the town's host; see ``sender``);
+    a kind's headers never replace From. Every row has a stable
     Message-ID (``<outbox.<id>.<schema>@<host>>``), so a duplicate would merge in
     mail clients, and a Content-Language header.
 
@@ -75,5 +93,7 @@ Privacy
     context are blanked in the statement that finishes it. "Meine Daten" lists a
     person's messages (channel, kind, state, dates; never a body) and deleting the
     account anonymises every row addressed to it, by account, e-mail address or
-    phone number (``personal_data``).
+    phone number or their digest in a key (``personal_data``): account, address
+    and context go, the address's digest (or the address) in the key and the
+    address in a mail server's error are replaced, waiting rows are skipped.
 """

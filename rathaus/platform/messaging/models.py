@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class OutboxMessage(models.Model):
     """A message to send once; ``key`` makes it unique (see ``rathaus.platform.messaging``).
 
-    pending (waiting; a batch that took it sets ``claimed_by``) -> sending (handed to
+    pending (waiting; a run that took it sets ``claimed_by``) -> sending (handed to
     the channel right now) -> sent | failed (refused, or given up after the last
     attempt); skipped when what it would say no longer holds; unconfirmed when a
     crash struck while it was being handed over: it may have gone out, so it is
@@ -51,7 +51,8 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # When it is due (again): the enqueue, or the end of a back-off.
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    # Who took it (a task's id) and when; a redelivery of that task may take it again.
+    # Which run took it (``<task id>:<random>``, one per delivery attempt) and when it
+    # last renewed that claim; only that run marks or hands it over.
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,6 @@
 """The messages' section of a person's data: listed in the export, anonymised on erasure."""
 
+import re
 from typing import Any
 
 from django.db.models import Case, F, Value, When
@@ -7,6 +8,7 @@ from django.db.models import Case, F, Value, When
 from rathaus.platform.identity.models import User
 from rathaus.platform.identity.personal_data import personal_data_section
 
+from .keys import key_without_addresses
 from .models import OutboxMessage
 from .registry import kinds
 from .selectors import messages_of
@@ -33,14 +35,33 @@ def messages_export(user: User) -> list[dict[str, Any]]:
 
 
 def messages_erase(user: User) -> None:
-    """Rows addressed to the person lose account, address and context; waiting ones are dropped."""
+    """Rows addressed to the person lose account, address and context, and every trace of
+    the address elsewhere: its digest or the address in the key, the address in a mail
+    server's error. Waiting ones are dropped (skipped). The key stays unique and names
+    the kind; state and dates stay (what happened, not to whom)."""
     pending, skipped = OutboxMessage.State.PENDING, OutboxMessage.State.SKIPPED
+    addresses = [str(a) for a in (user.email, user.phone) if a]
+    rows = list(messages_of(user=user).values_list("pk", "key", "address", "error"))
+    # State in a statement of its own: a worker may mark a row at the same moment.
     messages_of(user=user).update(
         recipient=None,
         address="",
         context={},
         state=Case(When(state=pending, then=Value(skipped)), default=F("state")),
     )
+    for pk, key, address, error in rows:
+        known = [address, *addresses]
+        new_key = key_without_addresses(key, addresses=known, replacement=f"erased-{pk}")
+        new_error = _without(error, known)
+        if (new_key, new_error) != (key, error):
+            OutboxMessage.objects.filter(pk=pk).update(key=new_key, error=new_error)
+
+
+def _without(text: str, addresses: list[str]) -> str:
+    for address in addresses:
+        if address:
+            text = re.sub(re.escape(address), "[gelöscht]", text, flags=re.IGNORECASE)
+    return text
 
 
 personal_data_section("messages", export=messages_export, erase=messages_erase)

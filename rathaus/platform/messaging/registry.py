@@ -17,7 +17,10 @@ The contract of a channel
     timeout, provider down: the message and the rest of the batch are tried again
     later) and ``send`` raises ``PermanentFailure`` when this one message is
     refused (no such mailbox, an invalid number: it is ``failed``, the batch goes
-    on). A channel never retries by itself: the outbox decides, so nothing is sent
+    on). ``send`` raises ``UncertainDelivery`` when the transport broke after the
+    message may have reached it (no answer to the end of the data): the outbox
+    never sends that message again (``unconfirmed``). Any other exception counts
+    as uncertain too. A channel never retries by itself: the outbox decides, so nothing is sent
     twice unasked. ``address_normalise`` checks an address when a message is
     enqueued; ``is_available(town=...)`` says whether the channel serves that town
     (a module's channel only where the module is active).
@@ -61,6 +64,13 @@ class TemporaryFailure(DeliveryError):  # noqa: N818 (reads as what happened)
 
 class PermanentFailure(DeliveryError):  # noqa: N818 (reads as what happened)
     """This message is refused for good (no such mailbox, invalid number): it has failed."""
+
+
+class UncertainDelivery(DeliveryError):  # noqa: N818 (reads as what happened)
+    """The transport broke while it had this message (the connection dropped after the
+    message went over, a timeout waiting for the answer): it may have gone out. The
+    message becomes ``unconfirmed`` and is never sent again; the rest of the batch
+    waits as after a ``TemporaryFailure``."""
 
 
 @dataclass(frozen=True)

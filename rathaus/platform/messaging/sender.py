@@ -1,8 +1,8 @@
-"""Who a town's messages come from: the town, by name, at its own host (or a configured address)."""
+"""Who a town's messages come from: the town, by name, at the platform's address."""
 
 import re
 import unicodedata
-from email.utils import quote
+from email.utils import parseaddr, quote
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,15 +21,19 @@ def town_host_name(*, town: Municipality) -> str:
 
 
 def town_sender(*, town: Municipality) -> str:
-    """The From header of the town's e-mail, e.g. ``Tangerhütte <noreply@tangerhuette.de>``.
+    """The From header of the town's e-mail, every kind alike, e.g.
+    ``Tangerhütte <noreply@rathaus.example>``: the town's name with the platform's address.
 
-    ``MESSAGING_FROM_EMAIL`` (an address, or ``{host}`` in it) replaces the default
-    ``noreply@<the town's primary host>``, e.g. where only the platform's own
-    domain may send (SPF, DKIM).
+    The address is ``MESSAGING_FROM_EMAIL`` where one is configured (``{host}`` in it
+    becomes the town's primary host, e.g. ``rathaus@{host}`` where each town's own
+    domain may send), else the address of ``DEFAULT_FROM_EMAIL`` (its display
+    name, if any, gives way to the town's): the one SPF and DKIM are set up for.
     """
-    host = town_host_name(town=town)
     configured = str(getattr(settings, "MESSAGING_FROM_EMAIL", "") or "")
-    address = configured.replace("{host}", host) if configured else f"noreply@{host}"
+    if configured:
+        address = configured.replace("{host}", town_host_name(town=town))
+    else:
+        address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1] or str(settings.DEFAULT_FROM_EMAIL)
     name = town.name.replace("\n", " ").strip()
     if re.search(r'[()<>@,:;".\[\]\\]', name):
         name = f'"{quote(name)}"'

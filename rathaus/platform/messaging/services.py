@@ -10,6 +10,7 @@ never sent again) and everything else either marked or waiting to be sent.
 import datetime as dt
 import json
 import logging
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Expression, F, IntegerField, JSONField, Q, QuerySet, Value
+from django.db.models import Expression, F, IntegerField, JSONField, Min, Q, QuerySet, Value
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django_tenants.utils import schema_context
@@ -36,6 +37,7 @@ from .registry import (
     PermanentFailure,
     Rendered,
     TemporaryFailure,
+    UncertainDelivery,
     channels,
     kinds,
 )
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 State = OutboxMessage.State
 KEY_MAX_LENGTH = 200
+CLAIM_MAX_LENGTH = 64
 T = TypeVar("T")
 
 
@@ -311,10 +314,13 @@ def messages_enqueue_from(
 
 
 def messages_queue_group(*, group: str) -> int:
-    """Queues the waiting, unclaimed rows of ``group`` in batches now; returns how many batches."""
+    """Queues the due, waiting, unclaimed rows of ``group`` in batches now; returns how many
+    batches (rows backing off are left to their own retry)."""
     ids: dict[str, list[int]] = defaultdict(list)
     waiting = (
-        OutboxMessage.objects.filter(group=group, state=State.PENDING, claimed_by="")
+        OutboxMessage.objects.filter(
+            group=group, state=State.PENDING, claimed_by="", next_attempt_at__lte=timezone.now()
+        )
         .order_by("pk")
         .values_list("pk", "channel")
     )
@@ -375,8 +381,19 @@ def _finish(
     return changed
 
 
-def _postpone(rows: Sequence[OutboxMessage], *, error: str, result: DeliveryResult) -> None:
-    """The transport could not take ``rows``: waiting again after a back-off, or failed at last."""
+def _own(claim: str, *states: str) -> Q:
+    """The rows this run still holds, in one of ``states``: nobody else's are ever changed."""
+    return Q(claimed_by=claim, state__in=states or (State.PENDING, State.SENDING))
+
+
+def _postpone(
+    rows: Sequence[OutboxMessage], *, claim: str, error: str, result: DeliveryResult
+) -> None:
+    """The transport could not take ``rows``: waiting again after a back-off, or failed at last.
+
+    Only the rows this run still holds: a row another run took over meanwhile (and
+    may have sent) is left alone.
+    """
     now = timezone.now()
     by_attempts: dict[int, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
@@ -384,45 +401,47 @@ def _postpone(rows: Sequence[OutboxMessage], *, error: str, result: DeliveryResu
     for attempts, members in by_attempts.items():
         if attempts >= max_attempts():
             text = f"aufgegeben nach {attempts} Versuchen: {error}"
-            result.failed += _finish(members, State.FAILED, error=text)
+            result.failed += _finish(members, State.FAILED, error=text, only=_own(claim))
             continue
         delay = retry_delay(attempts)
-        result.postponed += OutboxMessage.objects.filter(pk__in=[r.pk for r in members]).update(
-            state=State.PENDING,
-            claimed_by="",
-            claimed_at=None,
-            next_attempt_at=now + delay,
-            error=error[:500],
+        postponed = (
+            OutboxMessage.objects.filter(pk__in=[r.pk for r in members])
+            .filter(_own(claim))
+            .update(
+                state=State.PENDING,
+                claimed_by="",
+                claimed_at=None,
+                next_attempt_at=now + delay,
+                error=error[:500],
+            )
         )
-        seconds = delay.total_seconds()
-        result.retry_in = seconds if result.retry_in is None else min(result.retry_in, seconds)
+        result.postponed += postponed
+        if postponed:
+            seconds = delay.total_seconds()
+            result.retry_in = seconds if result.retry_in is None else min(result.retry_in, seconds)
+
+
+def new_claim(*, prefix: str = "") -> str:
+    """A claim of its own for one run (one delivery attempt), e.g. ``<task id>:<random>``.
+
+    Never the task's id alone: the broker may hand the same task to a second worker
+    (a visibility timeout ran out, a worker was lost) while the first still runs.
+    """
+    token = secrets.token_hex(8)
+    return f"{prefix[: CLAIM_MAX_LENGTH - len(token) - 1]}:{token}" if prefix else token
 
 
 def _claim(
     *, message_ids: Sequence[int], claim: str, result: DeliveryResult
 ) -> list[OutboxMessage]:
-    """Takes the waiting rows nobody else holds (one attempt each); a redelivered task's
-    own hand-over becomes ``unconfirmed`` (it may have gone out)."""
+    """Takes the due rows nobody holds (or whose holder stopped renewing its claim), one
+    attempt each. Rows not due yet stay waiting; ``result.retry_in`` says when the first is."""
     now = timezone.now()
-    claim = claim[:64]
     with transaction.atomic():
-        own = list(
-            OutboxMessage.objects.filter(
-                pk__in=message_ids, state=State.SENDING, claimed_by=claim
-            ).only("pk", "kind")
-        )
-        result.unconfirmed += _finish(
-            own,
-            State.UNCONFIRMED,
-            error="Übergabe unterbrochen",
-            only=Q(state=State.SENDING, claimed_by=claim),
-        )
         rows = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=message_ids, state=State.PENDING)
-            .filter(
-                Q(claimed_by="") | Q(claimed_by=claim) | Q(claimed_at__lt=now - claim_timeout())
-            )
+            .filter(pk__in=message_ids, state=State.PENDING, next_attempt_at__lte=now)
+            .filter(Q(claimed_by="") | Q(claimed_at__lt=now - claim_timeout()))
             .order_by("pk")
         )
         if rows:
@@ -431,13 +450,46 @@ def _claim(
             )
     for row in rows:
         row.claimed_by, row.claimed_at, row.attempts = claim, now, row.attempts + 1
+    # A retry that came early (clocks differ) or rows of a batch with different back-offs:
+    # the task comes back when the first of them is due (whoever claims it then sends it).
+    first_due = (
+        OutboxMessage.objects.filter(
+            pk__in=message_ids, state=State.PENDING, claimed_by="", next_attempt_at__gt=now
+        )
+        .order_by()
+        .aggregate(first=Min("next_attempt_at"))["first"]
+    )
+    if first_due is not None:
+        result.retry_in = max(0.001, (first_due - now).total_seconds())
     return rows
 
 
-def _advance(*, done: OutboxMessage | None, next_row: OutboxMessage | None) -> None:
-    """Marks ``done`` sent and ``next_row`` in the channel's hands, in one round trip."""
+class _Lease:
+    """This run's claim, renewed while the run lives, so beat never takes a live run's rows."""
+
+    def __init__(self, claim: str) -> None:
+        self.claim = claim
+        self.renewed = timezone.now()
+
+    def keep(self) -> None:
+        now = timezone.now()
+        if now - self.renewed < claim_timeout() / 4:
+            return
+        OutboxMessage.objects.filter(claimed_by=self.claim, state=State.PENDING).update(
+            claimed_at=now
+        )
+        self.renewed = now
+
+
+def _advance(*, claim: str, done: OutboxMessage | None, next_row: OutboxMessage | None) -> bool:
+    """Marks ``done`` sent and ``next_row`` in the channel's hands, in one round trip.
+
+    Both only while this run holds their claim: ``next_row`` must still be waiting
+    under it, ``done`` in the channel's hands (or ``unconfirmed`` by beat meanwhile:
+    it did go out). Returns whether ``next_row`` may be handed over now.
+    """
     if done is None and next_row is None:
-        return
+        return False
     table = OutboxMessage._meta.db_table
     sql = f"""
         UPDATE {table} SET
@@ -447,27 +499,30 @@ def _advance(*, done: OutboxMessage | None, next_row: OutboxMessage | None) -> N
             error = CASE WHEN id = %(done)s THEN '' ELSE error END,
             address = CASE WHEN id = %(done)s AND %(forget)s THEN '' ELSE address END,
             context = CASE WHEN id = %(done)s AND %(forget)s THEN '{{}}'::jsonb ELSE context END
-        WHERE id IN (%(done)s, %(next)s)
+        WHERE claimed_by = %(claim)s
+          AND ((id = %(done)s AND state IN (%(sending)s, %(unconfirmed)s))
+               OR (id = %(next)s AND state = %(pending)s))
+        RETURNING id
     """  # noqa: S608 - the table name is the model's own
     params = {
+        "claim": claim,
         "done": done.pk if done else None,
         "next": next_row.pk if next_row else None,
+        "pending": State.PENDING,
         "sent": State.SENT,
         "sending": State.SENDING,
+        "unconfirmed": State.UNCONFIRMED,
         "now": timezone.now(),
         "forget": done is not None and not _keeps_address(done.kind),
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def _synchronous_commit(on: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("RESET synchronous_commit" if on else "SET synchronous_commit TO off")
+        changed = {int(pk) for (pk,) in cursor.fetchall()}
+    return next_row is not None and next_row.pk in changed
 
 
 def _render(
-    rows: Sequence[OutboxMessage], *, result: DeliveryResult
+    rows: Sequence[OutboxMessage], *, claim: str, result: DeliveryResult
 ) -> list[tuple[OutboxMessage, Rendered]]:
     """Each row's content, made by its kind in the row's language; marks what is skipped."""
     groups: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
@@ -479,7 +534,9 @@ def _render(
         message_kind = kinds.get(kind_key)
         if message_kind is None:
             # A worker of an older release, during a deploy: a newer one will know it.
-            _postpone(members, error=f"unbekannte Nachrichtenart {kind_key}", result=result)
+            _postpone(
+                members, claim=claim, error=f"unbekannte Nachrichtenart {kind_key}", result=result
+            )
             continue
         try:
             with translation.override(language or settings.LANGUAGE_CODE):
@@ -488,7 +545,8 @@ def _render(
                 raise ValueError(f"{kind_key} rendered {len(rendered)} of {len(members)}")
         except Exception:
             logger.exception("Rendering %s messages failed", kind_key)
-            _postpone(members, error=f"{kind_key} konnte nicht erstellt werden", result=result)
+            error = f"{kind_key} konnte nicht erstellt werden"
+            _postpone(members, claim=claim, error=error, result=result)
             continue
         for row, content in zip(members, rendered, strict=True):
             if content is None:
@@ -497,77 +555,109 @@ def _render(
                 contents[row.pk] = content
     if skipped:
         logger.info("messaging: %s messages no longer apply", len(skipped))
-        result.skipped += _finish(skipped, State.SKIPPED)
+        result.skipped += _finish(skipped, State.SKIPPED, only=_own(claim, State.PENDING))
     return [(row, contents[row.pk]) for row in rows if row.pk in contents]
 
 
 def _deliver_on(
-    *, channel: Channel, town: Municipality, rows: Sequence[OutboxMessage], result: DeliveryResult
+    *,
+    channel: Channel,
+    town: Municipality,
+    rows: Sequence[OutboxMessage],
+    lease: _Lease,
+    result: DeliveryResult,
 ) -> bool:
-    """Sends ``rows`` over one session of ``channel``; ``False`` if the transport was down."""
-    contents = _render(rows, result=result)
+    """Sends ``rows`` over one session of ``channel``; ``False`` if the transport was down.
+
+    Every mark is synchronous: a hand-over must be on disk before the channel has
+    the message, or a database crash could put a message that went out back to waiting.
+    """
+    claim = lease.claim
+    lease.keep()
+    contents = _render(rows, claim=claim, result=result)
     if not contents:
         return True
     waiting = [row for row, _content in contents]
     done: OutboxMessage | None = None
     in_flight: OutboxMessage | None = None
-    # The per-message marks are many tiny commits; waiting for each one's WAL flush
-    # would cost more than the hand-over itself. Should PostgreSQL itself crash, its
-    # last fraction of a second of marks may be lost: a row falls back to waiting
-    # (sent again, with the same Message-ID) or to ``sending`` (unconfirmed). The
-    # claims stay synchronous; a single message keeps every mark synchronous.
-    fast = len(contents) > 1
-    if fast:
-        _synchronous_commit(False)
     try:
         with channel.session(town=town) as session:
             for row, content in contents:
-                _advance(done=done, next_row=row)
-                done, in_flight = None, row
+                lease.keep()
+                ours = _advance(claim=claim, done=done, next_row=row)
+                done = None
                 waiting.pop(0)  # contents and waiting are in the same order
+                if not ours:
+                    # Another run took it over (this one was too slow), or it was
+                    # erased meanwhile: that run decides, this one leaves it alone.
+                    logger.warning("messaging: message %s is no longer this run's", row.pk)
+                    continue
+                in_flight = row
                 try:
                     session.send(Envelope(message=row, content=content))
                 except PermanentFailure as exc:
-                    result.failed += _finish([row], State.FAILED, error=str(exc))
+                    result.failed += _finish(
+                        [row], State.FAILED, error=str(exc), only=_own(claim, State.SENDING)
+                    )
                     in_flight = None
                     continue
                 done, in_flight = row, None
                 result.sent += 1
-            _advance(done=done, next_row=None)
+            _advance(claim=claim, done=done, next_row=None)
             done = None
+    except UncertainDelivery as exc:
+        # The transport broke while it had the message: it may have gone out.
+        logger.warning("messaging: %s broke during a hand-over (%s)", channel.key, exc)
+        _advance(claim=claim, done=done, next_row=None)
+        if in_flight is not None:
+            result.unconfirmed += _finish(
+                [in_flight], State.UNCONFIRMED, error=str(exc), only=_own(claim, State.SENDING)
+            )
+        _postpone(waiting, claim=claim, error=str(exc), result=result)
+        return False
     except TemporaryFailure as exc:
         # The row in the channel's hands was not taken: it waits again with the rest.
         logger.warning("messaging: %s is down (%s)", channel.key, exc)
+        _advance(claim=claim, done=done, next_row=None)
         _postpone(
-            [row for row in [in_flight, *waiting] if row is not None], error=str(exc), result=result
+            [row for row in [in_flight, *waiting] if row is not None],
+            claim=claim,
+            error=str(exc),
+            result=result,
         )
         return False
     except Exception:
         # A bug, not a crash: what was handed over is marked, the rest waits again.
-        _advance(done=done, next_row=None)
+        _advance(claim=claim, done=done, next_row=None)
         if in_flight is not None:
             result.unconfirmed += _finish(
-                [in_flight], State.UNCONFIRMED, error="Fehler bei der Übergabe"
+                [in_flight],
+                State.UNCONFIRMED,
+                error="Fehler bei der Übergabe",
+                only=_own(claim, State.SENDING),
             )
-        _postpone(waiting, error="Fehler bei der Übergabe", result=result)
+        _postpone(waiting, claim=claim, error="Fehler bei der Übergabe", result=result)
         raise
-    finally:
-        if fast:
-            _synchronous_commit(True)
     return True
 
 
-def messages_deliver(*, message_ids: Sequence[int], claim: str) -> DeliveryResult:
-    """Sends the waiting rows among ``message_ids``, a batch per channel session.
+def messages_deliver(*, message_ids: Sequence[int], claim: str | None = None) -> DeliveryResult:
+    """Sends the due, waiting rows among ``message_ids``, a batch per channel session.
 
-    ``claim`` names the caller (the task's id): a redelivery of the same task takes
-    its rows back at once and reports its interrupted hand-over as unconfirmed.
-    Safe to run twice, in parallel, or after a crash: nothing is sent twice. Call it
-    with no transaction open (the tasks do): every claim and mark commits at once.
+    ``claim`` names this run and must be its own (``new_claim``; the default makes
+    one): rows are taken only if nobody holds them or their holder stopped renewing
+    its claim for ``claim_timeout()``, and every mark and hand-over happens only
+    while this run still holds the row. Rows not due yet are left waiting
+    (``retry_in`` says when the first is). Safe to run twice, in parallel, after a
+    crash or beside a slow run: nothing is sent twice; a row left in the channel's
+    hands by a dead run becomes ``unconfirmed`` through beat, never sent again.
+    Call it with no transaction open (the tasks do): every claim and mark commits
+    at once.
     """
     town = current_town()
     result = DeliveryResult()
-    rows = _claim(message_ids=message_ids, claim=claim, result=result)
+    lease = _Lease((claim or new_claim())[:CLAIM_MAX_LENGTH])
+    rows = _claim(message_ids=message_ids, claim=lease.claim, result=result)
     by_channel: dict[str, list[OutboxMessage]] = defaultdict(list)
     for row in rows:
         by_channel[row.channel].append(row)
@@ -575,20 +665,22 @@ def messages_deliver(*, message_ids: Sequence[int], claim: str) -> DeliveryResul
         channel = channels.get(key)
         if channel is None or not channel.is_available(town=town):
             error = f"Kanal {key} ist in dieser Kommune nicht verfügbar"
-            result.failed += _finish(members, State.FAILED, error=error)
+            result.failed += _finish(members, State.FAILED, error=error, only=_own(lease.claim))
             continue
         batches = list(_chunks(members, channel.batch_size))
         for number, batch in enumerate(batches):
-            if not _deliver_on(channel=channel, town=town, rows=batch, result=result):
+            if not _deliver_on(channel=channel, town=town, rows=batch, lease=lease, result=result):
                 # The transport is down: the later batches need not try it now.
                 for later in batches[number + 1 :]:
-                    _postpone(later, error="Übertragung nicht möglich", result=result)
+                    _postpone(
+                        later, claim=lease.claim, error="Übertragung nicht möglich", result=result
+                    )
                 break
     return result
 
 
-def message_deliver(*, message_id: int, claim: str) -> DeliveryResult:
-    """Sends one row unless it was sent, is being sent, or no longer applies."""
+def message_deliver(*, message_id: int, claim: str | None = None) -> DeliveryResult:
+    """Sends one row unless it was sent, is being sent, is not due yet or no longer applies."""
     return messages_deliver(message_ids=[message_id], claim=claim)
 
 

@@ -10,8 +10,9 @@ from . import services
 
 
 def _claim(task: Any) -> str:
-    # A redelivery (the worker died) keeps the task's id, so it may take its rows back.
-    return str(task.request.id or "local")
+    # Per run, not per task: a redelivered task keeps its id while the original may
+    # still be running (a visibility timeout ran out), and the two must never share rows.
+    return services.new_claim(prefix=str(task.request.id or "local"))
 
 
 def _retry_if_postponed(task: Any, result: services.DeliveryResult) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def deliver(self: Any, message_id: int) -> dict[str, Any]:
 
 @shared_task(name="messaging.deliver_batch", bind=True, ignore_result=True, max_retries=None)
 def deliver_batch(self: Any, message_ids: list[int]) -> dict[str, Any]:
-    """Sends a batch over one connection per channel; a redelivery resumes its own claim."""
+    """Sends a batch over one connection per channel, under a claim of this run's own."""
     return _retry_if_postponed(
         self, services.messages_deliver(message_ids=message_ids, claim=_claim(self))
     )

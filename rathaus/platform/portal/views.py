@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from rathaus.platform.branding.selectors import current_branding
+from rathaus.platform.catalogue import selectors as catalogue
 from rathaus.platform.storage.downloads import download_read
 from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.signing import BadToken, ExpiredToken
@@ -17,7 +18,21 @@ from rathaus.tenants.signing import BadToken, ExpiredToken
 
 @require_safe
 def town_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/town_home.html")
+    """The town's service catalogue: search first, life situations, popular services,
+    opening hours and the next free appointment of each popular service."""
+    entries = catalogue.catalogue_entries()
+    popular = catalogue.catalogue_popular(entries)
+    next_free = catalogue.catalogue_next_free(popular)
+    return render(
+        request,
+        "portal/town_home.html",
+        {
+            "entries": entries,
+            "groups": catalogue.catalogue_by_life_situation(entries),
+            "popular": [(entry, next_free.get(entry.slug)) for entry in popular],
+            "places": catalogue.catalogue_places(entries),
+        },
+    )
 
 
 @require_safe

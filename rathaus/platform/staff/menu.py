@@ -69,6 +69,13 @@ def _own_pages() -> list[StaffPage]:
             order=40,
         ),
         StaffPage(
+            _("Nachrichten"),
+            reverse("staff:messages"),
+            _("Versandte E-Mails und SMS, und welche nicht sicher angekommen sind"),
+            admin=True,
+            order=45,
+        ),
+        StaffPage(
             _("Protokoll"),
             reverse("staff:audit"),
             _("Wer hat wann was geändert"),

@@ -1,5 +1,7 @@
 """The town admin's back office. Thin: forms collect, services change, selectors read."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -7,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from rathaus.platform.audit.selectors import audit_entries
 from rathaus.platform.audit.wording import audit_lines
@@ -17,8 +21,12 @@ from rathaus.platform.branding.services import branding_update
 from rathaus.platform.forms import form_errors_apply, posted
 from rathaus.platform.identity.login import MODEL_BACKEND
 from rathaus.platform.identity.models import User
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.registry import kinds
+from rathaus.platform.messaging.selectors import message_counts_since, messages_in_doubt
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
+from rathaus.platform.staff.invitations import staff_invitation_last, staff_invitation_resend
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.platform.staff.roles import role_label
 from rathaus.platform.staff.selectors import roles_of, staff_members
@@ -109,7 +117,42 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Die Rollen wurden gespeichert."))
                 return redirect("staff:team")
-    return render(request, "staff/team_member.html", {"member": member, "form": form})
+    context = {
+        "member": member,
+        "form": form,
+        # Only someone who has not set a password yet can be invited (again).
+        "invitable": member.is_active and not member.has_usable_password(),
+        "invitation": staff_invitation_last(user=member),
+    }
+    return render(request, "staff/team_member.html", context)
+
+
+@staff_required()
+@require_POST
+def team_member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Einladung erneut senden": a new invitation with a new link, audited."""
+    member = get_object_or_404(User, pk=pk, is_staff=True)
+    try:
+        staff_invitation_resend(town=current_town(), user=member, actor=request_actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Einladung wurde erneut gesendet."))
+    return redirect("staff:team-member", pk=member.pk)
+
+
+@staff_required()
+def messages_overview(request: HttpRequest) -> HttpResponse:
+    """The town's messages of the last 30 days by state, and those that may not have
+    reached people (unconfirmed: may have gone out; failed), to follow up by hand."""
+    since = timezone.now() - dt.timedelta(days=30)
+    counts = message_counts_since(since=since)
+    rows = [
+        (row, kind.label if (kind := kinds.get(row.kind)) else row.kind)
+        for row in messages_in_doubt()
+    ]
+    states = [(label, counts[value]) for value, label in OutboxMessage.State.choices]
+    return render(request, "staff/messages.html", {"states": states, "rows": rows})
 
 
 @staff_required()

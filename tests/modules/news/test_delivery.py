@@ -17,6 +17,7 @@ from rathaus.modules.news.selectors import post_stats
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.services import (
     DeliveryResult,
+    claim_timeout,
     messages_deliver,
     messages_requeue,
 )
@@ -65,10 +66,7 @@ def test_every_email_has_one_click_unsubscribe_headers(
         str(make_header(decode_header(headers["Subject"])))
         == "Tangerhütte: Freibad heute geschlossen"
     )
-    assert (
-        str(make_header(decode_header(headers["From"])))
-        == "Tangerhütte <noreply@tangerhuette.localhost>"
-    )
+    assert str(make_header(decode_header(headers["From"]))) == "Tangerhütte <noreply@localhost>"
     unsubscribe = str(headers["List-Unsubscribe"]).strip()  # long headers are folded
     assert unsubscribe.startswith("<http://tangerhuette.localhost/news/unsubscribe/")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -166,7 +164,7 @@ def test_a_crash_halfway_resumes_where_it_stopped_without_duplicates(
     assert smtp.count() == 9
 
 
-def test_a_redelivered_batch_task_takes_back_its_own_claim_at_once(
+def test_a_batch_whose_worker_died_is_finished_once_its_claim_ran_out(
     news_a: Municipality, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     topic = make_topic(news_a, "Freibad")
@@ -180,13 +178,18 @@ def test_a_redelivered_batch_task_takes_back_its_own_claim_at_once(
         with pytest.raises(Crash):
             messages_deliver(message_ids=ids, claim="t1")
         monkeypatch.undo()
-        # Another worker with another task finds the claims fresh and takes none.
-        assert messages_deliver(message_ids=ids, claim="t2").sent == 0
-        # The broker hands the same task (same id) to another worker.
-        result = messages_deliver(message_ids=ids, claim="t1")
+        # Any other run, the same task redelivered included, finds the claims fresh:
+        # the dead run might only be slow.
+        assert messages_deliver(message_ids=ids).sent == 0
+        # The dead run renews nothing: once its claim ran out, the rest goes out ...
+        ran_out = timezone.now() - claim_timeout() - timedelta(seconds=1)
+        OutboxMessage.objects.filter(pk__in=ids).update(claimed_at=ran_out)
+        result = messages_deliver(message_ids=ids)
+        # ... and beat reports the one the dead run had in hand as unconfirmed.
+        tidied = messages_requeue()
         stats = post_stats(post=post)
 
-    assert (result.sent, result.unconfirmed) == (3, 1)
+    assert (result.sent, tidied.unconfirmed) == (3, 1)
     assert (stats.sent, stats.unconfirmed) == (5, 1)
     assert smtp.duplicates() == 0
 

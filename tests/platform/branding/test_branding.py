@@ -38,7 +38,7 @@ def test_colour_name_and_links_show_on_every_citizen_page(
 
     for page in ["/", "/accounts/login/"]:
         html = client_a.get(page).content.decode()
-        assert "--primary: #7a1f1f" in html
+        assert "--kern-color-action-default: #7a1f1f" in html
         assert "Einheitsgemeinde Stadt Tangerhütte" in html
         assert 'href="https://www.tangerhuette.de/impressum"' in html
 
@@ -71,7 +71,7 @@ def test_the_coat_of_arms_is_stored_for_the_town_and_shown(
     assert response.status_code == 302
 
     html = client_a.get("/").content.decode()
-    assert 'class="brand-arms"' in html
+    assert 'class="rh-brand__arms"' in html
     src = html.split('<img src="', 1)[1].split('"', 1)[0]
     assert client_a.get(src).status_code == 200
     assert client_b.get(src).status_code == 404

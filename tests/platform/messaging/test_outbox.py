@@ -17,6 +17,7 @@ from rathaus.platform.messaging.services import (
     message_enqueue,
     messages_deliver,
     messages_enqueue_many,
+    messages_requeue,
     retry_delay,
 )
 from rathaus.tenants.models import Municipality
@@ -129,9 +130,7 @@ def test_a_message_goes_out_from_the_town_with_a_stable_message_id(
     assert sent.sent_at is not None
     [received] = smtp.messages_to("erika@example.org")
     headers = received.headers
-    assert str(make_header(decode_header(headers["From"]))) == (
-        "Tangerhütte <noreply@tangerhuette.localhost>"
-    )
+    assert str(make_header(decode_header(headers["From"]))) == ("Tangerhütte <noreply@localhost>")
     # The row's own Message-ID, whatever the kind said: a duplicate merges in mail clients.
     assert headers["Message-ID"] == f"<outbox.{message.pk}.town_15090520@tangerhuette.localhost>"
     assert headers["X-Note"] == "1"
@@ -146,6 +145,37 @@ def test_a_configured_sender_address_keeps_the_towns_name(
         message_deliver(message_id=_note().pk, claim="t")
 
     assert mail.outbox[0].from_email == "Tangerhütte <rathaus@tangerhuette.localhost>"
+
+
+def test_without_a_configured_sender_every_kind_comes_from_the_default_address(
+    town_a: Municipality, settings: Any
+) -> None:
+    from rathaus.platform.identity.messages import EMAIL_CONFIRMATION
+    from rathaus.platform.staff.invitations import INVITATION
+
+    settings.MESSAGING_FROM_EMAIL = ""
+    settings.DEFAULT_FROM_EMAIL = "Rathaus-Plattform <post@rathaus.example>"
+    with tenant_context(town_a):
+        user = UserFactory.create(email="neu@example.org", password=None)
+        user.set_unusable_password()
+        user.email_verified_at = None
+        user.save()
+        ids = [
+            _note().pk,
+            message_enqueue(
+                key="tests.confirm",
+                kind=EMAIL_CONFIRMATION,
+                address=user.email,
+                context={"user": user.pk},
+            ).pk,
+            message_enqueue(
+                key="tests.invite", kind=INVITATION, address=user.email, context={"user": user.pk}
+            ).pk,
+        ]
+        assert messages_deliver(message_ids=ids).sent == 3
+
+    # The town's name, the platform's address (the one SPF and DKIM are set up for).
+    assert {m.from_email for m in mail.outbox} == {"Tangerhütte <post@rathaus.example>"}
 
 
 def test_a_message_that_no_longer_holds_is_skipped(town_a: Municipality) -> None:
@@ -206,6 +236,9 @@ def test_smtp_down_retries_later_with_growing_back_off_then_fails(
             if row.state == State.PENDING:
                 assert row.next_attempt_at - before >= dt.timedelta(seconds=result.retry_in or 0)
                 assert row.claimed_by == ""
+                # Not before it is due; the task's retry comes then.
+                assert message_deliver(message_id=message.pk).postponed == 0
+                OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
 
     assert waits == [
         (State.PENDING, 1, 30.0),
@@ -233,10 +266,13 @@ def test_a_crash_while_handing_over_leaves_it_unconfirmed_never_sent_twice(
             message_deliver(message_id=message.pk, claim="task-1")
         monkeypatch.undo()
         assert _row(message.pk).state == State.SENDING
-        # Another task leaves it alone; the same task, redelivered, reports it.
+        # Any other run, the same task redelivered included, leaves it alone ...
         assert message_deliver(message_id=message.pk, claim="task-2").unconfirmed == 0
-        assert message_deliver(message_id=message.pk, claim="task-1").unconfirmed == 1
         assert message_deliver(message_id=message.pk, claim="task-1").sent == 0
+        # ... and beat, once the hand-over is overdue, reports it as unconfirmed.
+        later = timezone.now() + dt.timedelta(minutes=11)
+        assert messages_requeue(now=later).unconfirmed == 1
+        assert message_deliver(message_id=message.pk).sent == 0
         assert _row(message.pk).state == State.UNCONFIRMED
     assert smtp.count() == 0
 

@@ -59,3 +59,46 @@ def test_the_export_lists_the_persons_messages_and_deletion_anonymises_them(
     assert rows["tests.other"].address == "max@example.org"  # someone else's stays
     assert waiting.pk != other.pk
     assert len(mail.outbox) == 1
+
+
+def test_erasure_leaves_no_address_in_any_kept_row(town_a: Municipality) -> None:
+    """Not in the key (as a digest, as sender code made it), not in a mail server's error."""
+    from rathaus.platform.identity.messages import EMAIL_CONFIRMATION
+    from rathaus.platform.messaging.keys import address_digest
+    from rathaus.platform.messaging.personal_data import messages_erase
+
+    with tenant_context(town_a):
+        user = UserFactory.create(email="erika@example.org", email_verified_at=timezone.now())
+        digest = address_digest(user.email)
+        confirmation = message_enqueue(
+            key=f"{EMAIL_CONFIRMATION}:{user.pk}:{digest}",
+            kind=EMAIL_CONFIRMATION,
+            address=user.email,
+            recipient=user,
+            context={"user": user.pk},
+        )
+        refused = message_enqueue(key="tests.refused", kind=NOTE, address="ERIKA@example.org")
+        OutboxMessage.objects.filter(pk=refused.pk).update(
+            state="failed", error="550 5.1.1 <ERIKA@example.org>: Recipient address rejected"
+        )
+        # A forgetful kind's row keeps only its key: found by the digest in it.
+        forgotten = message_enqueue(key=f"tests.opt-in:{digest}", kind=NOTE, address=user.email)
+        OutboxMessage.objects.filter(pk=forgotten.pk).update(state="sent", address="")
+        others = message_enqueue(
+            key=f"tests.other:{address_digest('max@example.org')}",
+            kind=NOTE,
+            address="max@example.org",
+        )
+
+        messages_erase(user)
+        rows = {row.pk: row for row in OutboxMessage.objects.all()}
+
+    kept = json.dumps(
+        [[r.key, r.address, r.error, r.context] for pk, r in rows.items() if pk != others.pk]
+    ).lower()
+    assert "erika" not in kept
+    assert digest not in kept
+    assert rows[confirmation.pk].key.startswith(f"{EMAIL_CONFIRMATION}:{user.pk}:")
+    assert rows[refused.pk].error.startswith("550 5.1.1")  # why it failed stays
+    assert rows[others.pk].key == f"tests.other:{address_digest('max@example.org')}"
+    assert rows[others.pk].address == "max@example.org"

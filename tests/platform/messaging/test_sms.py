@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -20,10 +21,12 @@ from tests.factories import UserFactory
 class Provider(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
     answer = 200
+    slow = 0.0  # seconds before answering
 
     def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         Provider.received.append(json.loads(self.rfile.read(length)))
+        time.sleep(Provider.slow)
         self.send_response(Provider.answer)
         self.end_headers()
 
@@ -38,7 +41,7 @@ def provider(settings: Any) -> Iterator[type[Provider]]:
     thread.start()
     settings.SMS_BACKEND = "rathaus.platform.messaging.contrib.sms.backends.HttpSmsBackend"
     settings.SMS_PROVIDER_URL = f"http://127.0.0.1:{server.server_port}/sms"
-    Provider.received, Provider.answer = [], 200
+    Provider.received, Provider.answer, Provider.slow = [], 200, 0.0
     yield Provider
     server.shutdown()
 
@@ -97,3 +100,32 @@ def test_a_provider_in_trouble_is_tried_again_later(
 def test_a_number_that_is_none_is_refused_when_enqueued(town_a: Municipality) -> None:
     with tenant_context(town_a), pytest.raises(ValueError, match="phone number"):
         message_enqueue(key="k", kind=PHONE_CODE, address="12", context={"challenge": 1})
+
+
+def test_a_provider_that_took_the_sms_but_never_answered_is_not_asked_again(
+    town_a: Municipality, provider: type[Provider], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rathaus.platform.messaging.contrib.sms.backends import HttpSmsBackend
+
+    monkeypatch.setattr(HttpSmsBackend, "timeout", 0.5)
+    provider.slow = 2  # it has the SMS; the answer comes too late
+    message = _code_sms(town_a)
+    with tenant_context(town_a):
+        result = message_deliver(message_id=message.pk)
+        row = OutboxMessage.objects.get(pk=message.pk)
+
+    assert (result.unconfirmed, result.postponed) == (1, 0)
+    assert row.state == "unconfirmed"
+    assert len(provider.received) == 1
+
+
+def test_a_provider_that_cannot_be_reached_is_tried_again_later(
+    town_a: Municipality, settings: Any
+) -> None:
+    settings.SMS_BACKEND = "rathaus.platform.messaging.contrib.sms.backends.HttpSmsBackend"
+    settings.SMS_PROVIDER_URL = "http://127.0.0.1:9/sms"  # nothing listens
+    message = _code_sms(town_a)
+    with tenant_context(town_a):
+        result = message_deliver(message_id=message.pk)
+
+    assert (result.postponed, result.unconfirmed) == (1, 0)

@@ -4,8 +4,10 @@ a task the broker lost; the other town's messages stay where they are."""
 import time
 from collections.abc import Iterator
 from email.header import decode_header, make_header
+from typing import Any
 
 import pytest
+from django.core.mail.backends.smtp import EmailBackend
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
@@ -18,6 +20,7 @@ from rathaus.platform.messaging.services import (
     message_prepare,
     messages_requeue,
 )
+from rathaus.platform.messaging.tasks import deliver_batch
 from rathaus.tenants.models import Municipality
 from tests.factories import UserFactory
 from tests.smtp_sink import SmtpSink
@@ -78,7 +81,7 @@ def test_the_worker_sends_a_message_once_from_the_town(
     assert _state(town, message.pk, "sent") == "sent"
     [received] = smtp_sink.messages_to(EMAIL)
     assert str(make_header(decode_header(received.headers["From"]))) == (
-        "Tangerhütte <noreply@tangerhuette.localhost>"
+        "Tangerhütte <noreply@localhost>"
     )
     assert received.headers["Message-ID"] == (
         f"<outbox.{message.pk}.{town.schema_name}@tangerhuette.localhost>"
@@ -117,3 +120,45 @@ def test_a_message_whose_task_was_lost_is_sent_once_beat_requeues_it(
     assert smtp_sink.count() == 1
     with tenant_context(town_b):  # town B's beat run has not come yet: its row waits
         assert OutboxMessage.objects.get(pk=lost[town_b.pk]).state == "pending"
+
+
+def test_a_task_the_broker_hands_out_again_while_it_still_sends_sends_nothing_twice(
+    committed: dict[str, Municipality],
+    celery_worker: None,
+    smtp_sink: SmtpSink,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """This process is the slow original; the real worker gets the same task (same id) from
+    Redis meanwhile, as after a visibility timeout, and must leave the original's rows alone."""
+    town = committed["a"]
+    smtp_sink.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_sink.host, smtp_sink.port
+    ids = []
+    for n in range(3):
+        row = _reset_link_for(town, f"tests.worker:slow:{n}")
+        with tenant_context(town):
+            ids.append(_insert([row])[row.key])  # no task queued: only the two below
+    real_send = EmailBackend.send_messages
+    calls: list[int] = []
+
+    def slow_send(self: EmailBackend, messages: Any) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            deliver_batch.apply_async(
+                args=(ids,), task_id="tests-redelivered", headers={"_schema_name": town.schema_name}
+            )
+            time.sleep(4)  # the worker runs its copy meanwhile
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_send)
+    with tenant_context(town):
+        deliver_batch.apply(args=(ids,), task_id="tests-redelivered")
+
+    assert smtp_sink.wait_for(3) == 3
+    time.sleep(1)
+    # Each row once (all three go to the same person: count by Message-ID).
+    assert sorted(smtp_sink.handler.message_ids.values()) == [1, 1, 1]
+    for pk in ids:
+        assert _state(town, pk, "sent") == "sent"

@@ -18,7 +18,13 @@ from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.platform.messaging.helpers import deliver_waiting
 
-STAFF_PAGES = ["/staff/branding/", "/staff/modules/", "/staff/team/", "/staff/audit/"]
+STAFF_PAGES = [
+    "/staff/branding/",
+    "/staff/modules/",
+    "/staff/team/",
+    "/staff/messages/",
+    "/staff/audit/",
+]
 
 
 @pytest.mark.parametrize("page", ["/staff/", *STAFF_PAGES])
@@ -143,7 +149,7 @@ def test_adding_a_new_staff_member_invites_them_by_email(
     assert deliver_waiting(town_a).sent == 0
 
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].from_email == "Tangerhütte <noreply@tangerhuette.localhost>"
+    assert mail.outbox[0].from_email == "Tangerhütte <noreply@localhost>"
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/" in line)
     path = "/accounts/" + link.split("/accounts/", 1)[1]
     form = admin_client_a.get(path, follow=True)

@@ -3,6 +3,7 @@
 import logging
 import smtplib
 from types import TracebackType
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from rathaus.platform.messaging.registry import (
     Envelope,
     PermanentFailure,
     TemporaryFailure,
+    UncertainDelivery,
     channels,
 )
 from rathaus.platform.messaging.sender import town_host_name, town_sender
@@ -85,8 +87,27 @@ class EmailSession:
             message.attach(attachment.filename, attachment.content, attachment.mimetype)
         return message
 
+    def _watch_data(self) -> list[bool]:
+        """Notes when the message itself starts going over (SMTP ``DATA``): from then on, a
+        broken connection may have delivered it. Only for smtplib connections; for other
+        backends every unexplained error counts as uncertain."""
+        started: list[bool] = []
+        smtp = getattr(self.connection, "connection", None)
+        if isinstance(smtp, smtplib.SMTP):
+            data = type(smtp).data.__get__(smtp)
+
+            def watched(msg: Any) -> Any:
+                started.append(True)
+                return data(msg)
+
+            smtp.data = watched  # type: ignore[method-assign]
+        else:
+            started.append(True)
+        return started
+
     def send(self, envelope: Envelope) -> None:
         message = self.build(envelope)
+        started = self._watch_data()
         try:
             accepted = self.connection.send_messages([message])
         except smtplib.SMTPRecipientsRefused as exc:
@@ -96,9 +117,13 @@ class EmailSession:
             # Our own sender address is refused: a configuration fault, not the recipient's.
             raise TemporaryFailure(f"{exc.smtp_code} {_detail(exc.smtp_error)}") from exc
         except smtplib.SMTPResponseException as exc:
+            # The server answered: it did not take the message.
             failure = PermanentFailure if 500 <= exc.smtp_code < 600 else TemporaryFailure
             raise failure(f"{exc.smtp_code} {_detail(exc.smtp_error)}") from exc
         except (smtplib.SMTPException, OSError) as exc:
+            if started:
+                # No answer after the message went over: the server may have it.
+                raise UncertainDelivery(f"Verbindung während der Übergabe verloren: {exc}") from exc
             raise TemporaryFailure(f"Mailserver nicht erreichbar: {exc}") from exc
         if not accepted:
             raise PermanentFailure("vom E-Mail-Dienst nicht angenommen")

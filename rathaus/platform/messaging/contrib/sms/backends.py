@@ -15,6 +15,7 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ class SmsBackend:
     """The contract of an SMS backend.
 
     ``send`` delivers one message or raises ``SmsError`` (``SmsRefused`` when the
-    provider refuses this message for good, e.g. an invalid number); it must not
+    provider refuses this message for good, e.g. an invalid number; ``SmsUncertain``
+    when the provider may have it though no answer came); it must not
     retry by itself (the outbox decides, so a code is never sent twice unasked).
     """
 
@@ -44,6 +46,11 @@ class SmsError(Exception):
 
 class SmsRefused(SmsError):  # noqa: N818 (reads as what happened)
     """The provider refuses this message (invalid or unreachable number): do not try again."""
+
+
+class SmsUncertain(SmsError):  # noqa: N818 (reads as what happened)
+    """The provider may have the message (the request went out, no answer came): never send
+    it again by itself."""
 
 
 def _sender(message: SmsMessage) -> str:
@@ -87,8 +94,9 @@ class HttpSmsBackend(SmsBackend):
     """Adapter for an SMS provider with a JSON HTTP API (e.g. a German SMS gateway).
 
     Posts ``{"to", "text", "from"}`` with a bearer token to ``SMS_PROVIDER_URL``.
-    A 4xx answer (but 408 and 429) refuses the message (``SmsRefused``); no answer,
-    or any other answer but 2xx, is an ``SmsError`` (try again later).
+    A 4xx answer (but 408 and 429) refuses the message (``SmsRefused``); no
+    connection, or any other answer but 2xx, is an ``SmsError`` (try again later);
+    no answer to a request that went out is ``SmsUncertain``.
     """
 
     timeout = 10
@@ -103,13 +111,26 @@ class HttpSmsBackend(SmsBackend):
                 headers={"Authorization": f"Bearer {settings.SMS_PROVIDER_TOKEN}"},
                 timeout=self.timeout,
             )
-        except requests.RequestException as exc:
+        except requests.ConnectTimeout as exc:
             raise SmsError(str(exc)) from exc
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                raise SmsError(str(exc)) from exc
+            raise SmsUncertain(str(exc)) from exc
+        except requests.RequestException as exc:
+            # The request went out (a read timeout, a broken answer): it may have been sent.
+            raise SmsUncertain(str(exc)) from exc
         if response.ok:
             return
         if 400 <= response.status_code < 500 and response.status_code not in (408, 429):
             raise SmsRefused(f"provider refused the message: {response.status_code}")
         raise SmsError(f"provider answered {response.status_code}")
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """Whether the connection failed before the request went out (refused, no route, DNS)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, NewConnectionError | NameResolutionError)
 
 
 def get_sms_backend() -> SmsBackend:

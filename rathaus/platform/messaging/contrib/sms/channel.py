@@ -12,12 +12,20 @@ from rathaus.platform.messaging.registry import (
     Envelope,
     PermanentFailure,
     TemporaryFailure,
+    UncertainDelivery,
     channels,
 )
 from rathaus.platform.messaging.sender import town_sms_sender
 from rathaus.tenants.models import Municipality
 
-from .backends import SmsBackend, SmsError, SmsMessage, SmsRefused, get_sms_backend
+from .backends import (
+    SmsBackend,
+    SmsError,
+    SmsMessage,
+    SmsRefused,
+    SmsUncertain,
+    get_sms_backend,
+)
 
 
 class _SmsSession:
@@ -33,6 +41,8 @@ class _SmsSession:
             self.backend.send(message)
         except SmsRefused as exc:
             raise PermanentFailure(str(exc)) from exc
+        except SmsUncertain as exc:
+            raise UncertainDelivery(f"SMS-Anbieter hat nicht geantwortet: {exc}") from exc
         except SmsError as exc:
             raise TemporaryFailure(f"SMS-Anbieter nicht erreichbar: {exc}") from exc
 
