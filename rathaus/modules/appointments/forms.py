@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.abuse.bot_check import BotCheckMixin
-from rathaus.platform.durations import DurationField
 from rathaus.platform.catalogue.life_situations import life_situation_choices
+from rathaus.platform.durations import DurationField
 
 from .models import Location, OpeningException, OpeningHours, Service
 

@@ -247,8 +247,8 @@ class ProviderForm(forms.ModelForm):
         if upload:
             data["saml_metadata_xml"] = upload.read().decode("utf-8", errors="replace")
             # The file stands in for the address.
-            if not data.get("saml_metadata_url") and "saml_metadata_url" in self._errors:
-                del self._errors["saml_metadata_url"]
+            if not data.get("saml_metadata_url") and "saml_metadata_url" in self.errors:
+                del self.errors["saml_metadata_url"]
         if provider.protocol == Protocol.SAML:
             has_metadata = (
                 data.get("saml_metadata_url")
