@@ -21,6 +21,8 @@ class NavLink:
 def _nav(request: HttpRequest, pages: list[StaffPage]) -> list[NavLink]:
     """The back office's sub-navigation: the start page, then every page the person may open;
     the page whose address is the longest start of the current one is marked current."""
+    if not pages:
+        return []
     home = reverse("staff:dashboard")
     links = [(str(_("Übersicht")), home), *((page.label, page.url) for page in pages)]
     path = request.path
