@@ -158,6 +158,14 @@ def _walk_the_back_office(page: Page, base: str, saml_idp: str, where: str, day:
     # A service is switched off only after its own page says what happens.
     page.get_by_role("navigation", name="Verwaltung").get_by_role("link", name="Dienste").click()
     look(page, f"admin-{where}-2-services")
+    # Durations in hours and minutes, and a wrong one explained.
+    page.get_by_role("link", name="Einstellungen: Termine").click()
+    page.locator("#id_min_notice_minutes_1").fill("75")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Minuten müssen zwischen 0 und 59 liegen").first).to_be_visible()
+    assert page.title().startswith("Fehler: ")
+    look(page, f"admin-{where}-2b-rules-error")
+    page.goto(f"{base}/staff/modules/")
     page.get_by_role("link", name="Termine ausschalten").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Termine ausschalten?")
     # Two bookings at first; the phone's walk marks one as a no-show before the desktop's.
