@@ -14,6 +14,7 @@ class ModulesConfig(AppConfig):
         autodiscover_modules("module")
         from rathaus.modules import signals  # noqa: F401
         from rathaus.modules.account_sections import module_account_links
+        from rathaus.modules.audit_wording import module_audit_wording_register
         from rathaus.modules.catalogue import module_catalogue_sources
         from rathaus.modules.channels import module_channels_register
         from rathaus.modules.conformance import check_personal_data_declarations
@@ -28,4 +29,5 @@ class ModulesConfig(AppConfig):
         catalogue_sources_provider(module_catalogue_sources)
         module_personal_data_register()
         module_channels_register()
+        module_audit_wording_register()
         checks.register(check_personal_data_declarations)

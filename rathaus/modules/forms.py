@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from rathaus.modules.registry import modules
+from rathaus.modules.registry import DurationMinutes, modules
 from rathaus.modules.services import module_settings_validate
+from rathaus.platform.durations import DurationField
 
 
 def _form_field(field: serializers.Field) -> forms.Field:
@@ -23,6 +24,10 @@ def _form_field(field: serializers.Field) -> forms.Field:
         "required": False,
         "help_text": field.help_text or "",
     }
+    if isinstance(field, DurationMinutes):
+        return DurationField(
+            min_minutes=field.min_value or 0, max_minutes=field.max_value, **common
+        )
     if isinstance(field, serializers.BooleanField):
         return forms.BooleanField(**common)
     if isinstance(field, serializers.ChoiceField):

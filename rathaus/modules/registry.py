@@ -67,6 +67,14 @@ class AccountSection:
     items: tuple[AccountItem, ...] = ()
 
 
+class DurationMinutes(serializers.IntegerField):
+    """A settings field holding a duration in whole minutes.
+
+    Stored and sent as minutes like any ``IntegerField``; the back office asks
+    for it in hours and minutes ("1 Std. 30 Min.") instead of a bare number.
+    """
+
+
 @dataclass(frozen=True)
 class Role:
     """A staff role a module defines, e.g. the clerk who manages bookings."""
@@ -169,6 +177,29 @@ class Module:
         tables as lists of rows of plain values, written as JSON into the archive
         (``modules/<key>.json``). Runs in the town's schema."""
         return {}
+
+    @classmethod
+    def switch_off_consequences(cls, *, town: "Municipality") -> Sequence[Text]:
+        """What switching the module off means for ``town``'s people and data, in the module's
+        words and true to what happens ("12 offene Termine bleiben bestehen …"). The town
+        admin reads it on the confirmation page before switching the module off. Runs in
+        the town's schema; the framework adds what holds for every module (pages gone,
+        data kept)."""
+        return []
+
+    @classmethod
+    def describe_audit_entry(
+        cls, *, action: str, target: str, before: Any, after: Any, actor: str
+    ) -> Text | None:
+        """The module's audit entry ``action`` (one of its own, ``<key>.…``) as a sentence
+        in plain language with ``actor`` (a person's name) as subject: "Erika Muster hat
+        den Termin von … abgesagt". ``None``: the platform's generic wording."""
+        return None
+
+    # The module's audit actions with a label for the audit log's "Was" filter
+    # ({"news.post.publish": _("Beitrag veröffentlicht")}); prefixes (ending in ".")
+    # stand for every action under them.
+    audit_actions: ClassVar[Mapping[str, Text]] = {}
 
     @classmethod
     def default_settings(cls) -> dict[str, object]:

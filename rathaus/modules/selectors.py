@@ -1,6 +1,7 @@
 """Which modules are active for a town; cached in Redis, dropped on every change."""
 
 from django.core.cache import caches
+from django.utils.translation import gettext as _
 
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.registry import Module, modules
@@ -82,3 +83,23 @@ def towns_with_module_active(*, key: str) -> list[str]:
         )
         .values_list("schema_name", flat=True)
     )
+
+
+def module_switch_off_consequences(*, town: Municipality, key: str) -> list[str]:
+    """What switching module ``key`` off means for ``town`` (run in the town's schema).
+
+    The module's own words (``switch_off_consequences``) first, then what holds
+    for every module: its pages go at once, and nothing is deleted.
+    """
+    module = modules[key]
+    said = [str(line) for line in module.switch_off_consequences(town=town)]
+    title = module.title
+    said.append(
+        _("%(title)s verschwindet sofort aus dem Angebot und der Navigation der Kommune.")
+        % {"title": title}
+    )
+    said.append(
+        _("Nichts wird gelöscht: Wenn Sie %(title)s wieder einschalten, ist alles wieder da.")
+        % {"title": title}
+    )
+    return said

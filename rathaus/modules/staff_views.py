@@ -9,11 +9,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.modules.forms import ModuleSettingsForm
 from rathaus.modules.registry import modules
-from rathaus.modules.selectors import module_activation, module_overview
+from rathaus.modules.selectors import (
+    module_activation,
+    module_overview,
+    module_switch_off_consequences,
+)
 from rathaus.modules.services import module_configure, module_enable, module_trust_level_set
 from rathaus.platform.federation.models import TrustLevel
 from rathaus.platform.forms import form_errors_apply, posted
@@ -34,9 +38,12 @@ def module_list(request: HttpRequest) -> HttpResponse:
 @staff_required()
 @require_POST
 def module_switch(request: HttpRequest, key: str) -> HttpResponse:
+    """Switches a service on at once; off only from its confirmation page."""
     if key not in modules:
         raise Http404
     enabled = request.POST.get("enabled") == "on"
+    if not enabled and request.POST.get("confirmed") != "1":
+        return redirect("staff-modules:switch-off", key=key)
     try:
         module_enable(town=current_town(), key=key, enabled=enabled, actor=request_actor(request))
     except ValidationError as error:
@@ -45,6 +52,29 @@ def module_switch(request: HttpRequest, key: str) -> HttpResponse:
         text = _("%(title)s ist eingeschaltet.") if enabled else _("%(title)s ist ausgeschaltet.")
         messages.success(request, text % {"title": modules[key].title})
     return redirect("staff-modules:index")
+
+
+@staff_required()
+@require_safe
+def module_switch_off(request: HttpRequest, key: str) -> HttpResponse:
+    """Asks before a service is switched off and says what happens (the module's own words)."""
+    if key not in modules:
+        raise Http404
+    town = current_town()
+    row = module_activation(town=town, key=key)
+    if not row.enabled:
+        messages.info(
+            request, _("%(title)s ist bereits ausgeschaltet.") % {"title": modules[key].title}
+        )
+        return redirect("staff-modules:index")
+    return render(
+        request,
+        "modules/staff/switch_off.html",
+        {
+            "module": modules[key],
+            "consequences": module_switch_off_consequences(town=town, key=key),
+        },
+    )
 
 
 @staff_required()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rathaus.platform.abuse.bot_check import BotCheckMixin
 from rathaus.platform.catalogue.life_situations import life_situation_choices
+from rathaus.platform.durations import DurationField
 
 from .models import Location, OpeningException, OpeningHours, Service
 from .references import reference_normalise
@@ -65,6 +66,13 @@ class ReferenceSearchForm(forms.Form):
 
 
 class LocationForm(forms.ModelForm):
+    slot_minutes = DurationField(
+        label=_("Zeitraster"),
+        help_text=_("Termine beginnen in diesem Abstand, z. B. alle 15 Min."),
+        min_minutes=5,
+        max_minutes=120,
+    )
+
     class Meta:
         model = Location
         fields = ["name", "address", "directions", "counters", "slot_minutes", "is_active"]
@@ -75,6 +83,12 @@ class LocationForm(forms.ModelForm):
 
 
 class ServiceForm(forms.ModelForm):
+    duration_minutes = DurationField(
+        label=_("Dauer"),
+        help_text=_("So lange dauert ein Termin, z. B. 30 Min. oder 1 Std. 15 Min."),
+        min_minutes=5,
+        max_minutes=480,
+    )
     # What the town's service catalogue shows on the service's page and searches.
     life_situations = forms.MultipleChoiceField(
         label=_("Lebenslagen"),

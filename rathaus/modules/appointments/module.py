@@ -94,6 +94,28 @@ class Appointments(Module):
 
         demo_load(town=town, actor=actor)
 
+    audit_actions = {
+        "appointments.cancel": _("Termine: Absagen durch die Verwaltung"),
+        "appointments.no_show": _("Termine: nicht erschienen"),
+        "appointments.config.": _("Termine: Standorte und Dienstleistungen"),
+    }
+
+    @classmethod
+    def describe_audit_entry(
+        cls, *, action: str, target: str, before: Any, after: Any, actor: str
+    ) -> str | None:
+        from .audit import appointments_audit_words
+
+        return appointments_audit_words(
+            action=action, target=target, before=before, after=after, actor=actor
+        )
+
+    @classmethod
+    def switch_off_consequences(cls, *, town: Municipality) -> list[str]:
+        from .audit import appointments_switch_off_consequences
+
+        return appointments_switch_off_consequences(town=town)
+
     @classmethod
     def town_export(cls, *, town: Municipality) -> dict[str, list[dict[str, Any]]]:
         from .town_export import appointments_town_export

@@ -5,6 +5,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from rathaus.modules.registry import DurationMinutes
+
 from .models import Booking, Location, Service
 
 
@@ -14,17 +16,28 @@ class AppointmentSettings(serializers.Serializer):
     booking_horizon_days = serializers.IntegerField(
         label=_("Buchbar für die nächsten Tage"), min_value=1, max_value=365, default=42
     )
-    min_notice_minutes = serializers.IntegerField(
-        label=_("Frühestens buchbar in Minuten ab jetzt"), min_value=0, max_value=20160, default=120
+    min_notice_minutes = DurationMinutes(
+        label=_("Frühestens buchbar ab jetzt in"),
+        help_text=_("Vorlauf, den Sie zur Vorbereitung brauchen, z. B. 2 Std."),
+        min_value=0,
+        max_value=20160,
+        default=120,
     )
-    cancel_notice_minutes = serializers.IntegerField(
-        label=_("Stornieren und Verschieben bis Minuten vor Beginn"),
+    cancel_notice_minutes = DurationMinutes(
+        label=_("Absagen und Verschieben bis vor Beginn"),
+        help_text=_("Danach können Bürgerinnen und Bürger den Termin nicht mehr online ändern."),
         min_value=0,
         max_value=20160,
         default=60,
     )
-    guest_hold_minutes = serializers.IntegerField(
-        label=_("Minuten, die ein Gast zum Bestätigen hat"), min_value=5, max_value=1440, default=30
+    guest_hold_minutes = DurationMinutes(
+        label=_("Zeit, die ein Gast zum Bestätigen hat"),
+        help_text=_(
+            "So lange bleibt ein Termin ohne Konto reserviert, bis er per E-Mail bestätigt ist."
+        ),
+        min_value=5,
+        max_value=1440,
+        default=30,
     )
     max_open_bookings = serializers.IntegerField(
         label=_("Offene Termine je Person höchstens"), min_value=1, max_value=50, default=3

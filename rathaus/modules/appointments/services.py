@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.durations import duration_text
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.services import (
     NewMessage,
@@ -303,8 +304,8 @@ def _changeable(*, booking: Booking, now: dt.datetime, rules: Rules) -> None:
     if booking.start - dt.timedelta(minutes=rules.cancel_notice_minutes) <= now:
         raise BookingError(
             "too_late",
-            _("Termine können nur bis %(minutes)s Minuten vor Beginn geändert werden.")
-            % {"minutes": rules.cancel_notice_minutes},
+            _("Termine können nur bis %(duration)s vor Beginn geändert werden.")
+            % {"duration": duration_text(rules.cancel_notice_minutes, long=True)},
         )
 
 

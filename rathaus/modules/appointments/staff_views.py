@@ -29,6 +29,7 @@ from .forms import (
     ServiceForm,
 )
 from .models import Booking, Location, Service
+from .timetable import day_timetable, week_timetable
 
 clerk = staff_required(module="appointments")
 
@@ -127,25 +128,23 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
     return module_settings(request, key="appointments")
 
 
-def _days_view(
-    request: HttpRequest, location_id: int, first: dt.date, days: int, template: str
-) -> HttpResponse:
+@clerk
+@require_safe
+def day(request: HttpRequest, location_id: int) -> HttpResponse:
+    """A location's day as a timetable: per counter and time, who is booked and what is free."""
     location = get_object_or_404(Location, pk=location_id)
-    last = first + dt.timedelta(days=days - 1)
-    bookings = selectors.bookings_between(location=location, start=first, end=last)
-    by_day: dict[dt.date, list[Booking]] = {first + dt.timedelta(days=i): [] for i in range(days)}
-    for booking in bookings:
-        by_day[timezone.localtime(booking.start, selectors.local_zone()).date()].append(booking)
+    chosen = _day(request.GET.get("date"))
+    table = day_timetable(town=current_town(), location=location, day=chosen)
     return render(
         request,
-        template,
+        "appointments/staff/day.html",
         {
             "location": location,
-            "first": first,
-            "last": last,
-            "days": list(by_day.items()),
-            "previous": first - dt.timedelta(days=days),
-            "next": first + dt.timedelta(days=days),
+            "table": table,
+            "day": chosen,
+            "today": timezone.localdate(),
+            "previous": chosen - dt.timedelta(days=1),
+            "next": chosen + dt.timedelta(days=1),
             "now": timezone.now(),
         },
     )
@@ -153,18 +152,25 @@ def _days_view(
 
 @clerk
 @require_safe
-def day(request: HttpRequest, location_id: int) -> HttpResponse:
-    return _days_view(
-        request, location_id, _day(request.GET.get("date")), 1, "appointments/staff/day.html"
-    )
-
-
-@clerk
-@require_safe
 def week(request: HttpRequest, location_id: int) -> HttpResponse:
+    """A location's week, per hour and day: bookings and free counter slots."""
+    location = get_object_or_404(Location, pk=location_id)
     chosen = _day(request.GET.get("date"))
     monday = chosen - dt.timedelta(days=chosen.weekday())
-    return _days_view(request, location_id, monday, 7, "appointments/staff/week.html")
+    table = week_timetable(town=current_town(), location=location, first=monday)
+    return render(
+        request,
+        "appointments/staff/week.html",
+        {
+            "location": location,
+            "table": table,
+            "first": monday,
+            "last": monday + dt.timedelta(days=6),
+            "previous": monday - dt.timedelta(days=7),
+            "next": monday + dt.timedelta(days=7),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @clerk

@@ -56,6 +56,27 @@ class News(Module):
 
         subscriptions_data_erase(user=user)
 
+    audit_actions = {
+        "news.topic.": _("Neuigkeiten: Themen"),
+        "news.post.": _("Neuigkeiten: Beiträge"),
+    }
+
+    @classmethod
+    def describe_audit_entry(
+        cls, *, action: str, target: str, before: Any, after: Any, actor: str
+    ) -> str | None:
+        from .audit import news_audit_words
+
+        return news_audit_words(
+            action=action, target=target, before=before, after=after, actor=actor
+        )
+
+    @classmethod
+    def switch_off_consequences(cls, *, town: Municipality) -> list[str]:
+        from .audit import news_switch_off_consequences
+
+        return news_switch_off_consequences()
+
     @classmethod
     def account_sections(cls, *, user: User) -> list[AccountSection]:
         from .account import news_account_sections

@@ -7,5 +7,5 @@ class FederationConfig(AppConfig):
     verbose_name = "Landeskonto"
 
     def ready(self) -> None:
-        # Registers the protocol plugins and the data-export section.
-        from rathaus.platform.federation import oidc, saml, selectors  # noqa: F401
+        # Registers the protocol plugins, the data-export section and the audit log's words.
+        from rathaus.platform.federation import audit_wording, oidc, saml, selectors  # noqa: F401

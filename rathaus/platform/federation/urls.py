@@ -11,6 +11,7 @@ urlpatterns = [
     path("oidc/callback/", views.oidc_callback, name="oidc-callback"),
     path("unlink/<int:pk>/", views.unlink, name="unlink"),
     path("settings/", views.settings_overview, name="settings"),
-    path("settings/preset/", views.preset_apply, name="preset-apply"),
+    path("settings/setup/", views.settings_setup, name="settings-setup"),
+    path("settings/setup/<str:choice>/", views.settings_new, name="settings-new"),
     path("settings/<str:protocol>/", views.settings_edit, name="settings-edit"),
 ]

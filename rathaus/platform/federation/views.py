@@ -13,12 +13,17 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from rathaus.platform.federation import oidc, saml, services
-from rathaus.platform.federation.forms import ProviderForm
+from rathaus.platform.federation.forms import (
+    ProviderForm,
+    SetupChoice,
+    SetupChoiceForm,
+    setup_choice,
+)
 from rathaus.platform.federation.models import IdentityProvider
-from rathaus.platform.federation.presets.models import FederationPreset
 from rathaus.platform.federation.registry import Check, FederationError, registry
 from rathaus.platform.federation.selectors import provider_enabled
 from rathaus.platform.federation.trust import session_trust_level_set
+from rathaus.platform.forms import form_errors_apply
 from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
@@ -105,35 +110,67 @@ def unlink(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required()
+@require_safe
 def settings_overview(request: HttpRequest) -> HttpResponse:
+    """The town's state-account connections and the way to set one up."""
     providers = {p.protocol: p for p in IdentityProvider.objects.all()}
     return render(
         request,
         "federation/settings_overview.html",
         {
             "rows": [(plugin, providers.get(plugin.key)) for plugin in registry],
-            "presets": FederationPreset.objects.all(),
+            "form": SetupChoiceForm(),
         },
     )
 
 
 @staff_required()
+def settings_setup(request: HttpRequest) -> HttpResponse:
+    """Step 1 of the set-up: choose the provider (a preset, or another one by protocol)."""
+    form = SetupChoiceForm(request.GET if "choice" in request.GET else None)
+    if form.is_valid():
+        return redirect("federation:settings-new", choice=form.cleaned_data["choice"])
+    return render(request, "federation/settings_setup.html", {"form": form})
+
+
+@staff_required()
+def settings_new(request: HttpRequest, choice: str) -> HttpResponse:
+    """Step 2: the chosen preset's values filled in, the few missing fields asked for."""
+    chosen = setup_choice(choice)
+    if chosen is None:
+        raise Http404("No such preset")
+    provider = IdentityProvider.objects.filter(protocol=chosen.protocol).first()
+    if provider is None:
+        provider = IdentityProvider(protocol=chosen.protocol, name=registry[chosen.protocol].title)
+    if chosen.preset is not None:
+        provider = services.preset_apply(preset=chosen.preset, provider=provider)
+    return _provider_page(request, provider, chosen=chosen)
+
+
+@staff_required()
 def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
+    """A connection set up before: the same form, with what is stored."""
     if protocol not in registry:
         raise Http404("Unknown protocol")
-    provider = IdentityProvider.objects.filter(protocol=protocol).first() or IdentityProvider(
-        protocol=protocol, name=registry[protocol].title
-    )
+    provider = IdentityProvider.objects.filter(protocol=protocol).first()
+    if provider is None:
+        provider = IdentityProvider(protocol=protocol, name=registry[protocol].title)
+    return _provider_page(request, provider, chosen=None)
+
+
+def _provider_page(
+    request: HttpRequest, provider: IdentityProvider, *, chosen: SetupChoice | None
+) -> HttpResponse:
+    protocol = provider.protocol
     form = ProviderForm(
-        request.POST if request.method == "POST" else None, request.FILES or None, instance=provider
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        instance=provider,
+        preset=chosen.preset if chosen else None,
     )
     checks: list[Check] = []
     if request.method == "POST" and form.is_valid():
         provider = form.save(commit=False)
-        if form.cleaned_data.get("saml_metadata_xml"):
-            provider.saml_metadata_xml = form.cleaned_data["saml_metadata_xml"]
-        if form.cleaned_data.get("oidc_client_secret"):
-            provider.oidc_client_secret = form.cleaned_data["oidc_client_secret"]
         if "test" in request.POST:
             # Tried on the entered values, saved or not.
             checks = registry[protocol].check_connection(request, provider)
@@ -145,9 +182,13 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
                     actor=request_actor(request),
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_apply(form, exc)
             else:
-                messages.success(request, _("Die Einstellungen sind gespeichert."))
+                messages.success(
+                    request,
+                    _("Das Landeskonto (BundID / Servicekonto) ist gespeichert: %(name)s.")
+                    % {"name": provider.name},
+                )
                 return redirect("federation:settings-edit", protocol=protocol)
     return render(
         request,
@@ -156,22 +197,9 @@ def settings_edit(request: HttpRequest, protocol: str) -> HttpResponse:
             "form": form,
             "provider": provider,
             "protocol": protocol,
+            "chosen": chosen,
             "checks": checks,
             "metadata_url": saml.sp_entity_id(town=current_town()),
             "redirect_uri": oidc.redirect_uri(town=current_town()),
         },
     )
-
-
-@staff_required()
-@require_POST
-def preset_apply(request: HttpRequest) -> HttpResponse:
-    preset = FederationPreset.objects.filter(pk=request.POST.get("preset", "0")).first()
-    if preset is None:
-        raise Http404("No such preset")
-    provider = services.preset_apply(preset=preset)
-    services.provider_save(
-        provider=provider, common_name=request.get_host(), actor=request_actor(request)
-    )
-    messages.success(request, _("Die Vorlage „%s“ ist übernommen.") % preset.name)
-    return redirect("federation:settings-edit", protocol=preset.protocol)

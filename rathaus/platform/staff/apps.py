@@ -7,5 +7,5 @@ class StaffConfig(AppConfig):
     verbose_name = "Verwaltung"
 
     def ready(self) -> None:
-        # The invitation the outbox sends to new staff.
-        from rathaus.platform.staff import invitations  # noqa: F401
+        # The invitation the outbox sends to new staff; the audit log's words for our actions.
+        from rathaus.platform.staff import audit_wording, invitations  # noqa: F401

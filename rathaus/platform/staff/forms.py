@@ -3,7 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.platform.audit.models import AuditEntry
+from rathaus.platform.audit.selectors import audit_actors
+from rathaus.platform.audit.wording import actor_names, audit_action_choices
 from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.staff.roles import role_choices
@@ -56,16 +57,41 @@ class StaffRolesForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Wer"), required=False)
-    action = forms.ChoiceField(label=_("Aktion"), required=False)
+    """Filters of the audit log: who, what, from when until when (all optional)."""
+
+    person = forms.ChoiceField(label=_("Wer"), required=False)
+    action = forms.ChoiceField(label=_("Was"), required=False)
     since = forms.DateField(
-        label=_("von"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Von"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 01.12.2026.")},
     )
     until = forms.DateField(
-        label=_("bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Bis"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Bitte ein Datum angeben, z. B. 31.12.2026.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("alle"))] + [(a, a) for a in actions]  # type: ignore[attr-defined]
+        actors = audit_actors()
+        names = actor_names(actors)
+        people = sorted(
+            ((f"{a.actor_kind}:{a.actor}", names[(a.actor_kind, a.actor)]) for a in actors),
+            key=lambda choice: choice[1].lower(),
+        )
+        everyone: list[tuple[str, str]] = [("", str(_("alle")))]
+        self.fields["person"].choices = everyone + people  # type: ignore[attr-defined]
+        self.fields["action"].choices = [  # type: ignore[attr-defined]
+            ("", str(_("alles"))),
+            *audit_action_choices(),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("„Bis“ muss am oder nach „Von“ liegen."))
+        return data

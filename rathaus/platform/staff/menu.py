@@ -62,9 +62,9 @@ def _own_pages() -> list[StaffPage]:
             order=30,
         ),
         StaffPage(
-            _("Landeskonto"),
+            _("Landeskonto (BundID / Servicekonto)"),
             reverse("federation:settings"),
-            _("Anmeldung mit dem Servicekonto des Landes oder der BundID (SAML, OpenID Connect)"),
+            _("Anmeldung mit der BundID oder dem Servicekonto des Landes einrichten"),
             admin=True,
             order=40,
         ),

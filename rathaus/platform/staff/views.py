@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rathaus.platform.audit.selectors import audit_entries
+from rathaus.platform.audit.wording import audit_lines
 from rathaus.platform.branding.checklist import branding_checklist, branding_missing
+from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.selectors import current_branding, stored_branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update
@@ -28,6 +30,7 @@ from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
 from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
 from rathaus.platform.staff.invitations import staff_invitation_last, staff_invitation_resend
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.staff.roles import role_label
 from rathaus.platform.staff.selectors import is_town_admin, roles_of, staff_members
 from rathaus.platform.staff.services import staff_add, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
@@ -84,7 +87,11 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def team(request: HttpRequest) -> HttpResponse:
-    return render(request, "staff/team.html", {"members": staff_members()})
+    members = [
+        (member, sorted(role_label(role.role) for role in member.staff_roles.all()))
+        for member in staff_members()
+    ]
+    return render(request, "staff/team.html", {"members": members})
 
 
 @staff_required()
@@ -167,11 +174,24 @@ def messages_overview(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def audit_log(request: HttpRequest) -> HttpResponse:
+    """The town's audit log in plain language, filtered and 50 entries a page."""
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = audit_entries(**{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "staff/audit.html", {"form": form, "page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "lines": audit_lines(page.object_list),
+            "query": query.urlencode(),
+            "filtered": bool(filters and any(filters.values())),
+        },
+    )
 
 
 def support_enter(request: HttpRequest, token: str) -> HttpResponse:

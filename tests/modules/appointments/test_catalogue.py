@@ -124,7 +124,8 @@ def test_a_clerk_fills_in_what_the_catalogue_shows_and_it_shows(
             "summary": "Hundesteuer und Marke.",
             "life_situations": ["tiere"],
             "keywords": "Hundesteuer, dog",
-            "duration_minutes": "15",
+            "duration_minutes_hours": "",
+            "duration_minutes_minutes": "15",
             "fee": "0",
             "processing_time": "sofort",
             "popular": "on",
@@ -146,6 +147,11 @@ def test_a_clerk_fills_in_what_the_catalogue_shows_and_it_shows(
     assert 'href="/leistungen/hund-anmelden/"' in situation
     bad = client_a.post(
         "/staff/appointments/dienstleistungen/neu/",
-        {"name": "X", "duration_minutes": "15", "fee": "-1", "life_situations": ["keine"]},
+        {
+            "name": "X",
+            "duration_minutes_minutes": "15",
+            "fee": "-1",
+            "life_situations": ["keine"],
+        },
     )
     assert bad.status_code == 400

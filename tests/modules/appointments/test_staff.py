@@ -57,7 +57,7 @@ def test_the_week_view_csv_and_statistics(client_a: Client, office_a: Office) ->
     csv = client_a.get(f"{base}/export.csv?from={yesterday}&to={yesterday}").content.decode()
     stats = client_a.get(f"{base}/statistik/?from={yesterday}&to={yesterday}").content.decode()
 
-    assert "HYPERLINK" in week
+    assert "1 Termin" in week
     lines = csv.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("Datum;Beginn;Ende;Schalter;Dienstleistung")
     assert lines[1].startswith(f"{yesterday.isoformat()};10:00;10:30;1;Personalausweis beantragen")
@@ -83,7 +83,8 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
         {
             "name": "Standesamt",
             "counters": "0",
-            "slot_minutes": "15",
+            "slot_minutes_hours": "",
+            "slot_minutes_minutes": "15",
             **formsets,
             "hours-0-weekday": "0",
             "hours-0-opens": "12:00",
@@ -99,7 +100,8 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
         {
             "name": "Standesamt",
             "counters": "3",
-            "slot_minutes": "20",
+            "slot_minutes_hours": "",
+            "slot_minutes_minutes": "20",
             "is_active": "on",
             **formsets,
             "hours-0-weekday": "0",
@@ -119,7 +121,8 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
         "/staff/appointments/dienstleistungen/neu/",
         {
             "name": "Eheschließung anmelden",
-            "duration_minutes": "60",
+            "duration_minutes_hours": "1",
+            "duration_minutes_minutes": "0",
             "locations": [location.pk],
             "documents": "Geburtsurkunde",
             "is_active": "on",
@@ -127,9 +130,9 @@ def test_a_clerk_configures_a_location_with_hours_and_a_service(
     )
     assert service.status_code == 302
     with tenant_context(office_a.town):
-        assert list(Service.objects.get(name="Eheschließung anmelden").locations.all()) == [
-            location
-        ]
+        created = Service.objects.get(name="Eheschließung anmelden")
+        assert list(created.locations.all()) == [location]
+        assert created.duration_minutes == 60
         assert AuditEntry.objects.filter(action="appointments.config.create").count() == 2
 
 
@@ -153,3 +156,32 @@ def test_only_a_town_admin_sets_the_booking_rules(client_a: Client, office_a: Of
     log_in(client_a, "clerk@example.org")
 
     assert client_a.get("/staff/appointments/regeln/").status_code == 403
+
+
+def test_a_service_duration_is_asked_in_hours_and_minutes_with_specific_errors(
+    client_a: Client, office_a: Office
+) -> None:
+    make_clerk(office_a.town)
+    log_in(client_a, "clerk@example.org")
+    path = f"/staff/appointments/dienstleistungen/{office_a.service.pk}/"
+
+    form = client_a.get(path).content.decode()
+    too_long = client_a.post(
+        path,
+        {"name": "Personalausweis", "duration_minutes_hours": "9", "duration_minutes_minutes": ""},
+    ).content.decode()
+    odd = client_a.post(
+        path,
+        {
+            "name": "Personalausweis",
+            "duration_minutes_hours": "1",
+            "duration_minutes_minutes": "90",
+        },
+    ).content.decode()
+
+    assert 'name="duration_minutes_hours"' in form
+    assert 'name="duration_minutes_minutes" value="30"' in form
+    assert "Bitte höchstens 8 Std. angeben." in too_long
+    assert "Die Minuten müssen zwischen 0 und 59 liegen" in odd
+    with tenant_context(office_a.town):
+        assert Service.objects.get(pk=office_a.service.pk).duration_minutes == 30

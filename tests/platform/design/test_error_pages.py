@@ -24,6 +24,9 @@ STAFF_FORMS = [
     (None, "/staff/team/add/", {"email": "keine-adresse"}),
     ("appointments", "/staff/appointments/dienstleistungen/neu/", {"name": ""}),
     ("appointments", "/staff/appointments/standorte/neu/", {"name": ""}),
+    ("appointments", "/staff/appointments/regeln/", {"min_notice_minutes_minutes": "75"}),
+    (None, "/federation/settings/setup/saml/", {"name": ""}),
+    (None, "/federation/settings/setup/oidc/", {"name": "Servicekonto"}),
 ]
 
 

@@ -9,6 +9,7 @@ from rathaus.modules.selectors import module_activation, module_is_active
 from rathaus.modules.services import module_allow
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.branding.models import DEFAULT_PRIMARY_COLOR
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.staff.invitations import staff_invitation_queue
@@ -181,11 +182,26 @@ def test_the_audit_log_shows_who_changed_what_and_filters(
 ) -> None:
     admin_client_a.post("/staff/branding/", {"primary_color": "#7a1f1f", "display_name": "Stadt"})
 
-    html = admin_client_a.get("/staff/audit/?action=branding.update").content.decode()
-    rows = html.split("<tbody>", 1)[1]
+    html = admin_client_a.get("/staff/audit/?action=branding.").content.decode()
+    rows = html.split('<ol class="rh-audit', 1)[1]
 
-    assert "verwaltung@tangerhuette.de" in rows
-    assert "#7a1f1f" in rows
-    assert "staff.roles" not in rows
+    assert "verwaltung@tangerhuette.de hat das Erscheinungsbild geändert." in rows
+    assert f"Hauptfarbe: {DEFAULT_PRIMARY_COLOR} → #7a1f1f" in rows
+    assert "ins Team aufgenommen" not in rows
     with tenant_context(town_a):
         assert AuditEntry.objects.filter(action="branding.update").count() == 1
+
+
+def test_the_team_page_names_roles_by_their_labels(
+    admin_client_a: Client, town_a: Municipality
+) -> None:
+    from tests.platform.staff.conftest import make_staff
+
+    make_staff(town_a, "clerk@tangerhuette.de", ["appointments.clerk", "news.editor"])
+
+    html = admin_client_a.get("/staff/team/").content.decode()
+
+    assert "Verwaltung der Kommune" in html
+    assert "Neuigkeiten: Redaktion, Termine: Sachbearbeitung" in html
+    assert "town_admin" not in html
+    assert "appointments.clerk" not in html

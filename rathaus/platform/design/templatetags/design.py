@@ -61,7 +61,8 @@ def summary_errors(context: Context) -> list[SummaryError]:
             lines.append(SummaryError(str(message), _first_field_id(form)))
         for field in form:
             for message in field.errors:
-                target = field.auto_id or ""
+                # A widget of several inputs (hours and minutes) names the one to focus.
+                target = field.id_for_label or field.auto_id or ""
                 if field_kind(field) == "choices":
                     target = f"{field.auto_id}_0"
                 lines.append(SummaryError(str(message), str(target)))
