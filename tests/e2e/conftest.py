@@ -106,5 +106,8 @@ def look(page: Page, name: str) -> None:
         for violation in result["violations"]
     ]
     assert not problems, f"axe found on {name} ({page.url}):\n{json.dumps(problems, indent=2)}"
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    # Against the configured width, not innerWidth: a mobile context widens its layout
+    # viewport to the content, so a too-wide page would look as wide as the window.
+    width = (page.viewport_size or {"width": 0})["width"] or page.evaluate("window.innerWidth")
+    overflow = page.evaluate("document.documentElement.scrollWidth") - width
     assert overflow <= 1, f"{name} ({page.url}) scrolls sideways by {overflow}px (WCAG 1.4.10)"

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from rathaus.platform.audit.selectors import audit_entries
 from rathaus.platform.audit.wording import audit_lines
 from rathaus.platform.branding.checklist import branding_checklist, branding_missing
-from rathaus.platform.branding.models import Branding
 from rathaus.platform.branding.selectors import current_branding, stored_branding
 from rathaus.platform.branding.services import FIELDS as BRANDING_FIELDS
 from rathaus.platform.branding.services import branding_update

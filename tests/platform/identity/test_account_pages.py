@@ -278,12 +278,12 @@ def test_an_association_sees_its_members_on_mein_rathaus(
     client_a: Client, town_a: Municipality
 ) -> None:
     with tenant_context(town_a):
-        club = UserFactory(
+        club = UserFactory.create(
             email="verein@example.org",
             kind=AccountKind.ASSOCIATION,
             organisation_name="SV Tangerhütte e. V.",
         )
-        member = UserFactory(email="kassenwart@example.org")
+        member = UserFactory.create(email="kassenwart@example.org")
         Membership.objects.create(organisation=club, member=member, role="admin")
     _log_in(client_a, "verein@example.org")
 
