@@ -32,7 +32,7 @@ def _bookings(office: Office, count: int, hour: int = 8, **fields: object) -> No
                 end=at(day, hour + i, 30),
                 name="Erika",
                 email="e@example.org",
-                **fields,  # type: ignore[arg-type]
+                **fields,
             )
 
 

@@ -20,7 +20,7 @@ def _book(office: Office, day: dt.date, hour: int, minute: int = 0, **fields: ob
             location=office.location,
             start=start,
             end=start + dt.timedelta(minutes=office.service.duration_minutes),
-            **values,  # type: ignore[arg-type]
+            **values,
         )
 
 

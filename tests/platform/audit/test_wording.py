@@ -192,7 +192,7 @@ def test_the_log_pages_by_fifty_and_keeps_the_filter(
     first = erika_client.get("/staff/audit/", {"action": "staff."}).content.decode()
     assert "Seite 1 von 2" in first
     assert "?action=staff.&amp;page=2" in first
-    second = erika_client.get("/staff/audit/", {"action": "staff.", "page": 2}).content.decode()
+    second = erika_client.get("/staff/audit/", {"action": "staff.", "page": "2"}).content.decode()
     assert "Seite 2 von 2" in second
 
 
