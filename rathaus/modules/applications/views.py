@@ -101,7 +101,9 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     current = steps[number - 1]
     back_to_check = request.GET.get("back") == "check" and open_step is None
     step_form = StepForm(
-        request.POST or None, step=current, initial=step_initial(current, draft["answers"])
+        request.POST if request.method == "POST" else None,
+        step=current,
+        initial=step_initial(current, draft["answers"]),
     )
     if request.method == "POST" and step_form.is_valid():
         draft["answers"].update(step_form.stored())
@@ -146,7 +148,9 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     if open_step is not None:
         return redirect("applications:step", slug=slug, number=open_step)
     declarations = declarations_of(definition)
-    declaration_form = DeclarationForm(request.POST or None, declarations=declarations)
+    declaration_form = DeclarationForm(
+        request.POST if request.method == "POST" else None, declarations=declarations
+    )
     if request.method == "POST" and declaration_form.is_valid():
         broken = _all_steps_valid(steps, draft["answers"])
         if broken is not None:

@@ -27,7 +27,9 @@ def test_every_problem_of_a_file_is_listed_with_its_place() -> None:
     del definition["title"]
     definition["steps"][0]["fields"][1]["label"] = {"en": "Name only in English"}
     definition["steps"][1]["fields"][1]["options"] = []
-    definition["steps"][1]["fields"].append({"key": "size", "type": "choice", "label": {"de": "Größe"}})
+    definition["steps"][1]["fields"].append(
+        {"key": "size", "type": "choice", "label": {"de": "Größe"}}
+    )
 
     problems = definition_problems(definition)
 
@@ -57,7 +59,10 @@ def test_what_the_schema_cannot_say_is_checked_too() -> None:
     [
         (b"{kaputt", "$: the file is no JSON"),
         (b"[]", "$: [] is not of type 'object'"),
-        (json.dumps({**dog_definition(), "slug": "account"}).encode(), "$.slug: 'account' is reserved"),
+        (
+            json.dumps({**dog_definition(), "slug": "account"}).encode(),
+            "$.slug: 'account' is reserved",
+        ),
     ],
 )
 def test_a_bad_file_is_refused(raw: bytes, expected: str) -> None:
