@@ -226,8 +226,8 @@ class DeclarationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for spec in declarations:
             self.fields[spec["key"]] = forms.BooleanField(
+                # The text itself stands above the form, as a warning (§ 9a OZG).
                 label=text_in(spec.get("label")) or _("Ich bestätige die Erklärung."),
-                help_text=text_in(spec["text"]),
                 required=True,
                 error_messages={
                     "required": _("Bestätigen Sie die Erklärung, bevor Sie den Antrag absenden.")

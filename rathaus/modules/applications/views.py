@@ -170,7 +170,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
             "application": form,
             "title": text_in(definition["title"]),
             "parts": answers_by_step(definition=definition, answers=draft["answers"]),
-            "has_declarations": bool(declarations),
+            "declarations": [text_in(d["text"]) for d in declarations],
         },
         status=400 if declaration_form.errors else 200,
     )

@@ -21,6 +21,7 @@ from tests.modules.applications.conftest import (
     log_in,
     publish,
 )
+from tests.platform.design.test_error_pages import assert_error_page
 from tests.platform.messaging.helpers import deliver_waiting
 
 YEAR_NUMBER = re.compile(r"A-\d{4}-\d{6}")
@@ -91,7 +92,7 @@ def test_wrong_answers_are_named_at_their_fields_and_nothing_typed_is_lost(
     page = wrong.content.decode()
 
     assert wrong.status_code == 400
-    assert "<title>Fehler:" in page
+    assert_error_page(page)
     assert "Wählen Sie bei „Rasse“ eine der Antworten aus." in page
     assert "„Geburtsdatum des Hundes“ darf nicht in der Zukunft liegen." in page
     assert "Wählen Sie bei „Ist es ein gefährlicher Hund (Listenhund)?“ Ja oder Nein." in page
@@ -112,6 +113,7 @@ def test_the_declaration_must_be_confirmed_before_sending(
     refused = client_a.post("/applications/hund-anmelden/check/", {})
 
     assert refused.status_code == 400
+    assert_error_page(refused.content.decode())
     assert (
         "Bestätigen Sie die Erklärung, bevor Sie den Antrag absenden." in refused.content.decode()
     )
