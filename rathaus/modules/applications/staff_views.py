@@ -14,7 +14,7 @@ from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.current import current_town
 
 from . import selectors, services
-from .definition import text_in
+from .definition import SCHEMA_PATH, text_in
 from .forms import InboxFilterForm, StatusForm, UploadForm
 from .models import Form, FormVersion, Submission
 
@@ -160,4 +160,15 @@ def version_export(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
     filename = f"{version.form.slug}-v{version.number}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@clerk
+@require_safe
+def schema(request: HttpRequest) -> HttpResponse:
+    """The JSON Schema every definition file is checked against, to write one by."""
+    response = HttpResponse(
+        SCHEMA_PATH.read_bytes(), content_type="application/schema+json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="form-definition.schema.json"'
     return response

@@ -207,3 +207,18 @@ def test_a_draft_form_is_not_open_to_citizens(
         form_import(town=applications_a, raw=json.dumps(dog_definition()), actor=SYSTEM)
 
     assert client_a.get("/applications/hund-anmelden/").status_code == 404
+
+
+def test_the_form_speaks_english_from_its_definition(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    publish(applications_a)
+    client_a.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client_a.post("/applications/hund-anmelden/step/1/", OWNER)
+
+    step = client_a.get("/applications/hund-anmelden/step/2/").content.decode()
+    wrong = client_a.post("/applications/hund-anmelden/step/2/", {}).content.decode()
+
+    assert "Your dog" in step
+    assert "Dog&#x27;s name" in step or "Dog's name" in step
+    assert "Choose an answer for “Breed”." in wrong

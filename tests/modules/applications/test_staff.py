@@ -196,3 +196,15 @@ def test_upload_makes_a_draft_that_publishing_freezes_and_old_cases_keep_their_v
     assert "Rufname des Hundes" in fresh.get("/applications/hund-anmelden/step/2/").content.decode()
     with tenant_context(applications_a):
         assert Submission.objects.get(answers__dog_name="Rex").version == first
+
+
+def test_the_clerk_downloads_the_schema_to_write_a_definition_by(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    make_staff(applications_a, client_a, CLERK)
+
+    page = client_a.get("/staff/applications/forms/").content.decode()
+    schema = client_a.get("/staff/applications/forms/schema.json")
+
+    assert 'href="/staff/applications/forms/schema.json"' in page
+    assert schema.json()["properties"]["format"] == {"const": "rathaus-form/1"}
