@@ -12,9 +12,9 @@ def _status(value: Any) -> str:
     return str(dict(Submission.Status.choices).get(str(value), value))
 
 
-def _form(slug: str) -> str:
+def _title(slug: str) -> str:
     form = Form.objects.filter(slug=slug).first()
-    return _("das Formular „%(title)s“") % {"title": form.title if form else slug}
+    return form.title if form else slug
 
 
 def applications_audit_words(
@@ -22,16 +22,16 @@ def applications_audit_words(
 ) -> str | None:
     version = after.get("version") if isinstance(after, dict) else None
     if action == "applications.form.upload":
-        return _("%(actor)s hat Version %(version)s von %(form)s hochgeladen.") % {
+        return _("%(actor)s hat Version %(version)s des Formulars „%(title)s“ hochgeladen.") % {
             "actor": actor,
             "version": version,
-            "form": _form(target),
+            "title": _title(target),
         }
     if action == "applications.form.publish":
-        return _("%(actor)s hat Version %(version)s von %(form)s veröffentlicht.") % {
+        return _("%(actor)s hat Version %(version)s des Formulars „%(title)s“ veröffentlicht.") % {
             "actor": actor,
             "version": version,
-            "form": _form(target),
+            "title": _title(target),
         }
     if action == "applications.case.status":
         return _(

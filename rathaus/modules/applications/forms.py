@@ -26,6 +26,19 @@ def _date_limit(value: str | None) -> dt.date | None:
     return timezone.localdate() if value == "today" else dt.date.fromisoformat(value)
 
 
+class CommaDecimalField(forms.DecimalField):
+    """A decimal number written the German way ("12,50") or with a point ("12.50").
+
+    Not ``localize``: with thousand separators on, "12.50" would become 1250.
+    """
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        result: Decimal | None = super().to_python(value)
+        return result
+
+
 def _field(spec: dict[str, Any]) -> forms.Field:
     """The Django field of one input of the definition, with messages that name it."""
     label = text_in(spec.get("label"))
@@ -74,11 +87,10 @@ def _field(spec: dict[str, Any]) -> forms.Field:
         }
         decimals = spec.get("decimals", 0)
         if decimals:
-            field = forms.DecimalField(
+            field = CommaDecimalField(
                 decimal_places=decimals,
                 min_value=None if low is None else Decimal(str(low)),
                 max_value=None if high is None else Decimal(str(high)),
-                localize=True,
                 error_messages={
                     **messages,
                     "max_decimal_places": _(
@@ -198,8 +210,16 @@ class StepForm(forms.Form):
 
 
 def step_initial(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
-    """What a step's form shows of the answers given so far."""
-    return {spec["key"]: answers[spec["key"]] for spec in step.inputs if spec["key"] in answers}
+    """What a step's form shows of the answers given so far (a decimal the German way)."""
+    initial = {}
+    for spec in step.inputs:
+        if spec["key"] not in answers:
+            continue
+        value = answers[spec["key"]]
+        if spec["type"] == "number" and spec.get("decimals") and isinstance(value, str):
+            value = value.replace(".", ",")
+        initial[spec["key"]] = value
+    return initial
 
 
 def answer_display(spec: dict[str, Any], value: Any) -> str:

@@ -4,7 +4,12 @@ import json
 
 import pytest
 
-from rathaus.modules.applications.definition import definition_parse, definition_problems
+from rathaus.modules.applications.definition import (
+    Step,
+    definition_parse,
+    definition_problems,
+)
+from rathaus.modules.applications.forms import StepForm, answer_display, step_initial
 from tests.modules.applications.conftest import dog_definition
 
 
@@ -70,3 +75,19 @@ def test_a_bad_file_is_refused(raw: bytes, expected: str) -> None:
 
     assert definition is None
     assert any(problem.startswith(expected) for problem in problems), problems
+
+
+def test_a_decimal_is_read_the_german_way_and_shown_so_again() -> None:
+    spec = {"key": "fee", "type": "number", "decimals": 2, "label": {"de": "Betrag"}}
+    step = Step(1, "money", "Geld", (spec,))
+    german = StepForm({"fee": "1.234,50"}, step=step)
+    plain = StepForm({"fee": "12,50"}, step=step)
+
+    assert not german.is_valid()  # no thousand separators: never read as 1.23450
+    assert plain.is_valid()
+    assert plain.stored() == {"fee": "12.50"}
+    assert step_initial(step, plain.stored()) == {"fee": "12,50"}
+    pointed = StepForm({"fee": "12.50"}, step=step)
+    assert pointed.is_valid()
+    assert pointed.stored() == {"fee": "12.50"}
+    assert answer_display(spec, "12.50") == "12,50"

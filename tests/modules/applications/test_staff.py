@@ -196,6 +196,16 @@ def test_upload_makes_a_draft_that_publishing_freezes_and_old_cases_keep_their_v
     assert "Rufname des Hundes" in fresh.get("/applications/hund-anmelden/step/2/").content.decode()
     with tenant_context(applications_a):
         assert Submission.objects.get(answers__dog_name="Rex").version == first
+        uploads = AuditEntry.objects.filter(action__startswith="applications.form.")
+        sentences = [line.sentence.split(" hat ", 1)[1] for line in audit_lines(uploads)]
+    assert sorted(sentences) == sorted(
+        [
+            "Version 1 des Formulars „Hund anmelden“ hochgeladen.",
+            "Version 1 des Formulars „Hund anmelden“ veröffentlicht.",
+            "Version 2 des Formulars „Hund anmelden“ hochgeladen.",
+            "Version 2 des Formulars „Hund anmelden“ veröffentlicht.",
+        ]
+    )
 
 
 def test_the_clerk_downloads_the_schema_to_write_a_definition_by(
