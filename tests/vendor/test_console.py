@@ -307,7 +307,7 @@ def test_the_landing_page_promises_only_services_that_exist(public_client: Clien
 
     for module in modules:
         assert str(module.title) in page
-    for missing in ["Anträge", "Postfach", "Bescheide"]:
+    for missing in ["Postfach", "Bescheide"]:
         assert missing not in page
     assert "/console/login/" in public_client.get("/").content.decode()
 

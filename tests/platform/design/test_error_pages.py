@@ -1,6 +1,7 @@
 """Every page with a form shows the error summary and "Fehler:" in its title on bad input.
 
-When you add a page with a form, add it to ``CITIZEN_FORMS`` or ``STAFF_FORMS``.
+When you add a page with a form, add it to ``CITIZEN_FORMS`` or ``STAFF_FORMS`` (pages that
+need data first, like an application's steps, call ``assert_error_page`` in their own tests).
 """
 
 import re
@@ -25,6 +26,7 @@ STAFF_FORMS = [
     ("appointments", "/staff/appointments/dienstleistungen/neu/", {"name": ""}),
     ("appointments", "/staff/appointments/standorte/neu/", {"name": ""}),
     ("appointments", "/staff/appointments/regeln/", {"min_notice_minutes_minutes": "75"}),
+    ("applications", "/staff/applications/forms/", {"file": ""}),
     (None, "/federation/settings/setup/saml/", {"name": ""}),
     (None, "/federation/settings/setup/oidc/", {"name": "Servicekonto"}),
 ]

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "rathaus.modules.applications"
+    label = "applications"
+    verbose_name = "Online-Anträge"
+
+    def ready(self) -> None:
+        # The receipt e-mail the platform's outbox sends for a submitted application.
+        from . import messages  # noqa: F401

@@ -1,0 +1,70 @@
+"""The applications module's words in the town's audit log."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Form, Submission
+
+
+def _status(value: Any) -> str:
+    return str(dict(Submission.Status.choices).get(str(value), value))
+
+
+def _title(slug: str) -> str:
+    form = Form.objects.filter(slug=slug).first()
+    return form.title if form else slug
+
+
+def applications_audit_words(
+    *, action: str, target: str, before: Any, after: Any, actor: str
+) -> str | None:
+    version = after.get("version") if isinstance(after, dict) else None
+    if action == "applications.form.upload":
+        return _("%(actor)s hat Version %(version)s des Formulars „%(title)s“ hochgeladen.") % {
+            "actor": actor,
+            "version": version,
+            "title": _title(target),
+        }
+    if action == "applications.form.publish":
+        return _("%(actor)s hat Version %(version)s des Formulars „%(title)s“ veröffentlicht.") % {
+            "actor": actor,
+            "version": version,
+            "title": _title(target),
+        }
+    if action == "applications.case.status":
+        return _(
+            "%(actor)s hat den Antrag %(reference)s von „%(before)s“ auf „%(after)s“ gesetzt."
+        ) % {
+            "actor": actor,
+            "reference": target,
+            "before": _status(before),
+            "after": _status(after),
+        }
+    return None
+
+
+def applications_switch_off_consequences() -> list[str]:
+    said = []
+    open_cases = Submission.objects.filter(
+        status__in=[Submission.Status.RECEIVED, Submission.Status.IN_PROGRESS]
+    ).count()
+    if open_cases:
+        said.append(
+            ngettext(
+                "%(n)s offener Antrag bleibt gespeichert; bearbeiten können Sie ihn erst wieder, "
+                "wenn der Dienst eingeschaltet ist.",
+                "%(n)s offene Anträge bleiben gespeichert; bearbeiten können Sie sie erst wieder, "
+                "wenn der Dienst eingeschaltet ist.",
+                open_cases,
+            )
+            % {"n": open_cases}
+        )
+    said.append(
+        _(
+            "Bürgerinnen und Bürger können keine Anträge mehr online stellen; "
+            "begonnene Anträge gehen verloren."
+        )
+    )
+    return said

@@ -1,0 +1,126 @@
+"""A form definition: checked against the published JSON Schema, and read in one language.
+
+The schema (``schema/form-definition.schema.json``) says what a definition looks
+like; ``definition_problems`` adds what a schema cannot say (keys unique within the
+form, the receipt's e-mail field exists). Every problem names the place in the file
+as a JSON path, e.g. ``$.steps[1].fields[0].type: 'colour' is not one of [...]``.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import get_language
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from rathaus.platform.catalogue.life_situations import LIFE_SITUATION_KEYS
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
+# Parts of the module's own addresses a form's slug must not take.
+RESERVED_SLUGS = frozenset({"account"})
+# What a citizen types in; a text block and a declaration are read, not filled in.
+INPUT_TYPES = frozenset({"text", "long_text", "number", "date", "choice", "yes_no", "email"})
+
+
+@cache
+def definition_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _schema_problems(definition: object) -> Iterator[str]:
+    validator = Draft202012Validator(definition_schema())
+    errors: list[SchemaError] = sorted(
+        validator.iter_errors(definition), key=lambda e: [str(p) for p in e.absolute_path]
+    )
+    for error in errors:
+        # The innermost errors of an if/then say what is wrong, not "failed allOf".
+        leaves = error.context or [error]
+        for leaf in leaves:
+            yield f"{leaf.json_path}: {leaf.message}"
+
+
+def _semantic_problems(definition: dict[str, Any]) -> Iterator[str]:
+    if definition["slug"] in RESERVED_SLUGS:
+        yield f"$.slug: '{definition['slug']}' is reserved"
+    for index, key in enumerate(definition.get("life_situations", [])):
+        if key not in LIFE_SITUATION_KEYS:
+            yield f"$.life_situations[{index}]: '{key}' is no life situation"
+    step_keys: set[str] = set()
+    field_types: dict[str, str] = {}
+    for s, step in enumerate(definition["steps"]):
+        if step["key"] in step_keys:
+            yield f"$.steps[{s}].key: '{step['key']}' is used by another step"
+        step_keys.add(step["key"])
+        if all(field["type"] == "declaration" for field in step["fields"]):
+            yield f"$.steps[{s}].fields: a step needs a field or text besides declarations"
+        for f, field in enumerate(step["fields"]):
+            if field["key"] in field_types:
+                yield f"$.steps[{s}].fields[{f}].key: '{field['key']}' is used by another field"
+            field_types[field["key"]] = field["type"]
+    receipt = definition.get("receipt_email")
+    if receipt is not None and field_types.get(receipt) != "email":
+        yield f"$.receipt_email: '{receipt}' is no e-mail field of the form"
+
+
+def definition_problems(definition: object) -> list[str]:
+    """Everything wrong with ``definition``, each with its JSON path; empty when it is good."""
+    problems = list(_schema_problems(definition))
+    if problems or not isinstance(definition, dict):
+        return problems
+    return list(_semantic_problems(definition))
+
+
+def definition_parse(raw: bytes | str) -> tuple[dict[str, Any] | None, list[str]]:
+    """A definition file's content as data and its problems (``None`` if it is no JSON)."""
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return None, [f"$: the file is no JSON ({error})"]
+    problems = definition_problems(data)
+    return (data if not problems else None), problems
+
+
+def text_in(text: dict[str, str] | None, language: str | None = None) -> str:
+    """A text of the definition in ``language`` (the current one), else in German."""
+    if not text:
+        return ""
+    language = (language or get_language() or "de")[:2]
+    return text.get(language) or text.get("de", "")
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    key: str
+    title: str
+    fields: tuple[dict[str, Any], ...]
+
+    @property
+    def inputs(self) -> list[dict[str, Any]]:
+        return [field for field in self.fields if field["type"] in INPUT_TYPES]
+
+    @property
+    def text_blocks(self) -> list[str]:
+        return [text_in(field["text"]) for field in self.fields if field["type"] == "text_block"]
+
+
+def steps_of(definition: dict[str, Any]) -> list[Step]:
+    return [
+        Step(index, step["key"], text_in(step["title"]), tuple(step["fields"]))
+        for index, step in enumerate(definition["steps"], start=1)
+    ]
+
+
+def declarations_of(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        field
+        for step in definition["steps"]
+        for field in step["fields"]
+        if field["type"] == "declaration"
+    ]

@@ -1,0 +1,177 @@
+"""What changes forms and cases: import, publish, submit, change a case's status."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.identity.models import User
+from rathaus.platform.messaging.services import message_enqueue
+from rathaus.tenants.models import Municipality
+
+from .definition import definition_parse, text_in
+from .models import CaseCounter, Form, FormVersion, Submission
+
+RECEIPT = "applications.receipt"
+
+# The way a case goes: eingegangen → in Bearbeitung → abgeschlossen / abgelehnt.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Submission.Status.RECEIVED: (Submission.Status.IN_PROGRESS,),
+    Submission.Status.IN_PROGRESS: (Submission.Status.DONE, Submission.Status.REJECTED),
+    Submission.Status.DONE: (),
+    Submission.Status.REJECTED: (),
+}
+
+
+class DefinitionRefused(Exception):  # noqa: N818 (reads as what happened)
+    """A definition file that is not a good form; ``problems`` name each place (JSON path)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class VersionFrozen(Exception):  # noqa: N818
+    """A published version never changes."""
+
+
+@transaction.atomic
+def form_import(*, town: Municipality, raw: bytes | str, actor: Actor) -> FormVersion:
+    """A definition file as a new draft version of its form (the form is made if new).
+
+    A draft of the form not yet published is replaced instead: a published version is
+    never touched. Raises ``DefinitionRefused`` with every problem of a bad file.
+    """
+    definition, problems = definition_parse(raw)
+    if definition is None:
+        raise DefinitionRefused(problems)
+    form, created = Form.objects.select_for_update().get_or_create(
+        slug=definition["slug"], defaults={"title": text_in(definition["title"], "de")}
+    )
+    latest = form.versions.order_by("-number").first()
+    if latest is not None and not latest.is_published:
+        latest.definition = definition
+        latest.save(update_fields=["definition"])
+        version = latest
+    else:
+        version = FormVersion.objects.create(
+            form=form, number=(latest.number + 1) if latest else 1, definition=definition
+        )
+    audit_record(
+        town=town,
+        actor=actor,
+        action="applications.form.upload",
+        target=form.slug,
+        after={"version": version.number, "new_form": created},
+    )
+    return version
+
+
+def version_update(*, version: FormVersion, definition: dict[str, Any]) -> FormVersion:
+    """Replaces a draft's definition; a published version refuses (``VersionFrozen``)."""
+    if FormVersion.objects.filter(pk=version.pk, published_at__isnull=False).exists():
+        raise VersionFrozen(str(version))
+    version.definition = definition
+    version.save(update_fields=["definition"])
+    return version
+
+
+@transaction.atomic
+def version_publish(*, town: Municipality, version: FormVersion, actor: Actor) -> FormVersion:
+    """Freezes ``version`` and makes it what citizens fill in from now on.
+
+    Applications begun or sent with an older version keep theirs.
+    """
+    version = FormVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        return version
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    form = version.form
+    form.live_version = version
+    form.title = text_in(version.definition["title"], "de")
+    form.save(update_fields=["live_version", "title"])
+    audit_record(
+        town=town,
+        actor=actor,
+        action="applications.form.publish",
+        target=form.slug,
+        after={"version": version.number},
+    )
+    return version
+
+
+def _next_reference() -> str:
+    """ "A-2026-000123": the town's next case number of this year (locked, so never twice)."""
+    year = timezone.localdate().year
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement: two citizens sending at once never get the same number.
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - the model's own name
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        number = cursor.fetchone()[0]
+    return f"A-{year}-{number:06d}"
+
+
+@transaction.atomic
+def submission_create(
+    *, version: FormVersion, answers: dict[str, Any], user: User | None
+) -> Submission:
+    """Stores a sent application with its version and queues the receipt e-mail."""
+    definition = version.definition
+    email = ""
+    if key := definition.get("receipt_email"):
+        email = str(answers.get(key) or "")
+    if not email and user is not None:
+        email = user.email
+    submission = Submission.objects.create(
+        reference=_next_reference(),
+        form=version.form,
+        version=version,
+        answers=answers,
+        user=user,
+        email=email,
+        language=(get_language() or settings.LANGUAGE_CODE)[:2],
+    )
+    if email:
+        message_enqueue(
+            key=f"{RECEIPT}:{submission.reference}",
+            kind=RECEIPT,
+            address=email,
+            recipient=user,
+            context={"submission": submission.pk},
+            language=submission.language,
+        )
+    return submission
+
+
+class TransitionRefused(Exception):  # noqa: N818
+    """A status the case cannot go to from where it is."""
+
+
+@transaction.atomic
+def case_status_change(
+    *, town: Municipality, submission: Submission, status: str, actor: Actor
+) -> Submission:
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if status not in TRANSITIONS[submission.status]:
+        raise TransitionRefused(f"{submission.status} -> {status}")
+    before = submission.status
+    submission.status = status
+    submission.status_changed_at = timezone.now()
+    submission.save(update_fields=["status", "status_changed_at"])
+    audit_record(
+        town=town,
+        actor=actor,
+        action="applications.case.status",
+        target=submission.reference,
+        before=before,
+        after=status,
+    )
+    return submission

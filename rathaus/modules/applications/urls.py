@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    # Before the forms' addresses: "account" is no form's slug (definition.RESERVED_SLUGS).
+    path("account/", views.account, name="account"),
+    path("<slug:slug>/", views.start, name="start"),
+    path("<slug:slug>/step/<int:number>/", views.step, name="step"),
+    path("<slug:slug>/check/", views.check, name="check"),
+    path("<slug:slug>/done/", views.done, name="done"),
+]

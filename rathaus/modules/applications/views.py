@@ -1,0 +1,208 @@
+"""The citizen's pages: the forms, filling one in step by step, checking, sending.
+
+The answers given so far (the draft) live in the session, under the form's slug and
+with the version they were given to: a reload or a new version published meanwhile
+loses nothing, and the application is sent with the version it was begun with.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .definition import Step, declarations_of, steps_of, text_in
+from .forms import DeclarationForm, StepForm, step_initial
+from .models import Form, FormVersion
+from .selectors import answers_by_step, forms_published, submissions_of_user
+from .services import submission_create
+
+DRAFT = "applications:draft:{slug}"
+SENT = "applications:sent:{slug}"
+
+
+def _published_form(slug: str) -> Form:
+    return get_object_or_404(forms_published(), slug=slug)
+
+
+def _draft(request: HttpRequest, form: Form) -> dict[str, Any]:
+    """The session's draft of ``form``, begun with the live version if there is none."""
+    draft = request.session.get(DRAFT.format(slug=form.slug))
+    if form.live_version is None:  # only published forms get here
+        raise Http404
+    version_pk = draft.get("version") if isinstance(draft, dict) else None
+    if (
+        not isinstance(draft, dict)
+        or not isinstance(version_pk, int)
+        or not FormVersion.objects.filter(
+            pk=version_pk, form=form, published_at__isnull=False
+        ).exists()
+    ):
+        draft = {"version": form.live_version.pk, "answers": {}, "done": []}
+    return draft
+
+
+def _save_draft(request: HttpRequest, form: Form, draft: dict[str, Any]) -> None:
+    request.session[DRAFT.format(slug=form.slug)] = draft
+
+
+def _version(draft: dict[str, Any]) -> FormVersion:
+    return FormVersion.objects.select_related("form").get(pk=draft["version"])
+
+
+def _first_open_step(steps: list[Step], draft: dict[str, Any]) -> int | None:
+    return next((s.index for s in steps if s.index not in draft["done"]), None)
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    forms = [
+        {
+            "form": form,
+            "title": text_in(form.live_version.definition["title"]),
+            "summary": text_in(form.live_version.definition.get("summary")),
+        }
+        for form in forms_published()
+        if form.live_version is not None
+    ]
+    return render(request, "applications/index.html", {"forms": forms})
+
+
+@require_safe
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    form = _published_form(slug)
+    draft = _draft(request, form)
+    definition = _version(draft).definition
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "form": form,
+            "title": text_in(definition["title"]),
+            "summary": text_in(definition.get("summary")),
+            "steps": steps_of(definition),
+            "begun": bool(draft["done"]),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    form = _published_form(slug)
+    draft = _draft(request, form)
+    version = _version(draft)
+    steps = steps_of(version.definition)
+    if not 1 <= number <= len(steps):
+        raise Http404
+    open_step = _first_open_step(steps, draft)
+    if open_step is not None and number > open_step:
+        return redirect("applications:step", slug=slug, number=open_step)
+    current = steps[number - 1]
+    back_to_check = request.GET.get("back") == "check" and open_step is None
+    step_form = StepForm(
+        request.POST if request.method == "POST" else None,
+        step=current,
+        initial=step_initial(current, draft["answers"]),
+    )
+    if request.method == "POST" and step_form.is_valid():
+        draft["answers"].update(step_form.stored())
+        draft["done"] = sorted({*draft["done"], number})
+        _save_draft(request, form, draft)
+        if back_to_check or number == len(steps):
+            return redirect("applications:check", slug=slug)
+        return redirect("applications:step", slug=slug, number=number + 1)
+    return render(
+        request,
+        "applications/step.html",
+        {
+            "form": step_form,
+            "application": form,
+            "title": text_in(version.definition["title"]),
+            "step": current,
+            "count": len(steps),
+            "previous": number - 1 if number > 1 else None,
+            "back_to_check": back_to_check,
+        },
+        status=400 if step_form.errors else 200,
+    )
+
+
+def _all_steps_valid(steps: list[Step], answers: dict[str, Any]) -> int | None:
+    """The first step whose stored answers do not pass its form (the server decides)."""
+    for current in steps:
+        data = {key: value for key, value in answers.items() if value != ""}
+        if not StepForm(data, step=current).is_valid():
+            return current.index
+    return None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest, slug: str) -> HttpResponse:
+    form = _published_form(slug)
+    draft = _draft(request, form)
+    version = _version(draft)
+    definition = version.definition
+    steps = steps_of(definition)
+    open_step = _first_open_step(steps, draft)
+    if open_step is not None:
+        return redirect("applications:step", slug=slug, number=open_step)
+    declarations = declarations_of(definition)
+    declaration_form = DeclarationForm(
+        request.POST if request.method == "POST" else None, declarations=declarations
+    )
+    if request.method == "POST" and declaration_form.is_valid():
+        broken = _all_steps_valid(steps, draft["answers"])
+        if broken is not None:
+            draft["done"] = [n for n in draft["done"] if n < broken]
+            _save_draft(request, form, draft)
+            return redirect("applications:step", slug=slug, number=broken)
+        user = request.user if request.user.is_authenticated else None
+        submission = submission_create(version=version, answers=draft["answers"], user=user)
+        request.session.pop(DRAFT.format(slug=slug), None)
+        request.session[SENT.format(slug=slug)] = submission.reference
+        return redirect("applications:done", slug=slug)
+    return render(
+        request,
+        "applications/check.html",
+        {
+            "form": declaration_form,
+            "application": form,
+            "title": text_in(definition["title"]),
+            "parts": answers_by_step(definition=definition, answers=draft["answers"]),
+            "declarations": [text_in(d["text"]) for d in declarations],
+        },
+        status=400 if declaration_form.errors else 200,
+    )
+
+
+@require_safe
+def done(request: HttpRequest, slug: str) -> HttpResponse:
+    form = _published_form(slug)
+    reference = request.session.get(SENT.format(slug=slug))
+    if not reference:
+        return redirect("applications:start", slug=slug)
+    submission = form.submissions.filter(reference=reference).select_related("version").first()
+    if submission is None:
+        raise Http404
+    return render(
+        request,
+        "applications/done.html",
+        {
+            "application": form,
+            "title": text_in(submission.version.definition["title"]),
+            "submission": submission,
+        },
+    )
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:  # login_required let no one else in
+        raise Http404
+    rows = [
+        {"submission": s, "title": text_in(s.version.definition["title"])}
+        for s in submissions_of_user(user=request.user)
+    ]
+    return render(request, "applications/account.html", {"rows": rows})
