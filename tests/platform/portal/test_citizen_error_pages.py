@@ -78,3 +78,27 @@ def test_the_vendors_error_pages_render_for_a_signed_in_vendor_and_a_visitor(
         set_urlconf(None)
     assert "Kein Zugriff" in html
     assert "Mit einem anderen Konto anmelden" not in html
+
+
+def test_a_form_sent_without_a_valid_security_token_says_what_to_do_in_german(
+    town_a: Municipality,
+) -> None:
+    browser = Client(HTTP_HOST="tangerhuette.localhost", enforce_csrf_checks=True)
+
+    response = browser.post("/accounts/login/", {"username": "x@example.org", "password": "x"})
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<h1 class="kern-heading-large">Formular abgelaufen</h1>' in html
+    assert "laden Sie die Seite neu" in text_of(html)
+    assert "Tangerhütte" in text_of(html)  # the town's shell
+    assert "CSRF" not in html
+
+
+def test_the_vendors_hosts_show_the_same_page_for_a_stale_form(db: None) -> None:
+    browser = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+
+    response = browser.post("/console/login/", {"username": "x@example.org", "password": "x"})
+
+    assert response.status_code == 403
+    assert "Formular abgelaufen" in response.content.decode()
