@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import set_urlconf
+from django.views.defaults import server_error
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.services import module_trust_level_set
@@ -102,3 +103,13 @@ def test_the_vendors_hosts_show_the_same_page_for_a_stale_form(db: None) -> None
 
     assert response.status_code == 403
     assert "Formular abgelaufen" in response.content.decode()
+
+
+def test_a_server_error_is_explained_in_german_without_needing_the_town(db: None) -> None:
+    # Django renders 500.html with an empty context: it must stand on its own.
+    response = server_error(RequestFactory().get("/"))
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "<h1>Ein Fehler ist aufgetreten</h1>" in html
+    assert "Das lag nicht an Ihnen." in html
