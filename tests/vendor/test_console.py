@@ -270,6 +270,17 @@ def test_onboarding_errors_show_next_to_each_field_and_in_a_summary(
     assert not Municipality.objects.filter(ags="15090010").exists()
 
 
+def test_a_good_coat_of_arms_chosen_before_an_error_is_asked_for_again(
+    console: Client, town_a: Municipality
+) -> None:
+    taken = {**ARNEBURG, "slug": town_a.slug, "coat_of_arms": png()}
+
+    html = console.post("/console/towns/new/", taken).content.decode()
+
+    assert "Bitte das Wappen noch einmal auswählen" in html
+    assert 'href="#id_coat_of_arms"' in html  # in the summary too
+
+
 def test_an_oversized_or_foreign_file_is_refused_as_arms(console: Client, db: None) -> None:
     big = SimpleUploadedFile("wappen.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024 + 1), "image/png")
     svg = SimpleUploadedFile("wappen.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
