@@ -145,7 +145,22 @@ def console_onboard(request: HttpRequest) -> HttpResponse:
                     _("%(town)s gab es schon; nichts wurde geändert.") % {"town": result.town.name},
                 )
             return redirect("console:town", ags=result.town.ags)
+    if request.method == "POST" and form.errors:
+        _ask_for_the_arms_again(form, chosen=bool(request.FILES.get("coat_of_arms")))
     return render(request, "vendor/console/onboard.html", {"form": form})
+
+
+def _ask_for_the_arms_again(form: OnboardForm, *, chosen: bool) -> None:
+    # A browser never fills a file input in again: a coat of arms chosen before the
+    # errors is gone from the page and would silently be left out on the next try.
+    if chosen and "coat_of_arms" not in form.errors:
+        form.add_error(
+            "coat_of_arms",
+            _(
+                "Bitte das Wappen noch einmal auswählen; nach einem Fehler muss die Datei "
+                "neu gewählt werden."
+            ),
+        )
 
 
 def _without_host_echo(errors: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -12,6 +12,7 @@ from rathaus.billing.models import BillingAccount
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.registry import modules as module_registry
 from rathaus.platform.audit.models import AuditEntry
+from rathaus.platform.audit.wording import AuditLine, audit_lines
 from rathaus.platform.branding.checklist import ChecklistItem, branding_checklist
 from rathaus.platform.branding.selectors import stored_branding
 from rathaus.tenants.models import Domain, Municipality
@@ -186,7 +187,7 @@ class TownDetail:
     modules: list[ModuleState]
     domains: list[Domain]
     billing: BillingState
-    activity: list[AuditEntry]
+    activity: list[AuditLine]
     support_sessions: list[AuditEntry]
     identity: list[ChecklistItem]
 
@@ -213,7 +214,8 @@ def all_tenants_town_detail(*, town: Municipality) -> TownDetail:
     ]
     account = BillingAccount.objects.filter(town=town).first()
     with schema_context(town.schema_name):
-        activity = list(AuditEntry.objects.all()[:ACTIVITY_SHOWN])
+        # Worded here, in the town's schema: the actors' names are the town's accounts.
+        activity = audit_lines(AuditEntry.objects.all()[:ACTIVITY_SHOWN])
         support = list(AuditEntry.objects.filter(action="support.start")[:ACTIVITY_SHOWN])
         identity = branding_checklist(branding=stored_branding())
     return TownDetail(

@@ -157,6 +157,34 @@ def test_a_towns_page_shows_modules_domains_billing_activity_and_identity(
     assert console.get("/console/towns/99999999/").status_code == 404
 
 
+def test_a_towns_activity_reads_as_sentences_with_the_towns_own_names(
+    console: Client, town_a: Municipality, vendor: User
+) -> None:
+    with tenant_context(town_a):
+        clerk = UserFactory.create(
+            email="erika@tangerhuette.example",
+            first_name="Erika",
+            last_name="Muster",
+            is_staff=True,
+        )
+    audit_record(town=town_a, actor=Actor.vendor(vendor), action="town.onboard", target="x")
+    audit_record(
+        town=town_a,
+        actor=Actor.vendor_support(vendor.email),
+        action="support.start",
+        target="Hilfe",
+    )
+    audit_record(town=town_a, actor=Actor.staff(clerk), action="module.enable", target="contact")
+
+    page = text(console.get(f"/console/towns/{town_a.ags}/"))
+
+    assert "hat die Kommune eingerichtet." in page
+    assert "hat eine Support-Sitzung begonnen." in page
+    assert "Erika Muster" in page  # read from the town's accounts, not the vendor's
+    assert "town.onboard" not in page
+    assert "support.start" not in page
+
+
 def test_suspending_asks_first_then_suspends_and_reactivates(
     console: Client, town_a: Municipality
 ) -> None:
@@ -240,6 +268,17 @@ def test_onboarding_errors_show_next_to_each_field_and_in_a_summary(
     for field in ["slug", "authority_name", "imprint_url", "primary_color", "coat_of_arms"]:
         assert f'href="#id_{field}"' in html, field  # the summary links to the field
     assert not Municipality.objects.filter(ags="15090010").exists()
+
+
+def test_a_good_coat_of_arms_chosen_before_an_error_is_asked_for_again(
+    console: Client, town_a: Municipality
+) -> None:
+    taken = {**ARNEBURG, "slug": town_a.slug, "coat_of_arms": png()}
+
+    html = console.post("/console/towns/new/", taken).content.decode()
+
+    assert "Bitte das Wappen noch einmal auswählen" in html
+    assert 'href="#id_coat_of_arms"' in html  # in the summary too
 
 
 def test_an_oversized_or_foreign_file_is_refused_as_arms(console: Client, db: None) -> None:

@@ -200,6 +200,9 @@ CACHES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
+# A form sent after its session ran out (or with cookies blocked) gets a page in the
+# town's shell that says what to do, not Django's English developer page.
+CSRF_FAILURE_VIEW = "rathaus.platform.portal.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

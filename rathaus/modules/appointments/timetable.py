@@ -107,6 +107,7 @@ def _grid(
     location: Location,
     plan: DayPlan,
     bookings: list[Booking],
+    counters: list[int],
     now: dt.datetime,
 ) -> list[TimetableRow]:
     zone = local_zone()
@@ -121,7 +122,6 @@ def _grid(
     # Rows lie on the location's grid counted from midnight, so 08:00 stays 08:00.
     offset = (first - day_start) // step
     t = day_start + offset * step
-    counters = range(1, location.counters + 1)
     rows: list[TimetableRow] = []
     started: dict[int, Booking] = {}
     while t < last:
@@ -152,11 +152,16 @@ def day_timetable(
     now = now or timezone.now()
     plan = opening_plan(town=town, location=location, start=day, end=day)[0]
     bookings = list(bookings_between(location=location, start=day, end=day))
-    rows = _grid(location=location, plan=plan, bookings=bookings, now=now)
-    counters = list(range(1, location.counters + 1))
-    # A counter the location no longer has, but a booking still holds.
+    counters = _counters(location, bookings)
+    rows = _grid(location=location, plan=plan, bookings=bookings, counters=counters, now=now)
+    return DayTimetable(day, location, counters, rows, plan.closed_reason, bookings)
+
+
+def _counters(location: Location, bookings: list[Booking]) -> list[int]:
+    """The location's counters, and any it no longer has that a booking still holds
+    (the location was given fewer counters after people booked): a column each."""
     extra = sorted({b.counter for b in bookings if b.counter > location.counters})
-    return DayTimetable(day, location, counters + extra, rows, plan.closed_reason, bookings)
+    return [*range(1, location.counters + 1), *extra]
 
 
 @dataclass
@@ -195,8 +200,10 @@ def week_timetable(
         by_day[timezone.localtime(booking.start, zone).date()].append(booking)
     days = []
     for plan in plans:
-        rows = _grid(location=location, plan=plan, bookings=by_day[plan.day], now=now)
-        counters = list(range(1, location.counters + 1))
+        counters = _counters(location, by_day[plan.day])
+        rows = _grid(
+            location=location, plan=plan, bookings=by_day[plan.day], counters=counters, now=now
+        )
         days.append(
             DayTimetable(plan.day, location, counters, rows, plan.closed_reason, by_day[plan.day])
         )

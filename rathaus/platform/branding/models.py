@@ -8,6 +8,7 @@ from rathaus.platform.branding.validators import (
     IMAGE_FORMATS,
     readable_primary_color,
     small_image,
+    web_page_url,
 )
 
 DEFAULT_PRIMARY_COLOR = "#1d4f91"
@@ -52,8 +53,10 @@ class Branding(models.Model):
     )
     contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
     contact_phone = models.CharField(_("Kontakt-Telefon"), max_length=40, blank=True)
-    imprint_url = models.URLField(_("Impressum (Adresse)"), blank=True)
-    privacy_url = models.URLField(_("Datenschutzerklärung (Adresse)"), blank=True)
+    imprint_url = models.URLField(_("Impressum (Adresse)"), blank=True, validators=[web_page_url])
+    privacy_url = models.URLField(
+        _("Datenschutzerklärung (Adresse)"), blank=True, validators=[web_page_url]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 from coloraide import Color
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 # The primary colour is the background of white header text and the colour
@@ -15,6 +15,14 @@ IMAGE_FORMATS = ("png", "jpg", "jpeg", "webp")
 
 hex_color = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe im Format #RRGGBB angeben, z. B. #1d4f91.")
+)
+
+# The Impressum and privacy links are followed by every visitor (footer, and a redirect
+# from /impressum/): a web page, not ftp:// or ftps://, which browsers no longer open and
+# which Django refuses to redirect to.
+web_page_url = URLValidator(
+    schemes=["http", "https"],
+    message=_("Bitte die Adresse einer Web-Seite angeben, die mit https:// beginnt."),
 )
 
 

@@ -16,3 +16,5 @@ TOTP_SETUP = RateLimit("identity.totp-setup", "10/m", Per.ACCOUNT)
 PASSWORD_RESET = RateLimit("identity.password-reset", "5/h", Per.CLIENT)
 # Each new mobile number gets an SMS with a code.
 PHONE_CHANGE = RateLimit("identity.phone-change", "5/h", Per.ACCOUNT)
+# Each try checks the current password: a session left open must not let it be guessed.
+PASSWORD_CHANGE = RateLimit("identity.password-change", "10/h", Per.ACCOUNT)

@@ -364,8 +364,13 @@ class PasswordResetView(auth_views.PasswordResetView):
         return HttpResponseRedirect(self.get_success_url())
 
 
+@method_decorator(rate_limit(limits.PASSWORD_CHANGE), name="post")
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """A new password for the logged-in account; the session stays logged in."""
+    """A new password for the logged-in account; the session stays logged in.
+
+    Rate-limited per account: django-axes counts only logins, and this form
+    checks the current password on every try.
+    """
 
     form_class = AccountPasswordChangeForm
     template_name = "identity/form.html"

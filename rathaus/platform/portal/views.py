@@ -53,6 +53,12 @@ def privacy(request: HttpRequest) -> HttpResponseBase:
     return render(request, "portal/legal/privacy.html")
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused for its missing or stale security token (CSRF): most often the page
+    stood open too long, or the browser blocks cookies. Says so and how to go on."""
+    return render(request, "portal/csrf_failure.html", status=403)
+
+
 @require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement every public body's site must have (BITV 2.0 § 7)."""

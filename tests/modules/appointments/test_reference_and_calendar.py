@@ -192,6 +192,10 @@ def test_staff_find_a_booking_by_the_reference_number_a_citizen_quotes(
         f"/staff/appointments/standorte/{office_a.location.pk}/tag/"
         f"?date={day.isoformat()}#booking-{booking.uuid}"
     )
+    # The day's timetable has the booking at that anchor, with its number.
+    page = client_a.get(response["Location"]).content.decode()
+    assert f'id="booking-{booking.uuid}"' in page
+    assert booking.reference in page
     unknown = client_a.get("/staff/appointments/suche/", {"reference": "T-2222-22"})
     assert "Zu dieser Buchungsnummer gibt es keinen Termin." in unknown.content.decode()
     garbled = client_a.get("/staff/appointments/suche/", {"reference": "12"})

@@ -63,6 +63,28 @@ def test_cancelled_bookings_free_their_counter_and_are_listed_below(office_a: Of
     assert table.not_in_grid == [cancelled]
 
 
+def test_a_booking_on_a_counter_the_location_no_longer_has_stays_in_the_grid(
+    office_a: Office,
+) -> None:
+    # The location went from three counters to two after someone booked counter 3.
+    day = open_day(office_a.town)
+    booking = _book(office_a, day, 10, counter=3)
+
+    with tenant_context(office_a.town):
+        table = day_timetable(town=office_a.town, location=office_a.location, day=day)
+        week = week_timetable(town=office_a.town, location=office_a.location, first=day)
+
+    assert table.counters == [1, 2, 3]
+    assert all(len(row.cells) == 3 for row in table.rows)  # a cell under every column
+    ten = next(
+        row for row in table.rows if timezone.localtime(row.start).strftime("%H:%M") == "10:00"
+    )
+    assert ten.cells[2].booking == booking
+    assert table.not_in_grid == []  # not listed as cancelled or expired
+    assert table.booked == 1
+    assert sum(cell.booked for row in week.rows for cell in row.cells) == 1
+
+
 def test_a_guests_lapsed_hold_counts_as_free(office_a: Office) -> None:
     day = open_day(office_a.town)
     _book(

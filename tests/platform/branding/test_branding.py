@@ -62,6 +62,16 @@ def test_a_colour_in_the_wrong_format_is_named(town_a: Municipality) -> None:
     assert "#RRGGBB" in str(error.value)
 
 
+@pytest.mark.parametrize("field", ["imprint_url", "privacy_url"])
+@pytest.mark.parametrize("address", ["ftp://www.tangerhuette.de/x", "ftps://www.tangerhuette.de/x"])
+def test_the_legal_links_must_be_web_pages(town_a: Municipality, field: str, address: str) -> None:
+    # Every visitor follows them (footer, /impressum/): ftps:// made that page a 400.
+    with tenant_context(town_a), pytest.raises(ValidationError) as error:
+        branding_update(town=town_a, actor=SYSTEM, **{field: address})
+
+    assert "https://" in error.value.message_dict[field][0]
+
+
 def test_the_coat_of_arms_is_stored_for_the_town_and_shown(
     client_a: Client, client_b: Client, town_a: Municipality, admin_client_a: Client
 ) -> None:

@@ -355,3 +355,21 @@ def test_a_password_is_changed_with_the_current_one(client_a: Client, town_a: Mu
     with tenant_context(town_a):
         assert User.objects.get(email="erika@example.org").check_password(NEW_PASSWORD)
     assert client_a.get("/accounts/").status_code == 200  # still logged in
+
+
+def test_the_current_password_cannot_be_guessed_on_the_change_page(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="erika@example.org")
+    _log_in(client_a)
+    wrong = {"old_password": "falsch", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(10):
+        assert client_a.post("/accounts/password/", wrong).status_code == 200
+
+    right = {**wrong, "old_password": PASSWORD}
+    refused = client_a.post("/accounts/password/", right)
+
+    assert refused.status_code == 403
+    with tenant_context(town_a):
+        assert not User.objects.get(email="erika@example.org").check_password(NEW_PASSWORD)
