@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from rathaus.platform.branding.selectors import current_branding
 from rathaus.platform.catalogue import selectors as catalogue
+from rathaus.platform.staff.selectors import is_town_admin
 from rathaus.platform.storage.downloads import download_read
 from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.signing import BadToken, ExpiredToken
@@ -35,13 +36,18 @@ def town_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _legal_context(request: HttpRequest) -> dict[str, bool]:
+    # Only a town admin can enter the town's own pages, so only they are told to.
+    return {"can_fix_identity": is_town_admin(user=request.user)}
+
+
 @require_safe
 def imprint(request: HttpRequest) -> HttpResponseBase:
     """The town's Impressum (§ 5 DDG): its own page where it has one, else what we know."""
     branding = current_branding()
     if branding.imprint_url:
         return redirect(branding.imprint_url)
-    return render(request, "portal/legal/imprint.html")
+    return render(request, "portal/legal/imprint.html", _legal_context(request))
 
 
 @require_safe
@@ -50,7 +56,7 @@ def privacy(request: HttpRequest) -> HttpResponseBase:
     branding = current_branding()
     if branding.privacy_url:
         return redirect(branding.privacy_url)
-    return render(request, "portal/legal/privacy.html")
+    return render(request, "portal/legal/privacy.html", _legal_context(request))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
