@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponseBase
 from django.test import Client
 from django_tenants.utils import tenant_context
 from PIL import Image
@@ -21,6 +22,7 @@ from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 from rathaus.vendor import selectors
 from tests.factories import PASSWORD, UserFactory
+from tests.html import text_of
 
 VENDOR = Actor.system("vendor-test")
 
@@ -42,11 +44,9 @@ def png(name: str = "wappen.png", colour: str = "navy") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def text(response: object) -> str:
+def text(response: HttpResponseBase) -> str:
     """The page's text without tags and with single spaces: what a reader sees."""
-    html = response.content.decode()  # type: ignore[attr-defined]
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return text_of(response.content.decode())  # type: ignore[attr-defined]
 
 
 ARNEBURG = {
