@@ -21,6 +21,7 @@ from django.test import Client
 from django.utils import translation
 
 from rathaus.tenants.db import tenant_connection
+from rathaus.tenants.hosts import AllowedHosts
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_create, town_host
 from tests.smtp_sink import SmtpSink
@@ -42,6 +43,13 @@ def _always_with_default_database(setup: Any) -> Any:
 pytest_django_fixtures._get_databases_for_setup = _always_with_default_database(
     pytest_django_fixtures._get_databases_for_setup
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allowed_hosts_as_in_production(django_test_environment: None) -> None:
+    # Django's test environment copies ALLOWED_HOSTS into a plain list (adding
+    # "testserver"); keep the class that admits towns' custom domains.
+    settings.ALLOWED_HOSTS = AllowedHosts(settings.ALLOWED_HOSTS)
 
 
 TOWNS = {

@@ -17,7 +17,8 @@ from django.urls import set_urlconf
 from django.utils import translation
 
 from rathaus.tenants.db import tenant_connection
-from rathaus.tenants.selectors import host_resolve
+from rathaus.tenants.hosts import town_host_admitted
+from rathaus.tenants.selectors import host_origin, host_resolve
 
 
 def unknown_host_response(request: HttpRequest) -> HttpResponse:
@@ -55,12 +56,17 @@ class TenantMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         tenant_connection.set_schema_to_public()
-        try:
-            hostname, port = split_domain_port(request.get_host())
-        except DisallowedHost:
+        # The raw Host header: a town's custom domain is not in ALLOWED_HOSTS; it is
+        # admitted below once it is found to belong to a town.
+        hostname, _port = split_domain_port(request._get_raw_host())  # type: ignore[attr-defined]
+        if not hostname:
             return unknown_host_response(request)
 
         if hostname in self.public_hosts:
+            try:
+                request.get_host()  # the vendor's hosts: Django's own check, as configured
+            except DisallowedHost:
+                return unknown_host_response(request)
             request.tenant = None  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
@@ -72,15 +78,14 @@ class TenantMiddleware:
         town = match.town
         if match.redirect_to:
             # A former host (e.g. before a change of slug) or www. of a town's host:
-            # links and bookmarks keep working, and the visitor lands on the town's address.
-            # The port the visitor used (Host header), not the one the server listens on
-            # behind a proxy.
-            netloc = match.redirect_to + (f":{port}" if port else "")
-            return _permanent_redirect(request, f"{request.scheme}://{netloc}")
+            # links and bookmarks keep working, and the visitor lands on the town's address,
+            # as the town is reached: not with the port or scheme the client sent.
+            return _permanent_redirect(request, host_origin(hostname=match.redirect_to))
 
         town.domain_url = hostname
         request.tenant = town  # type: ignore[attr-defined]
         tenant_connection.set_tenant(town)
-        if not town.is_active and not request.path.startswith(settings.STATIC_URL):
-            return suspended_response(request, town)
-        return self.get_response(request)
+        with town_host_admitted(hostname):
+            if not town.is_active and not request.path.startswith(settings.STATIC_URL):
+                return suspended_response(request, town)
+            return self.get_response(request)

@@ -101,10 +101,18 @@ def town_url(*, town: Municipality, path: str = "/") -> str:
     ``TOWN_URL_SCHEME`` and ``TOWN_URL_PORT`` say how towns are reached
     (https in production; http and the dev server's port in development).
     """
-    from django.conf import settings
 
     from rathaus.tenants.services import town_host
 
     host = primary_domain(town=town) or town_host(slug=town.slug)
+    return f"{host_origin(hostname=host)}{path}"
+
+
+def host_origin(*, hostname: str) -> str:
+    """``scheme://host[:port]`` for one of the towns' hosts, as towns are reached
+    (``TOWN_URL_SCHEME``, ``TOWN_URL_PORT``): never the scheme, port or letter case of
+    the request, which the client chooses."""
+    from django.conf import settings
+
     port = f":{settings.TOWN_URL_PORT}" if settings.TOWN_URL_PORT else ""
-    return f"{settings.TOWN_URL_SCHEME}://{host}{port}{path}"
+    return f"{settings.TOWN_URL_SCHEME}://{hostname.lower()}{port}"

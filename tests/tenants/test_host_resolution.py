@@ -83,14 +83,15 @@ def test_www_in_front_of_a_towns_host_leads_to_that_host(town_a: Municipality) -
 
     page = visitor.get("/news/?seite=2")
     form = visitor.post("/accounts/login/", {"username": "x"})
-    default_host = Client(HTTP_HOST="www.tangerhuette.localhost:8000").get("/")
+    # The port and letter case the client sent never reach the address it is sent to.
+    default_host = Client(HTTP_HOST="WWW.TangerHuette.localhost:9999").get("/")
 
     assert page.status_code == 301
     assert page["Location"] == "http://tangerhuette.de/news/?seite=2"
     assert form.status_code == 308  # the browser repeats the POST there, body and all
     assert form["Location"] == "http://tangerhuette.de/accounts/login/"
     assert default_host.status_code == 301
-    assert default_host["Location"] == "http://tangerhuette.localhost:8000/"
+    assert default_host["Location"] == "http://tangerhuette.localhost/"
 
 
 def test_www_in_front_of_a_former_host_leads_straight_to_the_current_one(
@@ -135,3 +136,15 @@ def test_another_towns_new_domain_leaves_this_towns_cache_warm(
     with CaptureQueriesContext(connection) as queries:
         assert client_a.get("/").status_code == 200
     assert not any(Domain._meta.db_table in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_towns_custom_domain_is_admitted_only_for_its_own_request(
+    town_a: Municipality,
+) -> None:
+    from django.conf import settings
+
+    domain_add(town=town_a, domain="rathaus.tangerhuette.de")
+
+    assert Client(HTTP_HOST="rathaus.tangerhuette.de").get("/").status_code == 200
+    assert "rathaus.tangerhuette.de" not in list(settings.ALLOWED_HOSTS)
+    assert Client(HTTP_HOST="evil.example").get("/").status_code == 404

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from rathaus.tenants.hosts import AllowedHosts
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 
 env = environ.Env()
@@ -26,9 +28,13 @@ DEBUG = env.bool("DEBUG", default=False)
 # Every town lives at <slug>.<BASE_DOMAIN>; the vendor's pages at BASE_DOMAIN.
 BASE_DOMAIN = env.str("BASE_DOMAIN", default="localhost")
 PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, f"www.{BASE_DOMAIN}"])
-# Host validation is done by the tenant middleware (an unknown host gets the
-# "no such town" page), so Django's own list admits every host.
-ALLOWED_HOSTS = ["*"]
+# The vendor's hosts and every town's subdomain; a town's custom domain is admitted by
+# the tenant middleware once it has found it in the database (rathaus.tenants.hosts).
+# (An empty variable, as compose passes one that is not set, means the default.)
+ALLOWED_HOSTS = AllowedHosts(
+    [host for host in env.list("ALLOWED_HOSTS", default=[]) if host]
+    or [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+)
 # Absolute links to a town (e.g. in e-mails): <scheme>://<host>[:<port>]/...
 TOWN_URL_SCHEME = env.str("TOWN_URL_SCHEME", default="https")
 TOWN_URL_PORT = env.str("TOWN_URL_PORT", default="")

@@ -15,7 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 from rathaus.config.settings.base import *  # noqa: F403
 from rathaus.config.settings.base import (
     AWS_STORAGE_BUCKET_NAME,
-    BASE_DOMAIN,
     DEBUG,
     DEVELOPMENT_SECRET_KEY,
     SECRET_KEY,
@@ -34,15 +33,6 @@ if not AWS_STORAGE_BUCKET_NAME:
         "AWS_STORAGE_BUCKET_NAME must name the S3 bucket for the towns' files in production "
         "(with AWS_S3_ENDPOINT_URL for an S3-compatible store such as MinIO)."
     )
-
-# The vendor's host and every town's subdomain; a town's own custom domain (`town
-# domain AGS HOST`) must be added here too, or Django answers 400 before the tenant
-# middleware sees the request. "*" leaves host checking to the tenant middleware alone
-# (an unknown host then gets the "no such town" page).
-ALLOWED_HOSTS = [host for host in env.list("ALLOWED_HOSTS", default=[]) if host] or [
-    BASE_DOMAIN,
-    f".{BASE_DOMAIN}",
-]
 
 # TLS ends at the load balancer (or the reverse proxy of a one-host installation),
 # which must set X-Forwarded-Proto and must strip it from clients' requests.

@@ -151,7 +151,6 @@ class BookingList(APIView):
                     data.validated_data["phone"],
                 ),
                 user=user,
-                site_url=request.build_absolute_uri("/").rstrip("/"),
             )
         except services.BookingError as exc:
             return _error(exc)

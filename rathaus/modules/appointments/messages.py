@@ -66,11 +66,6 @@ def _one_line(text: str) -> str:
     return ", ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _booking_site(*, town: Municipality, booking: Booking) -> str:
-    """Where the citizen booked, else the town's primary host."""
-    return booking.site_url.rstrip("/") if booking.site_url else town_url(town=town, path="")
-
-
 def calendar_file(*, town: Municipality, booking: Booking, cancel: bool = False) -> bytes:
     """An iCalendar event of the booking (``cancel``: the same event, cancelled).
 
@@ -134,7 +129,9 @@ def still_true(*, booking: Booking, event: str, start: object, now: dt.datetime)
 
 def booking_email(*, town: Municipality, booking: Booking, event: Event, rules: Rules) -> Rendered:
     """The e-mail about ``event``, in the active language, with the iCalendar file."""
-    base = _booking_site(town=town, booking=booking)
+    # The town's primary host, never the Host header a request came with (a client
+    # chooses its port and letter case).
+    base = town_url(town=town, path="")
     zone = local_zone()
     context = {
         "town": town,

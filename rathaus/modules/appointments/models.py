@@ -302,8 +302,6 @@ class Booking(models.Model):
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("E-Mail"))
     phone = models.CharField(_("Telefon"), max_length=40, blank=True)
-    # The town address the citizen booked on (custom domain or default), for links in e-mails.
-    site_url = models.CharField(max_length=200, blank=True)
     # The language the citizen booked in: every e-mail about the booking is written in it.
     language = models.CharField(max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -23,7 +23,6 @@ ERASED_FIELDS = [
     "name",
     "email",
     "phone",
-    "site_url",
     "secret",
     "status",
     "hold_until",
@@ -94,7 +93,6 @@ def bookings_data_erase(*, user: User, now: dt.datetime | None = None) -> int:
         booking.name = ""
         booking.email = ""
         booking.phone = ""
-        booking.site_url = ""
         booking.secret = secret_field.get_default()
         booking.updated_at = now
     # E-mails still waiting for these bookings find them anonymised or cancelled and are

@@ -185,7 +185,6 @@ def appointment_book(
     start: dt.datetime,
     citizen: Citizen,
     user: Any = None,
-    site_url: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
     """Books ``service`` at ``location`` for ``start``.
@@ -229,7 +228,6 @@ def appointment_book(
         name=(citizen.name.strip() or (user.get_full_name() if user else ""))[:200],
         email=email,
         phone=citizen.phone.strip(),
-        site_url=site_url,
         status=Booking.Status.PENDING if is_guest else Booking.Status.CONFIRMED,
         hold_until=now + dt.timedelta(minutes=rules.guest_hold_minutes) if is_guest else None,
         language=translation.get_language() or settings.LANGUAGE_CODE,

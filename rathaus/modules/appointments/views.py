@@ -26,10 +26,6 @@ from .submissions import booked_once
 from .tokens import booking_for_confirm_token, booking_for_manage_token, manage_token
 
 
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def _parse_start(value: str | None) -> dt.datetime | None:
     # A "+" of the UTC offset arrives as a space when a link was not URL-encoded.
     parsed = parse_datetime((value or "").strip().replace(" ", "+"))
@@ -164,7 +160,6 @@ def book(request: HttpRequest, service_id: int, location_id: int) -> HttpRespons
                             form.cleaned_data["phone"],
                         ),
                         user=user,
-                        site_url=_site_url(request),
                     ),
                 )
             except services.BookingError as exc:

@@ -178,7 +178,8 @@ def _provider_page(
             try:
                 services.provider_save(
                     provider=provider,
-                    common_name=request.get_host(),
+                    # The town's own host, not the one this request came on.
+                    common_name=urlsplit(town_url(town=current_town())).hostname or "",
                     actor=request_actor(request),
                 )
             except ValidationError as exc:

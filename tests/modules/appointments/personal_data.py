@@ -50,5 +50,4 @@ def create_personal_data(user: User) -> None:
         name=user.get_full_name(),
         email=user.email,
         phone="0391 557",
-        site_url="http://tangerhuette.localhost",
     )

@@ -58,7 +58,6 @@ def _past(office: Office, user: User, days: int = 20) -> Booking:
             name="Erika Mustermann",
             email=ERIKA,
             phone="0391 123456",
-            site_url="http://tangerhuette.localhost",
         )
 
 
@@ -134,7 +133,7 @@ def test_deleting_the_account_frees_future_places_and_anonymises_the_rest(
         erikas = Booking.objects.filter(pk__in=[mine.pk, as_guest.pk, cancelled.pk, past.pk])
         for booking in erikas:
             assert booking.user_id is None
-            assert (booking.name, booking.email, booking.phone, booking.site_url) == ("",) * 4
+            assert (booking.name, booking.email, booking.phone) == ("",) * 3
         statuses = dict(Booking.objects.values_list("pk", "status"))
         assert statuses[mine.pk] == statuses[as_guest.pk] == Booking.Status.CANCELLED
         assert statuses[past.pk] == Booking.Status.CONFIRMED  # still counted in the statistics
