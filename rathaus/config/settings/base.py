@@ -287,6 +287,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Requests per IP are limited by django-ratelimit on the login view instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "rathaus.platform.identity.login.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_VERBOSE = False

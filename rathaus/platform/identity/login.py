@@ -1,7 +1,11 @@
 """What every login path shares: the backend it records and where it may send the browser next."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from rathaus.platform.identity.models import email_key
 
 # For logins whose credentials were checked already (second factor, state account,
 # support token, registration): the session remembers this backend, not axes'.
@@ -19,3 +23,10 @@ def safe_next_url(request: HttpRequest, url: str) -> str:
     ):
         return url
     return ""
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """The address failed logins are counted under (``AXES_USERNAME_CALLABLE``): in any
+    letter case the same account, so "ERIKA@…" does not get five more guesses."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return email_key(str(value))

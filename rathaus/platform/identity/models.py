@@ -19,13 +19,23 @@ def is_reserved_email(email: str) -> bool:
     return email.strip().lower().endswith("@" + RESERVED_EMAIL_DOMAIN)
 
 
+def email_key(value: str) -> str:
+    """An e-mail address as accounts store it and logins look it up: trimmed, lower case
+    (people type "Erika.Muster@Web.de" one day and "erika.muster@web.de" the next)."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """The account for a login's e-mail address, whatever its letter case."""
+        return self.get(**{self.model.USERNAME_FIELD: email_key(username or "")})
 
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An account needs an e-mail address.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=email_key(self.normalize_email(email)), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user

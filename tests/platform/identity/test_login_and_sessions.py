@@ -29,6 +29,34 @@ def test_a_logged_in_citizen_reaches_mein_rathaus_from_the_header(
     assert "Mein Rathaus" in header
 
 
+def test_the_address_may_be_typed_in_any_letter_case(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="erika@example.org")
+
+    _log_in(client_a, "  Erika@Example.ORG ")
+
+    assert "Mein Rathaus" in client_a.get("/").content.decode()
+
+
+def test_guesses_in_another_letter_case_count_against_the_same_account(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        UserFactory(email="erika@example.org")
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        address = "erika@example.org" if attempt % 2 else "ERIKA@example.org"
+        client_a.post("/accounts/login/", {"username": address, "password": "wrong"})
+
+    locked = client_a.post(
+        "/accounts/login/", {"username": "Erika@Example.org", "password": PASSWORD}
+    )
+
+    assert locked.status_code == 429
+    assert "Mein Rathaus" not in client_a.get("/").content.decode()
+
+
 def test_wrong_password_is_refused_with_a_message(client_a: Client, town_a: Municipality) -> None:
     with tenant_context(town_a):
         UserFactory(email="erika@example.org")
