@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authentication import SessionAuthentication
 
 from rathaus.vendor.api import IsVendorStaff, VendorTokenAuthentication
@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "api/docs/",
-        vendor_only(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        vendor_only(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
 ]

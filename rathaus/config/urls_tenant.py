@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from rathaus.modules import urls as module_urls
 from rathaus.platform.portal import views as portal
@@ -19,7 +19,7 @@ urlpatterns = [
     path("federation/", include("rathaus.platform.federation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", portal.town_file, name="town-file"),
     # Private files: a signed, short-lived link for their readers (platform.storage.downloads).
     path("files/<str:token>/", portal.private_file, name="private-file"),

@@ -10,9 +10,10 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
@@ -72,10 +73,39 @@ def browser() -> Iterator[Browser]:
     try:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            _watch_content_security_policy(chromium)
             yield chromium
             chromium.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+# Runs in every page before the page's own scripts: records what the CSP blocked.
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+      `at ${event.sourceFile || location.href}:${event.lineNumber}`
+  );
+});
+"""
+
+
+def _watch_content_security_policy(browser: Browser) -> None:
+    """Every context the journeys open records CSP violations; ``look`` fails on them."""
+    new_context = browser.new_context
+
+    def watched_context(*args: Any, **kwargs: Any) -> BrowserContext:
+        context = new_context(*args, **kwargs)
+        context.add_init_script(CSP_WATCH)
+        return context
+
+    def watched_page(*args: Any, **kwargs: Any) -> Page:
+        return watched_context(*args, **kwargs).new_page()
+
+    browser.new_context = watched_context  # type: ignore[method-assign]
+    browser.new_page = watched_page  # type: ignore[method-assign]
 
 
 def screenshot_path(name: str) -> str:
@@ -90,7 +120,10 @@ def look(page: Page, name: str) -> None:
     page.screenshot(path=screenshot_path(name), full_page=True)
     if not AXE.exists():
         pytest.fail(f"axe-core not found at {AXE}: run `make test`, which installs it")
-    page.add_script_tag(path=str(AXE))
+    blocked = page.evaluate("window.__cspViolations || []")
+    assert not blocked, f"the Content-Security-Policy blocked on {name} ({page.url}): {blocked}"
+    # Evaluated, not added as a <script>: the page's CSP rightly refuses inline scripts.
+    page.evaluate(AXE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, "
         "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

@@ -87,8 +87,7 @@ def test_production_starts_with_a_real_secret_key() -> None:
 
 
 def test_the_deployment_checks_pass_with_the_documented_environment() -> None:
-    # --fail-level WARNING: a warning fails too; the one silenced (HSTS preload, an
-    # operator's decision) says why in production.py.
+    # --fail-level WARNING: a warning fails too, and none is silenced.
     result = _production(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **REPRESENTATIVE
     )

@@ -5,9 +5,13 @@ without an ``.env`` file. ``production`` refuses those defaults where they
 would be dangerous.
 """
 
+import base64
+import hashlib
+import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.tenants.hosts import AllowedHosts
@@ -77,6 +81,9 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI's files served by the app (no CDN; the CSP allows 'self' only).
+    "drf_spectacular_sidecar",
+    "csp",
     # Vendor staff log in on the public schema too: lockout and TOTP tables there.
     "axes",
     "django_otp",
@@ -121,6 +128,8 @@ MIDDLEWARE = [
     "rathaus.platform.health.middleware.HealthCheckMiddleware",
     "rathaus.tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "csp.context_processors.nonce",
                 "rathaus.platform.portal.context_processors.town",
                 "rathaus.modules.context_processors.town_modules",
                 "rathaus.platform.branding.context_processors.branding",
@@ -330,6 +340,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI from the app (drf-spectacular-sidecar), not a CDN the CSP would block.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "Rathaus API",
     "DESCRIPTION": "The digital town hall: REST API of one town.",
     "VERSION": "1",
@@ -430,3 +444,61 @@ LOGGING = {
 from rathaus.platform.observability import init_sentry  # noqa: E402
 
 init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
+
+
+# --- security headers -----------------------------------------------------------
+
+# A strict Content-Security-Policy on every page: scripts and styles from this host,
+# or inline only with the response's nonce (the town's colours in base.html). Templates
+# have no inline scripts, event-handler or style attributes (tests/platform/design).
+_FILE_ORIGINS = (
+    [AWS_S3_ENDPOINT_URL.rstrip("/")]
+    if AWS_S3_ENDPOINT_URL
+    else [
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com",
+        f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com",
+    ]
+    if AWS_STORAGE_BUCKET_NAME
+    else []
+)
+
+
+def _inline_style_hash(template: Path) -> str:
+    """The CSP source of the one inline <style> of ``template`` (the 500 page, which is
+    rendered without a request and so without a nonce)."""
+    style = re.search(r"<style>(.*?)</style>", template.read_text(), re.DOTALL)
+    digest = hashlib.sha256(style.group(1).encode() if style else b"").digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+ERROR_PAGE_STYLE = _inline_style_hash(
+    BASE_DIR / "rathaus" / "platform" / "portal" / "templates" / "500.html"
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],  # Django's admin has style attributes of its own
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, ERROR_PAGE_STYLE],
+        # data: for Swagger UI's and KERN's inline SVG icons; coats of arms may lie in S3.
+        "img-src": [SELF, "data:", *_FILE_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features no page uses are off; passkeys (WebAuthn) only on the page's own host.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}

@@ -18,7 +18,6 @@ from rathaus.config.settings.base import (
     DEBUG,
     DEVELOPMENT_SECRET_KEY,
     SECRET_KEY,
-    SILENCED_SYSTEM_CHECKS,
     env,
 )
 
@@ -45,12 +44,11 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 # Every town is a subdomain of BASE_DOMAIN: HSTS on the vendor's host covers them all.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-if not SECURE_HSTS_PRELOAD:
-    # Preloading puts BASE_DOMAIN and all its subdomains into browsers' built-in
-    # HTTPS-only lists, which takes months to undo: the operator's decision, not a
-    # default (set SECURE_HSTS_PRELOAD=true, then submit the domain to hstspreload.org).
-    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
+# Towns are public authorities' sites, HTTPS-only for good: the header asks browsers to
+# preload BASE_DOMAIN and its subdomains (submit the domain at hstspreload.org once the
+# deployment is final; SECURE_HSTS_PRELOAD=false for a trial domain, since leaving the
+# preload list takes months).
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
