@@ -2,7 +2,8 @@
 
 localstripe's own command listens on every interface and keeps its state in
 /tmp/localstripe.pickle, shared by every instance on the machine. This keeps
-the state in memory (tests) or in the file given with ``--state`` (``make run``).
+the state in memory (tests) or in the file given with ``--state`` (``make run``),
+and adds the billing routes localstripe lacks (``infra/stripe_billing_standin.py``).
 
     python infra/localstripe_server.py --port PORT [--state var/localstripe.pickle]
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from aiohttp import web
 from localstripe import resources
 from localstripe.server import app
+from stripe_billing_standin import billing_middleware
 
 
 def _persist_in(path: Path | None) -> None:
@@ -43,6 +45,9 @@ def main() -> None:
     args = parser.parse_args()
     _persist_in(args.state)
     resources.store.try_load_from_disk()
+    # Before localstripe's authentication (the stand-in checks the key itself, and
+    # serves invoice PDFs to a browser without one), after its error handling.
+    app.middlewares.insert(1, billing_middleware)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 

@@ -1,11 +1,13 @@
-"""Billing's background work, as far as the tenant lifecycle needs it."""
+"""Billing's background work: a new town's customer, its subscription after each gate change."""
 
 import logging
 
 import stripe
 from celery import shared_task
+from django.core.cache import cache
 
 from rathaus.billing.services import billing_customer_ensure
+from rathaus.billing.subscriptions import billing_subscription_sync
 from rathaus.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -32,3 +34,43 @@ def billing_customer_create(town_id: int) -> None:
         logger.warning("No billing customer: town %s does not exist (any more)", town_id)
         return
     billing_customer_ensure(town=town)
+
+
+STRIPE_TRANSIENT = (
+    stripe.APIConnectionError,
+    stripe.RateLimitError,
+    stripe.APIError,
+    stripe.IdempotencyError,
+)
+SYNC_LOCK_SECONDS = 120
+
+
+class SyncBusyError(Exception):
+    """Another sync of the same town is running; this one tries again shortly."""
+
+
+@shared_task(
+    name="billing.subscription_sync",
+    autoretry_for=(*STRIPE_TRANSIENT, SyncBusyError),
+    retry_backoff=5,
+    retry_backoff_max=60 * 30,
+    max_retries=20,
+)
+def billing_subscription_sync_task(town_id: int) -> None:
+    """Makes a town's subscription match its allowed modules (queued after each gate change).
+
+    One sync per town at a time (a lock in Redis, never in the database: Stripe
+    is called meanwhile); each run reads the gates afresh, so the last run sees
+    the last change, and runs that queue up behind it change nothing.
+    """
+    town = Municipality.objects.filter(pk=town_id).first()
+    if town is None:
+        logger.warning("No subscription sync: town %s does not exist (any more)", town_id)
+        return
+    lock = f"billing:subscription-sync:{town_id}"
+    if not cache.add(lock, "1", timeout=SYNC_LOCK_SECONDS):
+        raise SyncBusyError(town_id)
+    try:
+        billing_subscription_sync(town=town)
+    finally:
+        cache.delete(lock)

@@ -3,6 +3,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from rathaus.modules.models import ModuleActivation
+from rathaus.modules.services import module_allow
+from rathaus.platform.audit.services import Actor
 from rathaus.platform.staff.support import support_token_issue, support_url
 from rathaus.tenants.models import Domain, Municipality
 
@@ -40,6 +43,39 @@ class MunicipalityAdmin(admin.ModelAdmin):
     # also create or archive schemas, admins and billing; never by a bare row.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ModuleActivation)
+class ModuleActivationAdmin(admin.ModelAdmin):
+    """The gates as rows; the vendor's gate changes by ``module_allow`` only (billing follows)."""
+
+    list_display = ["town", "module", "allowed", "enabled"]
+    list_filter = ["module", "allowed", "enabled"]
+    search_fields = ["town__name", "town__ags", "module"]
+    actions = ["allow", "withdraw"]
+
+    def _gate(self, request: HttpRequest, rows: QuerySet[ModuleActivation], allowed: bool) -> None:
+        actor = Actor.vendor(request.user)
+        for row in rows.select_related("town"):
+            module_allow(town=row.town, key=row.module, allowed=allowed, actor=actor)
+        self.message_user(request, f"{rows.count()} Freigaben geändert; die Abrechnung folgt.")
+
+    @admin.action(description="Freigeben (anteilig abgerechnet)")
+    def allow(self, request: HttpRequest, queryset: QuerySet[ModuleActivation]) -> None:
+        self._gate(request, queryset, True)
+
+    @admin.action(description="Entziehen (ab dem nächsten Zeitraum nicht abgerechnet)")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[ModuleActivation]) -> None:
+        self._gate(request, queryset, False)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # read-only rows; the actions change the gate
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.modules.registry import modules as module_registry
+from rathaus.modules.services import module_allow
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.tenants.current import current_town_or_none
@@ -220,3 +221,29 @@ class TownDomainView(VendorView):
         except ValidationError as error:
             raise _invalid(error) from error
         return self._show(town, status.HTTP_201_CREATED)
+
+
+class ModuleGateSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+
+
+class TownModuleGateView(VendorView):
+    @extend_schema(
+        request=ModuleGateSerializer,
+        responses=TownSerializer,
+        summary="Allow or withdraw a module (billing follows: prorated item, or removed)",
+    )
+    def post(self, request: Request, ags: str, key: str) -> Response:
+        data = ModuleGateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        town = self._town(ags)
+        try:
+            module_allow(
+                town=town,
+                key=key,
+                allowed=data.validated_data["allowed"],
+                actor=self._actor(request),
+            )
+        except ValidationError as error:
+            raise _invalid(error) from error
+        return self._show(town)

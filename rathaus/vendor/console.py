@@ -12,13 +12,15 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.modules.registry import modules as module_registry
+from rathaus.modules.services import module_allow
 from rathaus.platform.abuse.limits import rate_limit
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.forms import form_errors_apply, posted
@@ -222,3 +224,24 @@ def console_support(request: HttpRequest, ags: str) -> HttpResponse:
         reason=_("Support über die Betreiberkonsole"),
     )
     return redirect(support_url(town=town, token=token))
+
+
+@vendor_only
+@require_POST
+def console_module_gate(request: HttpRequest, ags: str, key: str) -> HttpResponse:
+    """Allows (``allowed=1``) or withdraws a module for a town; billing follows the gate."""
+    town = get_object_or_404(Municipality, ags=ags)
+    if key not in module_registry:
+        raise Http404
+    allowed = request.POST.get("allowed") == "1"
+    module_allow(town=town, key=key, allowed=allowed, actor=Actor.vendor(request.user))
+    title = module_registry[key].title
+    if allowed:
+        message = _("%(module)s ist für %(town)s freigegeben; ab jetzt anteilig abgerechnet.")
+    else:
+        message = _(
+            "%(module)s ist für %(town)s nicht mehr freigegeben; ab dem nächsten Zeitraum "
+            "nicht mehr abgerechnet."
+        )
+    messages.success(request, message % {"module": title, "town": town.name})
+    return redirect("console:town", ags=town.ags)

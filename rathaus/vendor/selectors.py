@@ -169,10 +169,11 @@ class ModuleState:
 
 @dataclass(frozen=True)
 class BillingState:
-    """Whether the town has its customer at Stripe yet, and which modules are billed."""
+    """The town's customer and subscription at Stripe, how it pays, which modules are billed."""
 
     customer_id: str
     billed_modules: list[str]
+    account: BillingAccount | None = None
 
     @property
     def has_customer(self) -> bool:
@@ -225,6 +226,7 @@ def all_tenants_town_detail(*, town: Municipality) -> TownDetail:
         billing=BillingState(
             customer_id=account.stripe_customer_id if account else "",
             billed_modules=[state.title for state in module_states if state.allowed],
+            account=account,
         ),
         activity=activity,
         support_sessions=support,

@@ -24,6 +24,11 @@ console_patterns = (
             name="reactivate",
         ),
         path("towns/<str:ags>/support/", console.console_support, name="support"),
+        path(
+            "towns/<str:ags>/modules/<str:key>/",
+            console.console_module_gate,
+            name="module-gate",
+        ),
     ],
     "console",
 )
@@ -36,6 +41,11 @@ api_patterns = (
         path("towns/<str:ags>/reactivate/", api.TownReactivateView.as_view(), name="reactivate"),
         path("towns/<str:ags>/rename/", api.TownRenameView.as_view(), name="rename"),
         path("towns/<str:ags>/domains/", api.TownDomainView.as_view(), name="domains"),
+        path(
+            "towns/<str:ags>/modules/<str:key>/",
+            api.TownModuleGateView.as_view(),
+            name="module-gate",
+        ),
     ],
     "vendor-api",
 )
