@@ -23,3 +23,27 @@ class VendorToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user_id})"
+
+
+class AuditAnchor(models.Model):
+    """The head of a town's audit chain at one moment, kept outside the town's schema.
+
+    An anchored entry that later is missing or different proves that the town's log was
+    cut off or rewritten, which the chain alone cannot show for its last entries. Each
+    anchor is also written to the log, so a copy lies outside this database.
+    """
+
+    town = models.ForeignKey(
+        "tenants.Municipality", on_delete=models.CASCADE, related_name="audit_anchors"
+    )
+    entry_id = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["town", "entry_id"], name="one_anchor_per_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}#{self.entry_id}"

@@ -31,7 +31,11 @@ def test_a_provisioned_schema_is_identical_to_a_migrated_one(db: None) -> None:
     # The comparison covers the parts that matter, the audit log's guard included.
     assert len(migrated["tables"]) >= 10
     assert any(row[1] == "audit_entry_no_update_or_delete" for row in migrated["triggers"])
-    assert [row[0] for row in migrated["functions"]] == ["audit_entry_is_append_only"]
+    assert [row[0] for row in migrated["functions"]] == [
+        "audit_entry_chain",
+        "audit_entry_digest",
+        "audit_entry_is_append_only",
+    ]
     assert migrated["sequences"]
     assert migrated["indexes"]
     assert migrated["constraints"]

@@ -15,6 +15,7 @@ from django.test import Client
 from django_tenants.utils import schema_context, schema_exists, tenant_context
 
 from rathaus.modules.registry import modules
+from rathaus.platform.audit.chain import audit_chain_verify
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
@@ -181,6 +182,8 @@ def test_offboarding_archives_and_drops_a_town_and_restoring_brings_it_back(
         # (The "town.offboard" entry is in the archive only once committed, which this
         # test's transaction never is.)
         assert AuditEntry.objects.filter(action="town.restore").exists()
+    # The restored log goes on as one chain, the restore's own entry included.
+    assert audit_chain_verify(town=town).ok
     with tenant_context(town_a):  # nothing of it leaked into another town
         assert not User.objects.filter(email="erika@example.org").exists()
 

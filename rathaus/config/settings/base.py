@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -415,6 +416,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.requeue",
         "schedule": 60.0,
         "options": {"expires": 60},
+    },
+    # Once a night, outside the towns' schemas: the head of each town's audit chain.
+    "vendor-audit-anchor": {
+        "task": "vendor.audit_anchor",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 3600},
+        "tenant_schemas": ["public"],
     },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }

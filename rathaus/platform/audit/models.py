@@ -1,4 +1,10 @@
-"""Audit entries live in each town's own schema; the database refuses to change them."""
+"""Audit entries live in each town's own schema; the database refuses to change them.
+
+Each entry carries the hash of the one before it (a chain the database writes itself,
+migration 0003): an entry rewritten or removed, even by a superuser, breaks the chain
+at that entry, and the vendor's anchors (``vendor.AuditAnchor``) show entries cut
+off at the end. ``rathaus.platform.audit.chain`` verifies it.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +23,10 @@ class AuditEntry(models.Model):
     target = models.CharField(_("Gegenstand"), max_length=200, blank=True)
     before = models.JSONField(_("vorher"), null=True, blank=True)
     after = models.JSONField(_("nachher"), null=True, blank=True)
+    # Written by the database's insert trigger, never by Django: SHA-256 (hex) of the
+    # previous entry's hash and this entry's fields (audit_entry_digest).
+    previous_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("Protokolleintrag")
