@@ -26,16 +26,24 @@ def local_server(
     """
     server = subprocess.Popen(command, **popen)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not start on port {port}") from None
-                time.sleep(0.05)
+        wait_for_port(port, server, name=name, timeout=timeout)
         yield server
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def wait_for_port(
+    port: int, process: "subprocess.Popen[Any]", *, name: str, timeout: float = 30
+) -> None:
+    """Returns once ``process`` accepts connections on ``port``; raises ``RuntimeError``
+    naming ``name`` if it exits first or does not answer within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start on port {port}") from None
+            time.sleep(0.05)

@@ -193,12 +193,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
+# A Redis that is away answers fast as a miss (rathaus.platform.cache), not after the
+# operating system's long connect timeout.
+_REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}
 CACHES = {
     # Keys are prefixed with the current town's schema (django-tenants'
     # make_key), so one town can never read another town's cache entries.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "rathaus.platform.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": _REDIS_CACHE_OPTIONS,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     },
@@ -206,8 +210,9 @@ CACHES = {
     # -> town lookup, support-token nonces, and per-town lookups that the key
     # itself names (e.g. a town's active modules, keyed by the town's id).
     "platform": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "rathaus.platform.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": _REDIS_CACHE_OPTIONS,
         "KEY_PREFIX": "platform",
     },
 }
@@ -303,6 +308,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "identity/locked_out.html"
 AXES_VERBOSE = False
 RATELIMIT_USE_CACHE = "default"  # keys carry the town's schema (make_key)
+# While Redis is away, requests are not counted and not limited (the login lockout,
+# django-axes, counts in the database and still holds); else every form would refuse.
+RATELIMIT_FAIL_OPEN = True
 PHONENUMBER_DEFAULT_REGION = "DE"
 OTP_TOTP_ISSUER = "Rathaus"
 # Where SMS go: the console/file backend in development and tests; a provider

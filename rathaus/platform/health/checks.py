@@ -73,14 +73,18 @@ def check_worker() -> CheckResult:
 
 
 def check_all() -> dict[str, Any]:
-    """All checks; ``ok`` is true only when every part is up."""
+    """All checks; ``ok`` is true only when every part is up. ``status`` is ``ok``,
+    ``degraded`` (Redis or the worker away: pages still answer from the database, mail
+    waits in the outbox) or ``down`` (no database: nothing can be answered)."""
     checks = {
         "database": check_database(),
         "redis": check_redis(),
         "worker": check_worker(),
     }
+    ok = all(check["ok"] for check in checks.values())
     return {
-        "ok": all(check["ok"] for check in checks.values()),
+        "ok": ok,
+        "status": "ok" if ok else "degraded" if checks["database"]["ok"] else "down",
         "checks": checks,
         # Informational: beat may be run elsewhere or paused for maintenance.
         "beat": beat_status(),

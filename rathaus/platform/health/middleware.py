@@ -27,8 +27,10 @@ class HealthCheckMiddleware:
             return self.get_response(request)
         report = check_all()
         if _host(request) not in self.detail_hosts:
-            report = {"ok": report["ok"]}
-        response = JsonResponse(report, status=200 if report["ok"] else 503)
+            report = {"ok": report["ok"], "status": report["status"]}
+        # Only a town hall without its database is out of service: a load balancer must
+        # keep sending visitors to one that answers from it while Redis is away.
+        response = JsonResponse(report, status=503 if report["status"] == "down" else 200)
         response["Cache-Control"] = "no-store"
         return response
 
