@@ -5,48 +5,19 @@ starts again; nothing else shares it.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import requests
 
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
-from tests.local_servers import free_port, local_server, wait_for_port
+from tests.faults.conftest import OwnRedis
+from tests.local_servers import free_port, local_server
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class OwnRedis:
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        server = shutil.which("redis-server") or "/usr/bin/redis-server"
-        command = [server, "--port", str(self.port), "--save", "", "--appendonly", "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for_port(self.port, self.process, name="the test's Redis")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def own_redis() -> Iterator[OwnRedis]:
-    redis = OwnRedis(free_port())
-    redis.start()
-    try:
-        yield redis
-    finally:
-        redis.stop()
 
 
 @pytest.fixture
