@@ -311,6 +311,10 @@ RATELIMIT_USE_CACHE = "default"  # keys carry the town's schema (make_key)
 # While Redis is away, requests are not counted and not limited (the login lockout,
 # django-axes, counts in the database and still holds); else every form would refuse.
 RATELIMIT_FAIL_OPEN = True
+# Load balancers or proxies in front of the app that append to X-Forwarded-For (AWS:
+# the ALB, 1). Limits per visitor count the address they report, not theirs.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "rathaus.platform.abuse.limits.client_address"
 PHONENUMBER_DEFAULT_REGION = "DE"
 OTP_TOTP_ISSUER = "Rathaus"
 # Where SMS go: the console/file backend in development and tests; a provider

@@ -135,3 +135,25 @@ def rate_limit(
         group=limit.name, key=_key(limit, None), rate=limit.rate, method=list(methods), block=block
     )
     return decorator
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's IP address, which limits ``Per.CLIENT`` count (``RATELIMIT_IP_META_KEY``).
+
+    Behind ``TRUSTED_PROXIES`` load balancers or proxies (each appends the address it
+    got the request from to ``X-Forwarded-For``), it is that many entries from the
+    right: anything further left the client wrote itself. With none, ``REMOTE_ADDR``;
+    without this, every visitor behind the load balancer would share its one address.
+    """
+    from django.conf import settings
+
+    proxies: int = settings.TRUSTED_PROXIES
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    if proxies <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if part.strip()
+    ]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote

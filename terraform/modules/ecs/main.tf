@@ -180,6 +180,7 @@ locals {
     {
       DJANGO_SETTINGS_MODULE      = "rathaus.config.settings.production"
       BASE_DOMAIN                 = var.base_domain
+      TRUSTED_PROXIES             = "1" # the ALB appends to X-Forwarded-For
       AWS_STORAGE_BUCKET_NAME     = var.files_bucket
       PRIVATE_STORAGE_BUCKET_NAME = var.private_bucket
       AWS_S3_REGION_NAME          = data.aws_region.current.name
