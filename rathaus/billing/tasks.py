@@ -6,8 +6,10 @@ import stripe
 from celery import shared_task
 from django.core.cache import cache
 
+from rathaus.billing.dunning import billing_dunning_advance
 from rathaus.billing.services import billing_customer_ensure
 from rathaus.billing.subscriptions import billing_subscription_sync
+from rathaus.billing.webhooks import stripe_event_apply
 from rathaus.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -74,3 +76,21 @@ def billing_subscription_sync_task(town_id: int) -> None:
         billing_subscription_sync(town=town)
     finally:
         cache.delete(lock)
+
+
+@shared_task(
+    name="billing.event_apply",
+    autoretry_for=STRIPE_TRANSIENT,
+    retry_backoff=10,
+    retry_backoff_max=60 * 30,
+    max_retries=20,
+)
+def billing_event_apply(stripe_id: str) -> None:
+    """Applies one stored Stripe event (queued by the webhook after storing it)."""
+    stripe_event_apply(event_id=stripe_id)
+
+
+@shared_task(name="billing.dunning_advance")
+def billing_dunning_advance_task() -> int:
+    """Moves towns along past due → read-only → suspended as their grace periods run out."""
+    return billing_dunning_advance()

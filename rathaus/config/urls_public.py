@@ -16,6 +16,8 @@ urlpatterns = [
     path("", vendor_landing, name="home"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Stripe's webhooks (signed; no CSRF, no session).
+    path("billing/", include("rathaus.billing.urls")),
     # Vendor console and vendor API (towns, onboarding, lifecycle); OpenAPI of this host.
     path("", include("rathaus.vendor.urls")),
     # The vendor API's description is for vendor staff only, like the API itself: a

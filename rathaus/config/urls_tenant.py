@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("rathaus.platform.catalogue.urls")),
     path("accounts/", include("rathaus.platform.identity.urls")),
     path("staff/modules/", include("rathaus.modules.staff_urls")),
+    path("staff/billing/", include("rathaus.billing.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),
     path("federation/", include("rathaus.platform.federation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

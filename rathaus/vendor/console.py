@@ -19,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from rathaus.billing.selectors import all_tenants_billing_summary
 from rathaus.modules.registry import modules as module_registry
 from rathaus.modules.services import module_allow
 from rathaus.platform.abuse.limits import rate_limit
@@ -245,3 +246,12 @@ def console_module_gate(request: HttpRequest, ags: str, key: str) -> HttpRespons
         )
     messages.success(request, message % {"module": title, "town": town.name})
     return redirect("console:town", ags=town.ags)
+
+
+@vendor_only
+@require_safe
+def console_billing(request: HttpRequest) -> HttpResponse:
+    """Monthly recurring revenue, the towns in dunning and the towns whose subscription ended."""
+    return render(
+        request, "vendor/console/billing.html", {"summary": all_tenants_billing_summary()}
+    )

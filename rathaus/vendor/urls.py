@@ -10,6 +10,7 @@ console_patterns = (
         path("login/", console.ConsoleLoginView.as_view(), name="login"),
         path("logout/", console.console_logout, name="logout"),
         path("towns/new/", console.console_onboard, name="onboard"),
+        path("billing/", console.console_billing, name="billing"),
         path("towns/<str:ags>/", console.console_town, name="town"),
         path(
             "towns/<str:ags>/suspend/",

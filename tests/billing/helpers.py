@@ -40,3 +40,22 @@ def items_by_module(
 ) -> dict[str, stripe.SubscriptionItem]:
     subscription = api.v1.subscriptions.retrieve(subscription_id)
     return {item.metadata["module"]: item for item in subscription["items"].data}
+
+
+def signed(payload: bytes, *, secret: str | None = None, at: int | None = None) -> str:
+    """A ``Stripe-Signature`` header for ``payload``, as Stripe makes it."""
+    import hashlib
+    import hmac
+    import time
+
+    stamp = int(time.time()) if at is None else at
+    key = (secret or settings.STRIPE_WEBHOOK_SECRET).encode()
+    digest = hmac.new(key, b"%d.%s" % (stamp, payload), hashlib.sha256).hexdigest()
+    return f"t={stamp},v1={digest}"
+
+
+def stripe_events(api: stripe.StripeClient, *types: str) -> list[stripe.Event]:
+    """The stand-in's events of ``types`` (all when none), oldest first."""
+    events = list(api.v1.events.list(params={"limit": 100}).auto_paging_iter())
+    wanted = [event for event in events if not types or event.type in types]
+    return sorted(wanted, key=lambda event: event.created)

@@ -141,6 +141,8 @@ MIDDLEWARE = [
     "rathaus.modules.trust.TrustLevelMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # While an invoice is overdue: the back office reads only, or only billing (dunning).
+    "rathaus.billing.staff.DunningMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lockout into its "locked" answer.
     "axes.middleware.AxesMiddleware",
@@ -436,6 +438,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
         "tenant_schemas": ["public"],
     },
+    # Towns past due move on to read-only and suspended as their grace periods run out.
+    "billing-dunning-advance": {
+        "task": "billing.dunning_advance",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+        "tenant_schemas": ["public"],
+    },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
 
@@ -446,6 +455,10 @@ CELERY_BEAT_SCHEDULE = {
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_rathaus")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# The signing secret of the webhook endpoint /billing/webhooks/stripe/ (Stripe dashboard).
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_test_rathaus")
+# How old (seconds) a signed event may be: replayed captures are refused after that.
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 
 # --- observability ------------------------------------------------------------
 

@@ -91,3 +91,30 @@ def staff_pages(request: HttpRequest) -> list[StaffPage]:
     if is_town_admin(user=request.user):
         pages = _own_pages() + pages
     return sorted(pages, key=lambda page: page.order)
+
+
+@dataclass(frozen=True)
+class StaffNotice:
+    """A notice at the top of every back-office page (billing's "Rechnung überfällig")."""
+
+    title: Text
+    text: Text
+    variant: str = "warning"  # a KERN alert variant: info, success, warning, danger
+    link_label: Text = ""
+    link_url: str = ""
+
+
+StaffNoticesProvider = Callable[[HttpRequest], list[StaffNotice]]
+_notice_providers: list[StaffNoticesProvider] = []
+
+
+def staff_notices_provider(provider: StaffNoticesProvider) -> StaffNoticesProvider:
+    """Registers a function that adds notices for a staff request (layers above: billing)."""
+    if provider not in _notice_providers:
+        _notice_providers.append(provider)
+    return provider
+
+
+def staff_notices(request: HttpRequest) -> list[StaffNotice]:
+    """The notices for the staff member of ``request``, in the order they were registered."""
+    return [notice for provider in _notice_providers for notice in provider(request)]
