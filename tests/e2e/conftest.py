@@ -48,6 +48,8 @@ def live_port(towns: dict[str, Municipality]) -> Iterator[int]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rathaus.config.settings.test",
         "DATABASE_URL": _test_database_url(),
+        # Links and passkey origins name the port the browser uses.
+        "TOWN_URL_PORT": str(port),
     }
     command = [
         sys.executable,

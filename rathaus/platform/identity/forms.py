@@ -291,3 +291,18 @@ class AccountPasswordChangeForm(AccountSetPasswordForm, PasswordChangeForm):
         old.error_messages["required"] = _("Bitte geben Sie Ihr bisheriges Passwort ein.")
         _autocomplete(old, "current-password")
         old.widget.attrs.pop("autofocus", None)
+
+
+class PasskeyNameForm(forms.Form):
+    """The name a person gives a passkey, so they can tell their devices apart."""
+
+    name = forms.CharField(
+        label=_("Name des Passkeys"),
+        help_text=_("Zum Beispiel „Mein Telefon“ oder „Laptop“."),
+        max_length=64,
+        error_messages={
+            "required": _("Bitte geben Sie dem Passkey einen Namen."),
+            "max_length": _("Der Name hat höchstens 64 Zeichen."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -18,3 +18,5 @@ PASSWORD_RESET = RateLimit("identity.password-reset", "5/h", Per.CLIENT)
 PHONE_CHANGE = RateLimit("identity.phone-change", "5/h", Per.ACCOUNT)
 # Each try checks the current password: a session left open must not let it be guessed.
 PASSWORD_CHANGE = RateLimit("identity.password-change", "10/h", Per.ACCOUNT)
+PASSKEY_LOGIN = RateLimit("identity.passkey-login", "30/m", Per.CLIENT)
+PASSKEY_SETUP = RateLimit("identity.passkey-setup", "20/m", Per.ACCOUNT)

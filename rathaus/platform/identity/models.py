@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, TimestampMixin
 from phonenumber_field.modelfields import PhoneNumberField
 
 # Addresses under this domain are the platform's own (the vendor's support account of a
@@ -52,7 +53,8 @@ class AccountKind(models.TextChoices):
     COMPANY = "company", _("Unternehmen")
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# Passkey derives from django-otp's untyped Device: the stubs cannot see its reverse manager.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """A person, association or company that logs in with an e-mail address.
 
     In the public schema: vendor staff. In a town's schema: that town's
@@ -154,3 +156,26 @@ class PhoneChallenge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Passkey(TimestampMixin, Device):
+    """A WebAuthn credential (passkey) of an account, made for this town's primary host.
+
+    A django-otp device, so a login with it counts as the second factor
+    (``request.user.is_verified()``) just as a TOTP code does. ``name`` is
+    the person's own label ("Telefon", "Laptop"); ``last_used_at`` comes
+    from the mixin.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passkeys")
+    credential_id = models.BinaryField(unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    # The RP ID the credential was made for: the town's primary host at the time.
+    rp_id = models.CharField(max_length=253)
+    transports = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("Passkey")
+        verbose_name_plural = _("Passkeys")
+        ordering = ["created_at"]

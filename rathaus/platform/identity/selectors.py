@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rathaus.platform.identity.models import Membership, User
+from rathaus.platform.identity.models import Membership, Passkey, User
 from rathaus.platform.identity.personal_data import personal_data_sections
 
 
@@ -50,6 +51,14 @@ def account_data_export(*, user: User) -> dict[str, Any]:
             for m in Membership.objects.filter(member=user).select_related("organisation")
         ],
         "second_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "passkeys": [
+            {
+                "name": key.name,
+                "created_at": _iso(key.created_at),
+                "last_used_at": _iso(key.last_used_at),
+            }
+            for key in account_passkeys(user=user)
+        ],
     }
     # What other parts keep on the person (state-account links, messages, each module).
     for section in personal_data_sections():
@@ -59,6 +68,11 @@ def account_data_export(*, user: User) -> dict[str, Any]:
 
 def account_has_totp(*, user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def account_passkeys(*, user: User) -> "QuerySet[Passkey]":
+    """The account's passkeys, oldest first."""
+    return Passkey.objects.filter(user=user).order_by("created_at")
 
 
 def account_members(*, organisation: User) -> list[Membership]:

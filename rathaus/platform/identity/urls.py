@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from rathaus.platform.identity import views
+from rathaus.platform.identity import passkey_views, views
 from rathaus.platform.identity.forms import AccountSetPasswordForm
 from rathaus.platform.identity.tokens import password_token_generator
 
@@ -13,6 +13,19 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("login/", views.AccountLoginView.as_view(), name="login"),
     path("login/code/", views.login_otp, name="login-otp"),
+    path(
+        "login/passkey/options/",
+        passkey_views.passkey_login_options,
+        name="passkey-login-options",
+    ),
+    path("login/passkey/", passkey_views.passkey_login, name="passkey-login"),
+    path("passkeys/", passkey_views.passkey_list, name="passkeys"),
+    path(
+        "passkeys/new/options/",
+        passkey_views.passkey_register_options,
+        name="passkey-register-options",
+    ),
+    path("passkeys/new/", passkey_views.passkey_register, name="passkey-register"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
     path("confirm-email/", views.confirm_email, name="confirm-email"),

@@ -241,6 +241,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "has_totp": selectors.account_has_totp(user=user),
+            "passkey_count": selectors.account_passkeys(user=user).count(),
             "links": federation_links_for(user=user),
             "federation_options": federation_login_options(),
             "is_organisation": is_organisation,
