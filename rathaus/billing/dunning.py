@@ -42,14 +42,15 @@ STEPS: list[str] = [
 ]
 
 
-def _overdue(*, account: BillingAccount, now: dt.datetime) -> bool:
-    if account.subscription_status in OVERDUE_STATUSES:
-        return True
-    return (
-        Invoice.objects.filter(account=account, status="open")
-        .filter(Q(due_date__lt=now) | Q(payment_failed=True))
-        .exists()
+def _overdue_since(*, account: BillingAccount, now: dt.datetime) -> dt.datetime | None:
+    """Since when the town is overdue (the earliest due date passed), or None if it is not."""
+    unpaid = Invoice.objects.filter(account=account, status="open").filter(
+        Q(due_date__lt=now) | Q(payment_failed=True)
     )
+    if not unpaid.exists() and account.subscription_status not in OVERDUE_STATUSES:
+        return None
+    due = [d for d in unpaid.values_list("due_date", flat=True) if d is not None]
+    return min([*due, now])
 
 
 def _state_for(*, account: BillingAccount, since: dt.datetime, now: dt.datetime) -> str:
@@ -65,8 +66,9 @@ def billing_dunning_update(*, town: Municipality, now: dt.datetime | None = None
     """Works out the town's dunning state as of ``now``; audits and e-mails a change.
 
     Idempotent: the same facts at the same time give the same state and write
-    nothing. ``past_due_since`` is the moment the town was first found overdue
-    (cleared when it paid), so the grace periods count from there.
+    nothing. ``past_due_since`` is the earliest due date passed when the town was
+    first found overdue (or then, for a failed debit; cleared when it paid), so
+    the grace periods count from there.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -74,8 +76,9 @@ def billing_dunning_update(*, town: Municipality, now: dt.datetime | None = None
         if account is None:
             return DunningState.GOOD
         before = account.dunning_state
-        if _overdue(account=account, now=now):
-            since = account.past_due_since or now
+        overdue_since = _overdue_since(account=account, now=now)
+        if overdue_since is not None:
+            since = account.past_due_since or overdue_since
             # Never back a step while still overdue: a grace period that ran out stays so.
             state = max(_state_for(account=account, since=since, now=now), before, key=STEPS.index)
         else:

@@ -23,7 +23,7 @@ class CollectionMethod(models.TextChoices):
 class DunningState(models.TextChoices):
     """Where a town stands with its payments; each step is audited and e-mailed."""
 
-    GOOD = "good", _("bezahlt")
+    GOOD = "good", _("in Ordnung")
     PAST_DUE = "past_due", _("überfällig")
     READ_ONLY = "read_only", _("nur lesen")
     SUSPENDED = "suspended", _("gesperrt")

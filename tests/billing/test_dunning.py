@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from rathaus.billing.dunning import billing_dunning_advance
-from rathaus.billing.models import BillingAccount, DunningState, ModulePrice
+from rathaus.billing.models import BillingAccount, DunningState
 from rathaus.billing.subscriptions import billing_subscription_sync
 from rathaus.billing.tasks import billing_event_apply
 from rathaus.platform.audit.models import AuditEntry
@@ -53,7 +53,6 @@ def staff(client_a: Client, admin: User) -> Client:
 
 @pytest.fixture
 def account(town_a: Municipality, stripe_api: stripe.StripeClient, admin: User) -> BillingAccount:
-    ModulePrice.objects.update(stripe_price_id="", stripe_amount=None)
     allow_only(town_a, "contact", "news")
     billing_subscription_sync(town=town_a)
     account = BillingAccount.objects.get(town=town_a)
@@ -175,7 +174,7 @@ def test_an_unpaid_invoice_walks_the_town_through_dunning_and_paying_lifts_it(
         "Zahlungsstand von Tangerhütte: überfällig",
         "Zahlungsstand von Tangerhütte: nur lesen",
         "Zahlungsstand von Tangerhütte: gesperrt",
-        "Zahlungsstand von Tangerhütte: bezahlt",
+        "Zahlungsstand von Tangerhütte: in Ordnung",
     ]
 
 

@@ -7,7 +7,7 @@ import stripe
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from rathaus.billing.models import BillingAccount, ModulePrice
+from rathaus.billing.models import BillingAccount
 from rathaus.billing.tasks import billing_subscription_sync_task
 from rathaus.modules.models import ModuleActivation
 from rathaus.platform.audit.models import AuditEntry
@@ -44,7 +44,6 @@ def vendor(db: None) -> User:
 
 @pytest.fixture
 def billed_town(town_a: Municipality, stripe_api: stripe.StripeClient) -> Municipality:
-    ModulePrice.objects.update(stripe_price_id="", stripe_amount=None)  # localstripe was emptied
     allow_only(town_a, "contact", "news")
     return town_a
 

@@ -7,7 +7,7 @@ import stripe
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from rathaus.billing.models import BillingAccount, DunningState, Invoice, ModulePrice
+from rathaus.billing.models import BillingAccount, DunningState, Invoice
 from rathaus.billing.selectors import all_tenants_billing_summary
 from rathaus.billing.subscriptions import billing_subscription_sync
 from rathaus.billing.webhooks import stripe_event_apply, stripe_event_store
@@ -34,7 +34,6 @@ def _login(client: Client, town: Municipality, email: str, roles: list[str]) -> 
 
 @pytest.fixture
 def billed(town_a: Municipality, stripe_api: stripe.StripeClient) -> BillingAccount:
-    ModulePrice.objects.update(stripe_price_id="", stripe_amount=None)
     allow_only(town_a, "contact", "news")
     billing_subscription_sync(town=town_a)
     for event in stripe_events(stripe_api, "invoice.finalized"):
@@ -87,7 +86,6 @@ def test_the_console_shows_mrr_towns_past_due_and_churned(
     town_b: Municipality,
     stripe_api: stripe.StripeClient,
 ) -> None:
-    ModulePrice.objects.filter(price_key="module_appointments").update(stripe_price_id="")
     allow_only(town_b, "appointments")
     billing_subscription_sync(town=town_b)
     account_b = BillingAccount.objects.get(town=town_b)

@@ -17,7 +17,6 @@ from tests.billing.helpers import VENDOR, allow_only, items_by_module
 @pytest.fixture
 def two_modules(town_a: Municipality, stripe_api: stripe.StripeClient) -> Municipality:
     allow_only(town_a, "contact", "news")
-    ModulePrice.objects.update(stripe_price_id="", stripe_amount=None)  # localstripe was emptied
     return town_a
 
 

@@ -7,7 +7,7 @@ import pytest
 import stripe
 from django.test import Client
 
-from rathaus.billing.models import BillingAccount, DunningState, Invoice, ModulePrice, StripeEvent
+from rathaus.billing.models import BillingAccount, DunningState, Invoice, StripeEvent
 from rathaus.billing.subscriptions import billing_subscription_sync
 from rathaus.billing.tasks import billing_event_apply
 from rathaus.billing.webhooks import stripe_event_apply
@@ -19,7 +19,6 @@ URL = "/billing/webhooks/stripe/"
 
 @pytest.fixture
 def subscribed(town_a: Municipality, stripe_api: stripe.StripeClient) -> BillingAccount:
-    ModulePrice.objects.update(stripe_price_id="", stripe_amount=None)
     allow_only(town_a, "contact", "news")
     billing_subscription_sync(town=town_a)
     return BillingAccount.objects.get(town=town_a)
