@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test setup deps tools assets services browser messages lint typecheck imports check clean
+.PHONY: run test setup deps tools assets services browser bytecode messages lint typecheck imports check clean
 
 run: setup
 	bash infra/scripts/run.sh
@@ -11,7 +11,7 @@ run: setup
 test: setup tools browser check
 	DJANGO_SETTINGS_MODULE=rathaus.config.settings.test $(VENV)/bin/pytest
 
-setup: deps assets services messages
+setup: deps assets services messages bytecode
 
 deps: $(VENV)/.deps-installed
 
@@ -38,6 +38,11 @@ services:
 
 browser: deps
 	bash infra/scripts/ensure-browser.sh
+
+# The project's own .pyc files (the libraries' come with `deps`): processes start fast
+# even where PYTHONDONTWRITEBYTECODE is set.
+bytecode: deps
+	$(PY) -m compileall -q -j 0 rathaus tests bench infra/lint
 
 messages: deps
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-tools -v 0
