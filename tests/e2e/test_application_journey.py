@@ -75,11 +75,14 @@ def test_a_citizen_registers_a_dog_online_and_the_clerk_takes_the_case(
     expect(page.get_by_role("heading", level=1)).to_have_text("Halterin oder Halter")
     look(page, f"apply-5-step-owner-{device}")
     page.get_by_label("Vor- und Nachname").fill("Erika Mustermann")
-    page.get_by_label("Anschrift").fill("Markt 1\n39517 Tangerhütte")
+    page.get_by_label("Anschrift: Straße und Hausnummer").fill("Markt 1")
+    page.get_by_label("Anschrift: Postleitzahl").fill("39517")
+    page.get_by_label("Anschrift: Ort").fill("Tangerhütte")
     page.get_by_label("E-Mail-Adresse").fill("erika@example.org")
     page.get_by_role("button", name="Weiter").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ihr Hund")
+    page.get_by_label("Wie viele Hunde melden Sie an?").fill("1")
     page.get_by_label("Name des Hundes").fill("Bello")
     page.get_by_role("button", name="Weiter").click()  # breed, birthday, listed missing
     expect(page).to_have_title(re.compile("^Fehler: "))
@@ -93,6 +96,7 @@ def test_a_citizen_registers_a_dog_online_and_the_clerk_takes_the_case(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Angaben prüfen")
     expect(page.get_by_text("24.05.2021")).to_be_visible()
+    expect(page.get_by_text("60,00 €")).to_be_visible()  # the dog tax, from the form's rule
     look(page, f"apply-7-check-{device}")
     page.get_by_role("button", name="Antrag absenden").click()  # the declaration not confirmed
     expect(

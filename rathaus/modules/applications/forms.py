@@ -1,20 +1,36 @@
 """Django forms made from a form definition (one per step), and the staff's forms.
 
-Answers are stored as plain JSON: text as text, a number as its decimal text
-("12" or "12.50"), a date as ISO text, a choice as its option's value, yes/no as
-"yes"/"no". ``answer_display`` shows them again with the version's own labels.
+Answers are stored as plain JSON: text as text, a number or an amount as its decimal
+text ("12" or "12.50"), a date as ISO text, a choice as its option's value (checkboxes:
+a list of values), yes/no as "yes"/"no", a phone number as E.164 ("+4939351234"), an
+IBAN compact ("DE02120300000000202051"), an address as ``{"street", "postcode",
+"town"}``. ``answer_display`` shows them again with the version's own labels.
+
+Conditions (``visible_if``, ``required_if``) are evaluated here, on the answers so far
+and the step's own: a hidden field is neither required nor checked nor kept.
 """
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
-from .definition import Step, text_in
+from .definition import (
+    ADDRESS_PARTS,
+    Step,
+    field_required,
+    field_shown,
+    logic_data,
+    text_in,
+)
+from .logic import rule_money
 from .models import Form, Submission
 
 YES, NO = "yes", "no"
@@ -37,6 +53,83 @@ class CommaDecimalField(forms.DecimalField):
             value = value.strip().replace(" ", "").replace(",", ".")
         result: Decimal | None = super().to_python(value)
         return result
+
+
+class PhoneField(forms.CharField):
+    """A telephone number, German numbers also without +49; cleaned to E.164."""
+
+    def __init__(self, *, invalid: str, **kwargs: Any) -> None:
+        super().__init__(max_length=40, **kwargs)
+        self.invalid = invalid
+        self.widget.input_type = "tel"
+        self.widget.attrs["autocomplete"] = "tel"
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            number = phonenumbers.parse(text, "DE")
+        except phonenumbers.NumberParseException:
+            raise forms.ValidationError(self.invalid, code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.invalid, code="invalid")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class IbanField(forms.CharField):
+    """An IBAN (schwifty checks country, length, check digits, bank code); cleaned compact."""
+
+    def __init__(self, *, invalid: str, **kwargs: Any) -> None:
+        super().__init__(max_length=42, **kwargs)
+        self.invalid = invalid
+        self.widget.attrs.update({"autocomplete": "off", "spellcheck": "false"})
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        try:
+            return str(IBAN(text).compact)
+        except SchwiftyException:
+            raise forms.ValidationError(self.invalid, code="invalid") from None
+
+
+def _address_fields(spec: dict[str, Any], required: bool) -> dict[str, forms.Field]:
+    """The three inputs of a postal address in Germany, each with its own message."""
+    label = text_in(spec.get("label"))
+    street = forms.CharField(
+        label=_("%(label)s: Straße und Hausnummer") % {"label": label},
+        help_text=text_in(spec.get("hint")),
+        max_length=200,
+        required=required,
+        error_messages={
+            "required": _("Geben Sie bei „%(label)s“ Straße und Hausnummer an.") % {"label": label}
+        },
+    )
+    street.widget.attrs["autocomplete"] = "street-address"
+    postcode = forms.RegexField(
+        label=_("%(label)s: Postleitzahl") % {"label": label},
+        regex=r"^\d{5}$",
+        max_length=5,
+        required=required,
+        error_messages={
+            "required": _("Geben Sie bei „%(label)s“ die Postleitzahl an.") % {"label": label},
+            "invalid": _("Die Postleitzahl bei „%(label)s“ hat fünf Ziffern, z. B. 39517.")
+            % {"label": label},
+            "max_length": _("Die Postleitzahl bei „%(label)s“ hat fünf Ziffern, z. B. 39517.")
+            % {"label": label},
+        },
+    )
+    postcode.widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
+    town = forms.CharField(
+        label=_("%(label)s: Ort") % {"label": label},
+        max_length=100,
+        required=required,
+        error_messages={"required": _("Geben Sie bei „%(label)s“ den Ort an.") % {"label": label}},
+    )
+    town.widget.attrs["autocomplete"] = "address-level2"
+    return dict(zip(ADDRESS_PARTS, (street, postcode, town), strict=True))
 
 
 def _field(spec: dict[str, Any]) -> forms.Field:
@@ -76,6 +169,45 @@ def _field(spec: dict[str, Any]) -> forms.Field:
             **common,
         )
         field.widget.attrs["autocomplete"] = "email"
+    elif kind in ("phone", "iban"):
+        invalid = (
+            _(
+                "Geben Sie bei „%(label)s“ eine Telefonnummer an, "
+                "z. B. 03935 123456 oder +49 3935 123456."
+            )
+            if kind == "phone"
+            else _(
+                "Die IBAN bei „%(label)s“ ist nicht gültig. Prüfen Sie sie, "
+                "z. B. DE02 1203 0000 0000 2020 51."
+            )
+        )
+        checked = PhoneField if kind == "phone" else IbanField
+        field = checked(
+            invalid=invalid % {"label": label}, error_messages={"required": fill}, **common
+        )
+    elif kind == "money":
+        field = CommaDecimalField(
+            decimal_places=2,
+            max_digits=12,
+            min_value=Decimal(str(spec.get("min", 0))),
+            max_value=None if spec.get("max") is None else Decimal(str(spec["max"])),
+            error_messages={
+                "required": fill,
+                "invalid": _("Geben Sie bei „%(label)s“ einen Betrag in Euro an, z. B. 12,50.")
+                % {"label": label},
+                "min_value": _("„%(label)s“ muss mindestens %%(limit_value)s € sein.")
+                % {"label": label},
+                "max_value": _("„%(label)s“ darf höchstens %%(limit_value)s € sein.")
+                % {"label": label},
+                "max_decimal_places": _(
+                    "Geben Sie bei „%(label)s“ höchstens 2 Nachkommastellen an."
+                )
+                % {"label": label},
+                "max_digits": _("„%(label)s“ ist zu groß.") % {"label": label},
+            },
+            **common,
+        )
+        field.widget.attrs["inputmode"] = "decimal"
     elif kind == "number":
         low, high = spec.get("min"), spec.get("max")
         number = _("Geben Sie bei „%(label)s“ eine Zahl an, z. B. 2.") % {"label": label}
@@ -116,6 +248,18 @@ def _field(spec: dict[str, Any]) -> forms.Field:
             },
             **common,
         )
+    elif kind == "choice" and spec.get("widget") == "checkboxes":
+        field = forms.MultipleChoiceField(
+            choices=[(o["value"], text_in(o["label"])) for o in spec["options"]],
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": _("Wählen Sie bei „%(label)s“ mindestens eine Antwort aus.")
+                % {"label": label},
+                "invalid_choice": _("Wählen Sie bei „%(label)s“ nur Antworten aus der Liste aus.")
+                % {"label": label},
+            },
+            **common,
+        )
     elif kind == "choice":
         choices = [(o["value"], text_in(o["label"])) for o in spec["options"]]
         radio = spec.get("widget", "radio") == "radio"
@@ -146,17 +290,50 @@ def _field(spec: dict[str, Any]) -> forms.Field:
     return field
 
 
-class StepForm(forms.Form):
-    """The inputs of one step; ``stored`` gives the cleaned answers as plain JSON."""
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
-    def __init__(self, *args: Any, step: Step, **kwargs: Any) -> None:
+
+class StepForm(forms.Form):
+    """The inputs of one step; ``stored`` gives the cleaned answers as plain JSON.
+
+    ``answers`` are those of the steps before (the draft): conditions read them with
+    the step's own answers, so a field shown or required because of an earlier
+    answer is treated so here too, whatever the browser showed.
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        step: Step,
+        answers: dict[str, Any] | None = None,
+        definition: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
+        self.answers = answers or {}
+        self.definition = definition or {"steps": [{"fields": list(step.fields)}]}
         self.specs = {spec["key"]: spec for spec in step.inputs}
+        self.conditional = {
+            key for key, spec in self.specs.items() if "visible_if" in spec or "required_if" in spec
+        }
         for key, spec in self.specs.items():
+            required = bool(spec.get("required")) and key not in self.conditional
+            if spec["type"] == "address":
+                for part, field in _address_fields(spec, required).items():
+                    self.fields[f"{key}_{part}"] = field
+                continue
             self.fields[key] = _field(spec)
+            self.fields[key].required = required
             if spec["type"] == "date":
                 self._check_date_limits(key, spec)
+
+    def names_of(self, key: str) -> list[str]:
+        """The inputs of an answer: one, or the parts of an address."""
+        if self.specs[key]["type"] == "address":
+            return [f"{key}_{part}" for part in ADDRESS_PARTS]
+        return [key]
 
     def _check_date_limits(self, key: str, spec: dict[str, Any]) -> None:
         self.fields[key].widget.attrs.update(
@@ -192,34 +369,101 @@ class StepForm(forms.Form):
                 self.add_error(
                     key, message % {"label": label, "date": formats.date_format(high, "d.m.Y")}
                 )
+        if self.conditional:
+            self._apply_conditions()
         return cleaned
 
+    def _apply_conditions(self) -> None:
+        """Hidden fields lose their errors and answers; required-if asks for an answer."""
+        data = logic_data(self.definition, {**self.answers, **self._values()})
+        for key in self.conditional:
+            spec = self.specs[key]
+            names = self.names_of(key)
+            if not field_shown(spec, data):
+                for name in names:
+                    self.errors.pop(name, None)
+                    self.cleaned_data[name] = None
+                continue
+            if not field_required(spec, data):
+                continue
+            for name in names:
+                if name not in self.errors and _empty(self.cleaned_data.get(name)):
+                    field = self.fields[name]
+                    self.add_error(
+                        name, forms.ValidationError(field.error_messages["required"], "required")
+                    )
+
+    def _value(self, key: str) -> Any:
+        spec = self.specs[key]
+        if spec["type"] == "address":
+            parts = {part: self.cleaned_data.get(f"{key}_{part}") or "" for part in ADDRESS_PARTS}
+            return parts if any(parts.values()) else ""
+        value = self.cleaned_data.get(key)
+        if _empty(value):
+            return ""
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal) and spec["type"] == "money":
+            return str(value.quantize(Decimal("0.01")))
+        if isinstance(value, Decimal | int):
+            return str(value)
+        return value
+
+    def _values(self) -> dict[str, Any]:
+        return {key: self._value(key) for key in self.specs}
+
     def stored(self) -> dict[str, Any]:
-        answers: dict[str, Any] = {}
-        for key in self.specs:
-            value = self.cleaned_data.get(key)
-            if value is None or value == "":
-                answers[key] = ""
-            elif isinstance(value, dt.date):
-                answers[key] = value.isoformat()
-            elif isinstance(value, Decimal | int):
-                answers[key] = str(value)
-            else:
-                answers[key] = value
-        return answers
+        return self._values()
 
 
 def step_initial(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
     """What a step's form shows of the answers given so far (a decimal the German way)."""
-    initial = {}
+    initial: dict[str, Any] = {}
     for spec in step.inputs:
-        if spec["key"] not in answers:
+        key = spec["key"]
+        if key not in answers:
             continue
-        value = answers[spec["key"]]
-        if spec["type"] == "number" and spec.get("decimals") and isinstance(value, str):
+        value = answers[key]
+        if spec["type"] == "address":
+            if isinstance(value, dict):
+                initial.update({f"{key}_{part}": value.get(part, "") for part in ADDRESS_PARTS})
+            continue
+        decimal = spec["type"] == "money" or spec.get("decimals")
+        if spec["type"] in ("number", "money") and decimal and isinstance(value, str):
             value = value.replace(".", ",")
-        initial[spec["key"]] = value
+        if spec["type"] == "iban" and value:
+            value = IBAN(value, validate_bban=False).formatted
+        if spec["type"] == "phone" and value:
+            value = _phone_display(value)
+        initial[key] = value
     return initial
+
+
+def _phone_display(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, "DE")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 49
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+def money_display(value: Decimal | str) -> str:
+    """An amount the German way: "1.234,50 €"."""
+    amount = Decimal(value)
+    return f"{formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)} €"
+
+
+def computed_display(
+    spec: dict[str, Any], definition: dict[str, Any], answers: dict[str, Any]
+) -> str:
+    """A computed value (e.g. the fee) worked out from the answers, or "noch offen"."""
+    amount = rule_money(spec["compute"], logic_data(definition, answers))
+    return money_display(amount) if amount is not None else _("noch offen")
 
 
 def answer_display(spec: dict[str, Any], value: Any) -> str:
@@ -231,7 +475,18 @@ def answer_display(spec: dict[str, Any], value: Any) -> str:
         return _("Ja") if value == YES else _("Nein")
     if kind == "choice":
         labels = {o["value"]: text_in(o["label"]) for o in spec["options"]}
+        if isinstance(value, list):
+            return ", ".join(labels.get(v, str(v)) for v in value)
         return labels.get(value, str(value))
+    if kind in ("money", "computed"):
+        return money_display(value)
+    if kind == "phone":
+        return _phone_display(value)
+    if kind == "iban":
+        return str(IBAN(value, validate_bban=False).formatted)
+    if kind == "address" and isinstance(value, dict):
+        street, postcode, town = (value.get(part, "") for part in ADDRESS_PARTS)
+        return f"{street}\n{postcode} {town}".strip()
     if kind == "date":
         return formats.date_format(dt.date.fromisoformat(value), "d.m.Y")
     if kind == "number":

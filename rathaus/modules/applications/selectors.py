@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from rathaus.platform.identity.models import User
 from rathaus.platform.identity.selectors import account_proven_email
 
-from .definition import steps_of, text_in
-from .forms import answer_display
+from .definition import logic_data, steps_of, text_in
+from .forms import answer_display, computed_display
 from .models import Form, Submission
 
 
@@ -39,18 +39,31 @@ def inbox(
 
 
 def answers_by_step(*, definition: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:
-    """The answers grouped by step, each with the label the version asked it with."""
-    return [
-        {
-            "step": step,
-            "rows": [
-                {
-                    "key": spec["key"],
-                    "label": text_in(spec.get("label")),
-                    "value": answer_display(spec, answers.get(spec["key"])),
-                }
-                for spec in step.inputs
-            ],
-        }
-        for step in steps_of(definition)
-    ]
+    """The answers grouped by step, each with the label the version asked it with.
+
+    Only what was asked: steps and fields left out by a condition are not listed;
+    computed values (the fee) are worked out from the answers.
+    """
+    data = logic_data(definition, answers)
+    parts = []
+    for step in steps_of(definition):
+        if not step.shown(data):
+            continue
+        rows = [
+            {
+                "key": spec["key"],
+                "label": text_in(spec.get("label")),
+                "value": answer_display(spec, answers.get(spec["key"])),
+            }
+            for spec in step.inputs_shown(data)
+        ]
+        rows += [
+            {
+                "key": spec["key"],
+                "label": text_in(spec.get("label")),
+                "value": computed_display(spec, definition, answers),
+            }
+            for spec in step.computed
+        ]
+        parts.append({"step": step, "rows": rows})
+    return parts

@@ -12,8 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from .definition import Step, declarations_of, steps_of, text_in
-from .forms import DeclarationForm, StepForm, step_initial
+from .definition import Step, answers_kept, declarations_of, logic_data, steps_of, text_in
+from .forms import DeclarationForm, StepForm, computed_display, step_initial
 from .models import Form, FormVersion
 from .selectors import answers_by_step, forms_published, submissions_of_user
 from .services import submission_create
@@ -51,8 +51,17 @@ def _version(draft: dict[str, Any]) -> FormVersion:
     return FormVersion.objects.select_related("form").get(pk=draft["version"])
 
 
-def _first_open_step(steps: list[Step], draft: dict[str, Any]) -> int | None:
-    return next((s.index for s in steps if s.index not in draft["done"]), None)
+def _shown(steps: list[Step], definition: dict[str, Any], answers: dict[str, Any]) -> list[Step]:
+    """The steps asked with these answers (a step's ``visible_if`` may leave it out)."""
+    data = logic_data(definition, answers)
+    return [s for s in steps if s.shown(data)]
+
+
+def _first_open_step(
+    steps: list[Step], draft: dict[str, Any], definition: dict[str, Any]
+) -> int | None:
+    shown = _shown(steps, definition, draft["answers"])
+    return next((s.index for s in shown if s.index not in draft["done"]), None)
 
 
 @require_safe
@@ -95,23 +104,34 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     steps = steps_of(version.definition)
     if not 1 <= number <= len(steps):
         raise Http404
-    open_step = _first_open_step(steps, draft)
+    definition = version.definition
+    open_step = _first_open_step(steps, draft, definition)
     if open_step is not None and number > open_step:
         return redirect("applications:step", slug=slug, number=open_step)
+    shown = _shown(steps, definition, draft["answers"])
     current = steps[number - 1]
+    if current not in shown:  # left out by an answer given before
+        later = [s.index for s in shown if s.index > number]
+        if later:
+            return redirect("applications:step", slug=slug, number=later[0])
+        return redirect("applications:check", slug=slug)
     back_to_check = request.GET.get("back") == "check" and open_step is None
     step_form = StepForm(
         request.POST if request.method == "POST" else None,
         step=current,
+        answers=draft["answers"],
+        definition=definition,
         initial=step_initial(current, draft["answers"]),
     )
     if request.method == "POST" and step_form.is_valid():
         draft["answers"].update(step_form.stored())
         draft["done"] = sorted({*draft["done"], number})
         _save_draft(request, form, draft)
-        if back_to_check or number == len(steps):
+        later = [s.index for s in _shown(steps, definition, draft["answers"]) if s.index > number]
+        if back_to_check or not later:
             return redirect("applications:check", slug=slug)
-        return redirect("applications:step", slug=slug, number=number + 1)
+        return redirect("applications:step", slug=slug, number=later[0])
+    earlier = [s.index for s in shown if s.index < number]
     return render(
         request,
         "applications/step.html",
@@ -120,19 +140,29 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "application": form,
             "title": text_in(version.definition["title"]),
             "step": current,
-            "count": len(steps),
-            "previous": number - 1 if number > 1 else None,
+            "position": shown.index(current) + 1,
+            "count": len(shown),
+            "previous": earlier[-1] if earlier else None,
+            "computed": [
+                {
+                    "label": text_in(spec.get("label")),
+                    "value": computed_display(spec, definition, draft["answers"]),
+                }
+                for spec in current.computed
+            ],
             "back_to_check": back_to_check,
         },
         status=400 if step_form.errors else 200,
     )
 
 
-def _all_steps_valid(steps: list[Step], answers: dict[str, Any]) -> int | None:
+def _all_steps_valid(
+    steps: list[Step], definition: dict[str, Any], answers: dict[str, Any]
+) -> int | None:
     """The first step whose stored answers do not pass its form (the server decides)."""
-    for current in steps:
-        data = {key: value for key, value in answers.items() if value != ""}
-        if not StepForm(data, step=current).is_valid():
+    for current in _shown(steps, definition, answers):
+        data = step_initial(current, answers)
+        if not StepForm(data, step=current, answers=answers, definition=definition).is_valid():
             return current.index
     return None
 
@@ -144,7 +174,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     version = _version(draft)
     definition = version.definition
     steps = steps_of(definition)
-    open_step = _first_open_step(steps, draft)
+    open_step = _first_open_step(steps, draft, definition)
     if open_step is not None:
         return redirect("applications:step", slug=slug, number=open_step)
     declarations = declarations_of(definition)
@@ -152,13 +182,15 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, declarations=declarations
     )
     if request.method == "POST" and declaration_form.is_valid():
-        broken = _all_steps_valid(steps, draft["answers"])
+        broken = _all_steps_valid(steps, definition, draft["answers"])
         if broken is not None:
             draft["done"] = [n for n in draft["done"] if n < broken]
             _save_draft(request, form, draft)
             return redirect("applications:step", slug=slug, number=broken)
         user = request.user if request.user.is_authenticated else None
-        submission = submission_create(version=version, answers=draft["answers"], user=user)
+        submission = submission_create(
+            version=version, answers=answers_kept(definition, draft["answers"]), user=user
+        )
         request.session.pop(DRAFT.format(slug=slug), None)
         request.session[SENT.format(slug=slug)] = submission.reference
         return redirect("applications:done", slug=slug)

@@ -65,10 +65,18 @@ def make_staff(
 
 OWNER = {
     "owner_name": "Erika Mustermann",
-    "owner_address": "Markt 1\n39517 Tangerhütte",
+    "owner_address_street": "Markt 1",
+    "owner_address_postcode": "39517",
+    "owner_address_town": "Tangerhütte",
     "email": "erika@example.org",
 }
-DOG = {"dog_name": "Bello", "breed": "dackel", "born_on": "2021-05-24", "listed": "no"}
+DOG = {
+    "dog_count": "1",
+    "dog_name": "Bello",
+    "breed": "dackel",
+    "born_on": "2021-05-24",
+    "listed": "no",
+}
 
 
 def fill_and_send(client: Client, slug: str = "hund-anmelden") -> str:

@@ -31,7 +31,7 @@ def test_every_problem_of_a_file_is_listed_with_its_place() -> None:
     definition = dog_definition()
     del definition["title"]
     definition["steps"][0]["fields"][1]["label"] = {"en": "Name only in English"}
-    definition["steps"][1]["fields"][1]["options"] = []
+    definition["steps"][1]["fields"][2]["options"] = []
     definition["steps"][1]["fields"].append(
         {"key": "size", "type": "choice", "label": {"de": "Größe"}}
     )
@@ -40,13 +40,13 @@ def test_every_problem_of_a_file_is_listed_with_its_place() -> None:
 
     assert "$: 'title' is a required property" in problems
     assert "$.steps[0].fields[1].label: 'de' is a required property" in problems
-    assert "$.steps[1].fields[1].options: [] should be non-empty" in problems
-    assert "$.steps[1].fields[5]: 'options' is a required property" in problems
+    assert "$.steps[1].fields[2].options: [] should be non-empty" in problems
+    assert "$.steps[1].fields[9]: 'options' is a required property" in problems
 
 
 def test_what_the_schema_cannot_say_is_checked_too() -> None:
     definition = dog_definition()
-    definition["steps"][1]["fields"][0]["key"] = "owner_name"
+    definition["steps"][1]["fields"][1]["key"] = "owner_name"
     definition["receipt_email"] = "dog_name"
     definition["life_situations"] = ["haustiere"]
 
@@ -54,7 +54,7 @@ def test_what_the_schema_cannot_say_is_checked_too() -> None:
 
     assert problems == [
         "$.life_situations[0]: 'haustiere' is no life situation",
-        "$.steps[1].fields[0].key: 'owner_name' is used by another field",
+        "$.steps[1].fields[1].key: 'owner_name' is used by another field",
         "$.receipt_email: 'dog_name' is no e-mail field of the form",
     ]
 

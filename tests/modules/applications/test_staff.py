@@ -14,6 +14,7 @@ from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.audit.wording import audit_lines
 from rathaus.tenants.models import Municipality
 from tests.modules.applications.conftest import (
+    DOG,
     OWNER,
     dog_definition,
     fill_and_send,
@@ -187,7 +188,7 @@ def test_upload_makes_a_draft_that_publishing_freezes_and_old_cases_keep_their_v
     assert json.loads(exported.content) == dog_definition()
     # The application begun with version 1 is finished and sent with version 1 ...
     assert "Rufname" not in late.get("/applications/hund-anmelden/step/2/").content.decode()
-    rex = {"dog_name": "Rex", "breed": "mischling", "born_on": "2020-01-01", "listed": "no"}
+    rex = {**DOG, "dog_name": "Rex", "breed": "mischling", "born_on": "2020-01-01"}
     assert late.post("/applications/hund-anmelden/step/2/", rex).status_code == 302
     assert late.post("/applications/hund-anmelden/check/", {"declaration": "on"}).status_code == 302
     # ... while a new one is made with version 2.
