@@ -18,13 +18,18 @@ from typing import Any
 
 import requests
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
+from authlib.integrations.requests_client import OAuth2Session
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
-from rathaus.platform.federation.outbound import outbound_metadata_check, outbound_url_check
+from rathaus.platform.federation.outbound import (
+    OutboundRedirectGuard,
+    outbound_metadata_check,
+    outbound_url_check,
+)
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -67,6 +72,10 @@ def oidc_cache_forget(*, provider: IdentityProvider) -> None:
     cache.delete_many([_cache_key(provider, "discovery"), _cache_key(provider, "jwks")])
 
 
+class TownOAuth2Session(OutboundRedirectGuard, OAuth2Session):
+    """Authlib's session, refusing redirects into the vendor's network."""
+
+
 class TownOidcClient(DjangoOAuth2App):
     """Authlib's Django client for one town's settings row, with a cache in front.
 
@@ -75,6 +84,8 @@ class TownOidcClient(DjangoOAuth2App):
     key ID); both go through the town's cache here. ``cached=False`` fetches
     afresh and stores nothing ("test connection", possibly on unsaved values).
     """
+
+    client_cls = TownOAuth2Session
 
     def __init__(self, provider: IdentityProvider, *, cached: bool = True) -> None:
         super().__init__(

@@ -6,14 +6,18 @@ network (cloud metadata service, internal services). Only https to public
 addresses is allowed, unless ``FEDERATION_ALLOW_PRIVATE_NETWORKS`` is set
 (development and tests, whose identity providers run on 127.0.0.1).
 
-The address is checked when resolved here; a host that changes its DNS
+The address is checked when resolved here, and again for every redirect the
+answer asks for (``OutboundRedirectGuard``: a public address that redirects into
+the vendor's network is refused at the redirect). A host that changes its DNS
 answer between this check and the fetch is not caught (an egress proxy would).
 """
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
+import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -51,3 +55,24 @@ def outbound_metadata_check(metadata: dict[str, object]) -> None:
     for key, value in metadata.items():
         if isinstance(value, str) and (key.endswith("_endpoint") or key == "jwks_uri"):
             outbound_url_check(value)
+
+
+class OutboundRedirectGuard:
+    """For a ``requests.Session`` (subclass): every redirect target is checked with
+    ``outbound_url_check`` before it is followed; a refused one raises ``FederationError``."""
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        target: str | None = super().get_redirect_target(resp)  # type: ignore[misc]
+        if target:
+            outbound_url_check(urljoin(resp.url, target))
+        return target
+
+
+class OutboundSession(OutboundRedirectGuard, requests.Session):
+    """A session for fetches on a town's behalf."""
+
+
+def outbound_get(url: str, **kwargs: Any) -> requests.Response:
+    """``GET url`` (checked, and each redirect checked) for a town's settings."""
+    with OutboundSession() as session:
+        return session.get(outbound_url_check(url), **kwargs)

@@ -28,7 +28,7 @@ from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from rathaus.platform.federation.keys import keyfiles
 from rathaus.platform.federation.models import EIDAS_LEVEL_URI, IdentityProvider, TrustLevel
-from rathaus.platform.federation.outbound import outbound_url_check
+from rathaus.platform.federation.outbound import outbound_get
 from rathaus.platform.federation.registry import (
     Check,
     FederatedLogin,
@@ -126,7 +126,7 @@ def sp_metadata_xml(*, town: Municipality, provider: IdentityProvider) -> str:
 
 def saml_metadata_fetch(*, provider: IdentityProvider) -> str:
     """Downloads the IdP metadata from ``saml_metadata_url`` into the row (not saved)."""
-    response = requests.get(outbound_url_check(provider.saml_metadata_url), timeout=10)
+    response = outbound_get(provider.saml_metadata_url, timeout=10)
     response.raise_for_status()
     provider.saml_metadata_xml = response.text
     return provider.saml_metadata_xml
@@ -240,7 +240,7 @@ class SamlPlugin(Plugin):
         checks.append(Check(bool(certs), _("Signaturzertifikat des IdP"), f"{len(certs)}"))
         if sso:
             try:
-                answer = requests.get(outbound_url_check(sso[0]["location"]), timeout=10)
+                answer = outbound_get(sso[0]["location"], timeout=10)
                 checks.append(
                     Check(
                         answer.status_code < 500,
