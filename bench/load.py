@@ -130,7 +130,7 @@ def _report(stats: Path) -> int:
     return errors
 
 
-def tenancy_overhead(*, rounds: int = 12, per_round: int = 40) -> float:
+def tenancy_overhead(*, rounds: int = 30, per_round: int = 20) -> float:
     """Median ms per request of two views, with and without the tenant middleware."""
     import django
 

@@ -23,7 +23,9 @@ _visitors = itertools.count(1)
 
 class Visitor(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    # A person reads a page before the next click: 200 of them ask for about 20 pages
+    # a second, a busy hour of a town hall's site many times over.
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         number = next(_visitors)
