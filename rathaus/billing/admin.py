@@ -31,6 +31,7 @@ class BillingAccountAdmin(admin.ModelAdmin):
         "days_until_due",
         "interval",
         "population",
+        "leitweg_id",
         "read_only_after_days",
         "suspend_after_days",
         "stripe_subscription_id",

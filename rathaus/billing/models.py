@@ -2,10 +2,16 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+# Leitweg-ID (KoSIT): coarse address (2–12 digits), optional fine address, check digits.
+leitweg_id_validator = RegexValidator(
+    r"^\d{2,12}(-[A-Za-z0-9]{1,30})?-\d{2}$",
+    _("Keine Leitweg-ID (Form: 15090520-ABC12-34)."),
+)
 
 
 class Interval(models.TextChoices):
@@ -55,6 +61,10 @@ class BillingAccount(models.Model):
     )
     population = models.PositiveIntegerField(
         _("Einwohnerzahl"), null=True, blank=True, help_text=_("Wählt die Preisstaffel.")
+    )
+    # BT-10 of the town's e-invoices (XRechnung): where its invoices are routed to.
+    leitweg_id = models.CharField(
+        _("Leitweg-ID"), max_length=46, blank=True, validators=[leitweg_id_validator]
     )
     stripe_subscription_id = models.CharField(max_length=255, blank=True)
     subscription_status = models.CharField(max_length=32, blank=True)

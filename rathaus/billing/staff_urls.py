@@ -8,4 +8,9 @@ app_name = "billing"
 
 urlpatterns = [
     path("", staff_views.billing_invoices, name="invoices"),
+    path(
+        "<str:stripe_id>/xrechnung.xml",
+        staff_views.billing_invoice_xrechnung,
+        name="invoice-xrechnung",
+    ),
 ]

@@ -8,6 +8,7 @@ would be dangerous.
 import base64
 import hashlib
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -457,6 +458,17 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 # The signing secret of the webhook endpoint /billing/webhooks/stripe/ (Stripe dashboard).
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_test_rathaus")
+# The vendor as the seller on its XRechnung invoices, and the VAT on its net prices.
+BILLING_SELLER = {
+    "name": env.str("BILLING_SELLER_NAME", default="Rathaus Digital GmbH"),
+    "street": env.str("BILLING_SELLER_STREET", default="Breiter Weg 1"),
+    "postcode": env.str("BILLING_SELLER_POSTCODE", default="39104"),
+    "city": env.str("BILLING_SELLER_CITY", default="Magdeburg"),
+    "email": env.str("BILLING_SELLER_EMAIL", default="rechnung@rathaus.example"),
+    "phone": env.str("BILLING_SELLER_PHONE", default="+49 391 000000"),
+    "vat_id": env.str("BILLING_SELLER_VAT_ID", default="DE123456789"),
+}
+BILLING_VAT_RATE = Decimal(env.str("BILLING_VAT_RATE", default="19.00"))
 # How old (seconds) a signed event may be: replayed captures are refused after that.
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 
