@@ -50,16 +50,13 @@ from rathaus.modules.appointments.models import (  # noqa: E402
     OpeningHours,
     Service,
 )
-from rathaus.modules.appointments.selectors import (  # noqa: E402
-    free_slots,
-    local_zone,
-    public_holidays,
-)
+from rathaus.modules.appointments.selectors import free_slots, local_zone  # noqa: E402
 from rathaus.modules.appointments.services import (  # noqa: E402
     Citizen,
     SlotTakenError,
     appointment_book,
 )
+from rathaus.platform.holidays import public_holidays  # noqa: E402
 from rathaus.tenants.models import Municipality  # noqa: E402
 from rathaus.tenants.services import municipality_create  # noqa: E402
 

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -17,50 +16,16 @@ from django.utils.translation import gettext as _
 
 from rathaus.modules.models import ModuleActivation
 from rathaus.modules.selectors import module_activation
-from rathaus.tenants.models import FederalState, Municipality
+from rathaus.platform.holidays import public_holidays
+from rathaus.tenants.models import Municipality
 
 from .errors import BookingError
 from .models import Booking, Location, OpeningException, OpeningHours, Service
 from .references import reference_normalise
 
-# The AGS prefix of each Land -> its ISO 3166-2 subdivision code in `holidays`.
-HOLIDAY_SUBDIVISIONS: dict[FederalState, str] = {
-    FederalState.SCHLESWIG_HOLSTEIN: "SH",
-    FederalState.HAMBURG: "HH",
-    FederalState.NIEDERSACHSEN: "NI",
-    FederalState.BREMEN: "HB",
-    FederalState.NORDRHEIN_WESTFALEN: "NW",
-    FederalState.HESSEN: "HE",
-    FederalState.RHEINLAND_PFALZ: "RP",
-    FederalState.BADEN_WUERTTEMBERG: "BW",
-    FederalState.BAYERN: "BY",
-    FederalState.SAARLAND: "SL",
-    FederalState.BERLIN: "BE",
-    FederalState.BRANDENBURG: "BB",
-    FederalState.MECKLENBURG_VORPOMMERN: "MV",
-    FederalState.SACHSEN: "SN",
-    FederalState.SACHSEN_ANHALT: "ST",
-    FederalState.THUERINGEN: "TH",
-}
-
 
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
-
-
-@lru_cache(maxsize=64)
-def _state_holidays(subdivision: str, year: int) -> dict[dt.date, str]:
-    return dict(holidays.country_holidays("DE", subdiv=subdivision, years=year, language="de"))
-
-
-def public_holidays(*, state: FederalState, start: dt.date, end: dt.date) -> dict[dt.date, str]:
-    """The public holidays of ``state`` from ``start`` to ``end`` (inclusive), with German names."""
-    found: dict[dt.date, str] = {}
-    for year in range(start.year, end.year + 1):
-        for day, name in _state_holidays(HOLIDAY_SUBDIVISIONS[state], year).items():
-            if start <= day <= end:
-                found[day] = name
-    return found
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, Protocol, TypeAlias, TypeVa
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:
+    from rathaus.platform.identity.models import User
     from rathaus.platform.messaging.models import OutboxMessage
     from rathaus.tenants.models import Municipality
 
@@ -126,6 +127,12 @@ class Channel(Plugin):
 
     def is_available(self, *, town: "Municipality") -> bool:
         return True
+
+    def address_for(self, *, town: "Municipality", recipient: "User") -> str | None:
+        """The address under which this channel reaches ``recipient`` (an account of
+        ``town``), or ``None`` when it cannot (no address, no consent): what
+        ``persons.person_message_enqueue`` asks to pick a person's channel."""
+        return None
 
     def address_normalise(self, address: str) -> str:
         """The address as stored; raises ``ValueError`` naming what is wrong with it."""

@@ -10,9 +10,10 @@ from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments.messages import KIND
 from rathaus.modules.appointments.models import Location, OpeningHours, Service
-from rathaus.modules.appointments.selectors import local_zone, public_holidays
+from rathaus.modules.appointments.selectors import local_zone
 from rathaus.modules.appointments.services import Citizen
 from rathaus.platform.audit.services import Actor
+from rathaus.platform.holidays import public_holidays
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments.models import Booking, Location, OpeningException, Service
-from rathaus.modules.appointments.selectors import free_slots, public_holidays
+from rathaus.modules.appointments.selectors import free_slots
 from rathaus.modules.appointments.services import (
     BookingError,
     Citizen,
@@ -17,6 +17,7 @@ from rathaus.modules.appointments.services import (
     appointment_move,
 )
 from rathaus.modules.services import module_configure
+from rathaus.platform.holidays import public_holidays
 from rathaus.tenants.models import FederalState
 from tests.factories import UserFactory
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
 
+from rathaus.platform.identity.models import User, is_reserved_email
 from rathaus.platform.messaging.registry import (
     Channel,
     Envelope,
@@ -144,6 +145,13 @@ class EmailChannel(Channel):
         except ValidationError as exc:
             raise ValueError(f"not an e-mail address: {address!r}") from exc
         return address
+
+    def address_for(self, *, town: Municipality, recipient: User) -> str | None:
+        """The account's address, unless it is inactive or has a reserved (placeholder) one."""
+        email = (recipient.email or "").strip()
+        if not recipient.is_active or not email or is_reserved_email(email):
+            return None
+        return email
 
     def session(self, *, town: Municipality) -> EmailSession:
         return EmailSession(town=town)

@@ -1,0 +1,121 @@
+"""Reads of the mailbox: an account's messages, its consent, the evidence of a message."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from rathaus.platform.audit.models import AuditEntry
+from rathaus.platform.identity.models import User
+from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.tenants.current import current_town
+
+from .models import DeliveryConsent, Document, Message
+from .proof import Delivery, delivery_judge
+
+
+def consent_current(*, account: User) -> DeliveryConsent | None:
+    """The account's newest decision on electronic delivery (``None``: it never made one)."""
+    return DeliveryConsent.objects.filter(account=account).first()
+
+
+def consent_given(*, account: User) -> bool:
+    """Whether official notices may reach ``account`` electronically now."""
+    current = consent_current(account=account)
+    return bool(current and current.consented)
+
+
+def messages_of(*, owner: User, query: str = "") -> QuerySet[Message]:
+    """The messages in ``owner``'s mailbox, newest first; ``query`` searches subject, text,
+    sender, reference and the documents' names (every word must occur)."""
+    messages = Message.objects.filter(owner=owner)
+    for word in query.split()[:8]:
+        messages = messages.filter(
+            Q(subject__icontains=word)
+            | Q(body__icontains=word)
+            | Q(sender_office__icontains=word)
+            | Q(reference__icontains=word)
+            | Exists(Document.objects.filter(message=OuterRef("pk"), filename__icontains=word))
+        )
+    return messages.prefetch_related("documents")
+
+
+def messages_unread_count(*, owner: User) -> int:
+    return Message.objects.filter(owner=owner, first_opened_at__isnull=True).count()
+
+
+def message_of(*, owner: User, public_id: uuid.UUID | str) -> Message | None:
+    """``owner``'s message with ``public_id``; ``None`` for anyone else's or none."""
+    return (
+        Message.objects.filter(owner=owner, public_id=public_id)
+        .prefetch_related("documents", "replies__documents")
+        .first()
+    )
+
+
+def messages_sent(*, query: str = "", state: str = "") -> QuerySet[Message]:
+    """Every message of the town for the staff, newest first, found by subject, reference
+    or the recipient's address; ``state`` "unread" or "opened"."""
+    messages = Message.objects.select_related("owner", "sent_by")
+    for word in query.split()[:8]:
+        messages = messages.filter(
+            Q(subject__icontains=word)
+            | Q(reference__icontains=word)
+            | Q(owner__email__icontains=word)
+            | Q(owner__last_name__icontains=word)
+            | Q(owner__organisation_name__icontains=word)
+        )
+    if state == "unread":
+        messages = messages.filter(first_opened_at__isnull=True)
+    elif state == "opened":
+        messages = messages.filter(first_opened_at__isnull=False)
+    return messages
+
+
+def message_sent(*, public_id: uuid.UUID | str) -> Message | None:
+    return (
+        Message.objects.select_related("owner", "sent_by")
+        .prefetch_related("documents", "replies__documents", "replies__author")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The evidence of a message: when it was provided, notified and first opened, what the
+    notification was, each document's hash, the delivery its rule says, the audit entries."""
+
+    message: Message
+    notification: OutboxMessage | None
+    notified_at: dt.datetime | None
+    delivery: Delivery
+    audit: list[AuditEntry]
+
+
+def message_proof(*, message: Message, today: dt.date | None = None) -> Proof:
+    notification = (
+        OutboxMessage.objects.filter(key=message.notification_key).first()
+        if message.notification_key
+        else None
+    )
+    notified_at = notification.sent_at if notification else None
+    return Proof(
+        message=message,
+        notification=notification,
+        notified_at=notified_at,
+        delivery=delivery_judge(
+            rule=message.delivery_rule,
+            state=current_town().state,
+            provided_at=message.provided_at,
+            first_opened_at=message.first_opened_at,
+            notified_at=notified_at,
+            today=today,
+        ),
+        audit=list(
+            AuditEntry.objects.filter(
+                action__startswith="mailbox.", target=str(message.public_id)
+            ).order_by("pk")
+        ),
+    )

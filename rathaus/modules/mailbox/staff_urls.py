@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import staff_views as views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("send/", views.send, name="send"),
+    path("messages/<uuid:public_id>/", views.message, name="message"),
+]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("consent/", views.consent, name="consent"),
+    path("<uuid:public_id>/", views.message, name="message"),
+]

@@ -1,0 +1,102 @@
+"""The citizen's mailbox: the messages, one message with its documents, the consent."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from rathaus.platform.identity.models import User
+from rathaus.platform.storage.downloads import private_file_link
+from rathaus.platform.storage.readers import Account
+from rathaus.tenants.current import current_town
+
+from .forms import ConsentForm, SearchForm
+from .models import Message
+from .selectors import consent_current, message_of, messages_of
+from .services import consent_record, message_open
+
+PAGE_SIZE = 20
+
+
+def _owner(request: HttpRequest) -> User:
+    """The logged-in account (only called behind ``login_required``)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    page = Paginator(messages_of(owner=_owner(request), query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "mailbox/index.html",
+        {
+            "search": search,
+            "query": query,
+            "page": page,
+            "consent": consent_current(account=_owner(request)),
+        },
+    )
+
+
+def _links(message: Message, request: HttpRequest) -> list[dict[str, object]]:
+    """Each document with a short-lived link that only its owner can use, on this town."""
+    town = current_town()
+    return [
+        {
+            "document": document,
+            "url": private_file_link(
+                town=town,
+                name=document.stored_name,
+                readers=[Account(message.owner_id)],
+                filename=document.filename,
+            ),
+        }
+        for document in message.documents.all()
+        if document.reply_id is None
+    ]
+
+
+@login_required
+@require_safe
+def message(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = message_of(owner=_owner(request), public_id=public_id)
+    if found is None:
+        raise Http404("No such message")
+    message_open(message=found)
+    return render(
+        request,
+        "mailbox/message.html",
+        {"message": found, "documents": _links(found, request)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent(request: HttpRequest) -> HttpResponse:
+    current = consent_current(account=_owner(request))
+    form = ConsentForm(
+        request.POST or None,
+        initial={"consented": "yes" if current and current.consented else "no"},
+    )
+    if request.method == "POST" and form.is_valid():
+        consent_record(account=_owner(request), consented=form.cleaned_data["consented"])
+        flash.success(
+            request,
+            _("Bescheide werden Ihnen ab jetzt in Ihr Postfach zugestellt.")
+            if form.cleaned_data["consented"]
+            else _("Bescheide gehen Ihnen ab jetzt per Brief zu."),
+        )
+        return redirect("mailbox:index")
+    return render(request, "mailbox/consent.html", {"form": form, "current": current})

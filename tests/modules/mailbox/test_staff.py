@@ -1,0 +1,162 @@
+"""Staff send a message with PDFs to a person, see the messages sent and each one's proof."""
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from rathaus.modules.mailbox.models import Message
+from rathaus.modules.mailbox.proof import appeal_deadline, delivery_judge
+from rathaus.platform.audit.models import AuditEntry
+from rathaus.platform.identity.models import User
+from rathaus.tenants.models import FederalState, Municipality
+from tests.html import text_of
+
+from .conftest import CLERK, NOTICE_PDF, citizen, make_staff
+
+ST, NI = FederalState.SACHSEN_ANHALT, FederalState.NIEDERSACHSEN
+
+
+def _at(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T10:00:00+01:00")
+
+
+def _send(client: Client, **changes: object) -> object:
+    data: dict[str, object] = {
+        "recipient": "erika@example.org",
+        "kind": "notice",
+        "sender_office": "Steueramt",
+        "subject": "Hundesteuerbescheid 2026",
+        "reference": "HSt-2026-0042",
+        "body": "Anbei Ihr Bescheid.",
+        "documents": [
+            SimpleUploadedFile("bescheid.pdf", NOTICE_PDF, "application/pdf"),
+            SimpleUploadedFile("anlage.pdf", NOTICE_PDF + b"2", "application/pdf"),
+        ],
+        "send_key": "form-1",
+    }
+    data.update(changes)
+    return client.post("/staff/mailbox/send/", data)
+
+
+def test_a_clerk_sends_a_notice_with_pdfs_and_sees_its_proof(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    make_staff(mailbox_a, client_a, CLERK, email="steuer@example.org")
+
+    response = _send(client_a)
+
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    with tenant_context(mailbox_a):
+        message = Message.objects.get(owner=erika)
+        assert [d.filename for d in message.documents.all()] == ["bescheid.pdf", "anlage.pdf"]
+        entry = AuditEntry.objects.get(action="mailbox.message.send")
+        assert entry.target == str(message.public_id)
+    proof = text_of(client_a.get(response["Location"]).content.decode())  # type: ignore[index]
+    assert "Bereitgestellt am" in proof
+    assert "noch nicht geöffnet" in proof
+    assert "Bekanntgegeben am" in proof
+    assert "Rechtsbehelfsfrist endet am" in proof
+    assert message.documents.first().sha256 in proof  # type: ignore[union-attr]
+    listing = text_of(client_a.get("/staff/mailbox/").content.decode())
+    assert "Hundesteuerbescheid 2026" in listing
+    assert "Erika Mustermann" in listing
+    # The same form sent twice (a double click) provides one message.
+    _send(client_a)
+    with tenant_context(mailbox_a):
+        assert Message.objects.count() == 1
+
+
+def test_sending_to_an_unknown_address_or_a_bad_file_says_why(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    make_staff(mailbox_a, client_a, CLERK, email="steuer@example.org")
+
+    unknown = text_of(_send(client_a, recipient="niemand@example.org").content.decode())  # type: ignore[attr-defined]
+    assert "Kein Bürgerkonto hat die E-Mail-Adresse niemand@example.org" in unknown
+    bad = _send(
+        client_a,
+        send_key="form-2",
+        documents=[SimpleUploadedFile("bescheid.pdf", b"<html>", "application/pdf")],
+    )
+    assert "„bescheid.pdf“ ist keine PDF-Datei" in text_of(bad.content.decode())  # type: ignore[attr-defined]
+    refused = citizen(mailbox_a, email="brief@example.org", consent=False)
+    no_consent = _send(client_a, send_key="form-3", recipient=refused.email)
+    assert "per Brief" in text_of(no_consent.content.decode())  # type: ignore[attr-defined]
+    with tenant_context(mailbox_a):
+        assert not Message.objects.exists()
+
+
+def test_a_citizen_or_another_modules_clerk_cannot_send(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    make_staff(mailbox_a, client_a, ["news.editor"], email="presse@example.org")
+    assert _send(client_a).status_code == 403  # type: ignore[attr-defined]
+
+
+# --- the legal dates, for a town in Sachsen-Anhalt -----------------------------------
+
+
+def test_provided_on_a_monday_a_notice_is_made_known_after_reformation_day() -> None:
+    # Mon 27.10.2025 + 4 days = Fri 31.10., Reformationstag in Sachsen-Anhalt: Mon 03.11.
+    delivery = delivery_judge(
+        rule="provision",
+        state=ST,
+        provided_at=_at("2025-10-27"),
+        first_opened_at=None,
+        notified_at=None,
+    )
+    assert delivery.deemed_on == dt.date(2025, 11, 3)
+    assert delivery.appeal_until == dt.date(2025, 12, 3)
+    # In Niedersachsen the 31st is a holiday too since 2018; in Bayern it is not.
+    bavaria = delivery_judge(
+        rule="provision",
+        state=FederalState.BAYERN,
+        provided_at=_at("2025-10-27"),
+        first_opened_at=None,
+        notified_at=None,
+    )
+    assert bavaria.deemed_on == dt.date(2025, 10, 31)
+
+
+def test_an_appeal_deadline_on_epiphany_ends_the_next_day_in_sachsen_anhalt() -> None:
+    # Heilige Drei Könige (06.01.) is a holiday in Sachsen-Anhalt, not in Niedersachsen.
+    assert appeal_deadline(state=ST, made_known_on=dt.date(2025, 12, 6)) == dt.date(2026, 1, 7)
+    assert appeal_deadline(state=NI, made_known_on=dt.date(2025, 12, 6)) == dt.date(2026, 1, 6)
+    # One month from 31.01. ends with February's last day (§ 188 Abs. 3 BGB), a Saturday:
+    # the next working day.
+    assert appeal_deadline(state=ST, made_known_on=dt.date(2026, 1, 31)) == dt.date(2026, 3, 2)
+
+
+def test_under_the_retrieval_rule_an_unread_notice_falls_back_after_ten_days() -> None:
+    notified = _at("2026-03-02")
+    opened = delivery_judge(
+        rule="retrieval",
+        state=ST,
+        provided_at=notified,
+        notified_at=notified,
+        first_opened_at=_at("2026-03-05"),
+    )
+    assert opened.deemed_on == dt.date(2026, 3, 6)
+    waiting = delivery_judge(
+        rule="retrieval",
+        state=ST,
+        provided_at=notified,
+        notified_at=notified,
+        first_opened_at=None,
+        today=dt.date(2026, 3, 12),
+    )
+    assert waiting.deemed_on is None
+    assert not waiting.fell_back
+    late = delivery_judge(
+        rule="retrieval",
+        state=ST,
+        provided_at=notified,
+        notified_at=notified,
+        first_opened_at=None,
+        today=dt.date(2026, 3, 13),
+    )
+    assert late.fell_back
+    assert late.deemed_on is None
+    assert late.appeal_until is None
