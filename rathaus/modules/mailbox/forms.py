@@ -72,3 +72,10 @@ class SentFilterForm(forms.Form):
             ("opened", _("geöffnet")),
         ],
     )
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Ihre Antwort"), widget=forms.Textarea, max_length=10_000)
+    documents = MultipleFileField(
+        label=_("Anlagen (PDF)"), required=False, help_text=_("Eine oder mehrere PDF-Dateien.")
+    )

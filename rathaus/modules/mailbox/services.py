@@ -302,3 +302,42 @@ def message_send(
             },
         )
     return message
+
+
+REPLY_MAX_LENGTH = 10_000
+
+
+def reply_send(
+    *,
+    message: Message,
+    author: User,
+    body: str,
+    documents: Sequence[NewDocument] = (),
+    now: dt.datetime | None = None,
+) -> Reply:
+    """The owner answers ``message`` (text and PDFs); the staff who sent it see it on the
+    message's page. Raises ``MailboxError`` when the message allows no replies, the text
+    is empty or too long, or a file is no PDF or too large; then nothing is stored."""
+    if not message.allows_reply:
+        raise MailboxError(_("Auf diese Nachricht kann nicht geantwortet werden."))
+    if message.owner_id != author.pk:
+        raise MailboxError(_("Nur der Empfänger kann auf diese Nachricht antworten."))
+    text = body.strip()
+    if not text:
+        raise MailboxError(_("Bitte schreiben Sie Ihre Antwort."))
+    if len(text) > REPLY_MAX_LENGTH:
+        raise MailboxError(
+            _("Die Antwort ist länger als %(limit)s Zeichen.") % {"limit": REPLY_MAX_LENGTH}
+        )
+    checked = [(_document_check(document), document) for document in documents]
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            reply = Reply.objects.create(
+                message=message, author=author, body=text, sent_at=now or timezone.now()
+            )
+            _documents_store(message=message, documents=checked, stored=stored, reply=reply)
+    except Exception:
+        _files_remove(stored)
+        raise
+    return reply

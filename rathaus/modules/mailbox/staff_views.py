@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from rathaus.platform.identity.models import User
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.storage.downloads import private_file_link
+from rathaus.platform.storage.readers import StaffOf
 from rathaus.tenants.current import current_town
 
 from . import selectors
@@ -84,5 +86,26 @@ def message(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "mailbox/staff/message.html",
-        {"message": found, "proof": selectors.message_proof(message=found)},
+        {
+            "message": found,
+            "proof": selectors.message_proof(message=found),
+            "replies": [
+                {
+                    "reply": reply,
+                    "documents": [
+                        {
+                            "document": document,
+                            "url": private_file_link(
+                                town=current_town(),
+                                name=document.stored_name,
+                                readers=[StaffOf("mailbox", "clerk")],
+                                filename=document.filename,
+                            ),
+                        }
+                        for document in reply.documents.all()
+                    ],
+                }
+                for reply in found.replies.all()
+            ],
+        },
     )

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("consent/", views.consent, name="consent"),
     path("<uuid:public_id>/", views.message, name="message"),
+    path("<uuid:public_id>/reply/", views.reply, name="reply"),
 ]

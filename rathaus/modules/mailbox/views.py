@@ -14,10 +14,11 @@ from rathaus.platform.storage.downloads import private_file_link
 from rathaus.platform.storage.readers import Account
 from rathaus.tenants.current import current_town
 
-from .forms import ConsentForm, SearchForm
+from .errors import MailboxError
+from .forms import ConsentForm, ReplyForm, SearchForm
 from .models import Message
 from .selectors import consent_current, message_of, messages_of
-from .services import consent_record, message_open
+from .services import NewDocument, consent_record, message_open, reply_send
 
 PAGE_SIZE = 20
 
@@ -75,11 +76,45 @@ def message(request: HttpRequest, public_id: str) -> HttpResponse:
     if found is None:
         raise Http404("No such message")
     message_open(message=found)
+    return _message_page(request, found, ReplyForm() if found.allows_reply else None)
+
+
+def _message_page(request: HttpRequest, found: Message, form: ReplyForm | None) -> HttpResponse:
     return render(
         request,
         "mailbox/message.html",
-        {"message": found, "documents": _links(found, request)},
+        {"message": found, "documents": _links(found, request), "reply_form": form},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def reply(request: HttpRequest, public_id: str) -> HttpResponse:
+    found = message_of(owner=_owner(request), public_id=public_id)
+    if found is None or not found.allows_reply:
+        raise Http404("No such message")
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            reply_send(
+                message=found,
+                author=_owner(request),
+                body=form.cleaned_data["body"],
+                documents=[
+                    NewDocument(
+                        filename=upload.name or "",
+                        content=upload.read(),
+                        content_type=upload.content_type or "",
+                    )
+                    for upload in form.cleaned_data["documents"]
+                ],
+            )
+        except MailboxError as exc:
+            form.add_error(None, str(exc))
+        else:
+            flash.success(request, _("Ihre Antwort wurde gesendet."))
+            return redirect("mailbox:message", public_id=found.public_id)
+    return _message_page(request, found, form)
 
 
 @login_required
