@@ -79,12 +79,12 @@ def test_a_citizen_registers_a_dog_online_and_the_clerk_takes_the_case(
     page.get_by_label("Anschrift: Postleitzahl").fill("39517")
     page.get_by_label("Anschrift: Ort").fill("Tangerhütte")
     page.get_by_label("E-Mail-Adresse").fill("erika@example.org")
-    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Weiter", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ihr Hund")
     page.get_by_label("Wie viele Hunde melden Sie an?").fill("1")
     page.get_by_label("Name des Hundes").fill("Bello")
-    page.get_by_role("button", name="Weiter").click()  # breed, birthday, listed missing
+    page.get_by_role("button", name="Weiter", exact=True).click()  # breed, birthday, listed missing
     expect(page).to_have_title(re.compile("^Fehler: "))
     expect(page.get_by_text("Wählen Sie bei „Rasse“ eine Antwort aus.").first).to_be_visible()
     look(page, f"apply-6-step-dog-errors-{device}")
@@ -92,7 +92,12 @@ def test_a_citizen_registers_a_dog_online_and_the_clerk_takes_the_case(
     page.get_by_label("Rasse").select_option(label="Dackel")
     page.get_by_label("Geburtsdatum des Hundes").fill("2021-05-24")
     page.get_by_role("radio", name="Nein").check()
-    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Speichern und später weitermachen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ihr Antrag ist gespeichert")
+    look(page, f"apply-6b-saved-{device}")
+    page.get_by_role("link", name="Jetzt weitermachen").click()
+    expect(page.get_by_label("Name des Hundes")).to_have_value("Bello")
+    page.get_by_role("button", name="Weiter", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Angaben prüfen")
     expect(page.get_by_text("24.05.2021")).to_be_visible()
@@ -117,7 +122,7 @@ def test_a_citizen_registers_a_dog_online_and_the_clerk_takes_the_case(
     staff.goto(f"{base}/accounts/login/?next=/staff/applications/")
     staff.get_by_label("E-Mail-Adresse").fill(CLERK_EMAIL)
     staff.get_by_label("Passwort").fill(PASSWORD)
-    staff.get_by_role("button", name="Anmelden").click()
+    staff.get_by_role("button", name="Anmelden", exact=True).click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Anträge bearbeiten")
     look(staff, f"apply-10-inbox-{device}")
     staff.get_by_role("link", name=reference.group()).click()

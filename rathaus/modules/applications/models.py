@@ -108,3 +108,32 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class Draft(models.Model):
+    """An application saved to finish later: by its link (signed, expiring) or in the account.
+
+    It keeps the version it was begun with, like the session's draft does.
+    """
+
+    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="drafts")
+    version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="drafts")
+    answers = models.JSONField(default=dict)
+    done = models.JSONField(default=list)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="application_drafts",
+    )
+    saved_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-saved_at"]
+        verbose_name = _("Entwurf")
+        verbose_name_plural = _("Entwürfe")
+
+    def __str__(self) -> str:
+        return f"{self.form.slug} draft {self.pk}"

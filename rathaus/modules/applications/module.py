@@ -38,7 +38,7 @@ class Applications(Module):
     )
     price = "module_applications"
 
-    personal_models = ("Submission",)
+    personal_models = ("Submission", "Draft")
     exempt_models = {
         "Form": "a service the town offers online",
         "FormVersion": "the definition of a form (fields and texts)",

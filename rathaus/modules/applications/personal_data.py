@@ -11,7 +11,7 @@ from django.db import transaction
 from rathaus.platform.identity.models import User
 
 from .definition import text_in
-from .models import Submission
+from .models import Draft, Submission
 from .selectors import answers_by_step, submissions_of_user
 
 
@@ -34,7 +34,16 @@ def applications_data_export(*, user: User) -> dict[str, Any]:
                 },
             }
             for submission in submissions_of_user(user=user).order_by("pk")
-        ]
+        ],
+        "application_drafts": [
+            {
+                "form": text_in(draft.version.definition["title"]),
+                "saved_at": draft.saved_at.isoformat(),
+                "expires_at": draft.expires_at.isoformat(),
+                "answers": draft.answers,
+            }
+            for draft in Draft.objects.filter(user=user).select_related("version").order_by("pk")
+        ],
     }
 
 
@@ -45,3 +54,4 @@ def applications_data_erase(*, user: User) -> None:
     Submission.objects.filter(pk__in=submissions_of_user(user=user).values("pk")).update(
         answers={}, email="", user=None
     )
+    Draft.objects.filter(user=user).delete()

@@ -1,8 +1,10 @@
 """What changes forms and cases: import, publish, submit, change a case's status."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -10,10 +12,11 @@ from django.utils.translation import get_language
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.services import message_enqueue
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from .definition import definition_parse, text_in
-from .models import CaseCounter, Form, FormVersion, Submission
+from .models import CaseCounter, Draft, Form, FormVersion, Submission
 
 RECEIPT = "applications.receipt"
 
@@ -175,3 +178,69 @@ def case_status_change(
         after=status,
     )
     return submission
+
+
+# How long a saved application can be resumed by its link.
+DRAFT_DAYS = 30
+
+
+class DraftLinkExpired(Exception):  # noqa: N818
+    """A draft's link older than ``DRAFT_DAYS`` (or its draft was removed since)."""
+
+
+class DraftLinkInvalid(Exception):  # noqa: N818
+    """A link that is no draft link of this town (tampered, or made on another town)."""
+
+
+def _draft_salt() -> str:
+    # The town's schema is part of the signature: a link made on one town is
+    # no valid link on another (and its draft lives in the other town's schema).
+    return f"applications.draft:{current_town().schema_name}"
+
+
+def draft_save(
+    *,
+    version: FormVersion,
+    answers: dict[str, Any],
+    done: list[int],
+    user: User | None,
+    draft_pk: int | None = None,
+) -> Draft:
+    """Stores an application to finish later (updating the one saved before, if any)."""
+    expires_at = timezone.now() + dt.timedelta(days=DRAFT_DAYS)
+    draft = Draft.objects.filter(pk=draft_pk, version=version).first() if draft_pk else None
+    if draft is None:
+        draft = Draft(form=version.form, version=version)
+    draft.answers, draft.done, draft.expires_at = answers, done, expires_at
+    if user is not None:
+        draft.user = user
+    draft.save()
+    return draft
+
+
+def draft_token(*, draft: Draft) -> str:
+    """The signed part of the draft's link (it says which draft, and when it was made)."""
+    return signing.dumps({"draft": draft.pk}, salt=_draft_salt(), compress=True)
+
+
+def draft_from_token(*, token: str) -> Draft:
+    """The draft a link points to; ``DraftLinkExpired`` or ``DraftLinkInvalid`` if none."""
+    try:
+        payload = signing.loads(token, salt=_draft_salt(), max_age=dt.timedelta(days=DRAFT_DAYS))
+    except signing.SignatureExpired:
+        raise DraftLinkExpired(token) from None
+    except signing.BadSignature:
+        raise DraftLinkInvalid(token) from None
+    draft = (
+        Draft.objects.filter(pk=payload.get("draft"), expires_at__gt=timezone.now())
+        .select_related("form", "version")
+        .first()
+    )
+    if draft is None:
+        raise DraftLinkExpired(token)
+    return draft
+
+
+def draft_delete(*, draft_pk: int | None) -> None:
+    if draft_pk:
+        Draft.objects.filter(pk=draft_pk).delete()

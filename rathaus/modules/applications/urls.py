@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/step/<int:number>/", views.step, name="step"),
     path("<slug:slug>/check/", views.check, name="check"),
     path("<slug:slug>/done/", views.done, name="done"),
+    path("<slug:slug>/saved/", views.saved, name="saved"),
+    path("<slug:slug>/resume/<str:token>/", views.resume, name="resume"),
 ]

@@ -10,13 +10,27 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
+
+from rathaus.tenants.current import current_town
+from rathaus.tenants.selectors import town_url
 
 from .definition import Step, answers_kept, declarations_of, logic_data, steps_of, text_in
 from .forms import DeclarationForm, StepForm, computed_display, step_initial
-from .models import Form, FormVersion
+from .models import Draft, Form, FormVersion
 from .selectors import answers_by_step, forms_published, submissions_of_user
-from .services import submission_create
+from .services import (
+    DRAFT_DAYS,
+    DraftLinkExpired,
+    DraftLinkInvalid,
+    draft_delete,
+    draft_from_token,
+    draft_save,
+    draft_token,
+    submission_create,
+)
 
 DRAFT = "applications:draft:{slug}"
 SENT = "applications:sent:{slug}"
@@ -123,6 +137,8 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         definition=definition,
         initial=step_initial(current, draft["answers"]),
     )
+    if request.method == "POST" and "save" in request.POST:
+        return _save_for_later(request, form, draft, step_form)
     if request.method == "POST" and step_form.is_valid():
         draft["answers"].update(step_form.stored())
         draft["done"] = sorted({*draft["done"], number})
@@ -154,6 +170,82 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         },
         status=400 if step_form.errors else 200,
     )
+
+
+def _save_for_later(
+    request: HttpRequest, form: Form, draft: dict[str, Any], step_form: StepForm
+) -> HttpResponse:
+    """Keeps what was typed (what has an error keeps the answer given before) as a draft."""
+    valid = step_form.is_valid()
+    typed = {
+        key: value
+        for key, value in step_form.stored().items()
+        if valid or not any(name in step_form.errors for name in step_form.names_of(key))
+    }
+    draft["answers"].update(typed)
+    user = request.user if request.user.is_authenticated else None
+    saved = draft_save(
+        version=_version(draft),
+        answers=draft["answers"],
+        done=draft["done"],
+        user=user,
+        draft_pk=draft.get("saved"),
+    )
+    draft["saved"] = saved.pk
+    _save_draft(request, form, draft)
+    return redirect("applications:saved", slug=form.slug)
+
+
+@require_safe
+def saved(request: HttpRequest, slug: str) -> HttpResponse:
+    """The link to finish the application later (shown once more on every visit)."""
+    form = _published_form(slug)
+    draft_pk = _draft(request, form).get("saved")
+    saved_draft = Draft.objects.filter(pk=draft_pk, form=form).first() if draft_pk else None
+    if saved_draft is None:
+        return redirect("applications:start", slug=slug)
+    path = reverse("applications:resume", args=[slug, draft_token(draft=saved_draft)])
+    return render(
+        request,
+        "applications/saved.html",
+        {
+            "application": form,
+            "title": text_in(saved_draft.version.definition["title"]),
+            "link": town_url(town=current_town(), path=path),
+            "expires_at": saved_draft.expires_at,
+            "days": DRAFT_DAYS,
+        },
+    )
+
+
+@require_safe
+def resume(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Takes up a saved application from its link; an old or foreign link says why not."""
+    form = _published_form(slug)
+    try:
+        saved_draft = draft_from_token(token=token)
+    except (DraftLinkExpired, DraftLinkInvalid) as error:
+        expired = isinstance(error, DraftLinkExpired)
+        return render(
+            request,
+            "applications/link_invalid.html",
+            {"application": form, "expired": expired, "days": DRAFT_DAYS},
+            status=410 if expired else 404,
+        )
+    if saved_draft.form_id != form.pk:
+        raise Http404
+    draft = {
+        "version": saved_draft.version_id,
+        "answers": saved_draft.answers,
+        "done": saved_draft.done,
+        "saved": saved_draft.pk,
+    }
+    _save_draft(request, form, draft)
+    steps = steps_of(saved_draft.version.definition)
+    open_step = _first_open_step(steps, draft, saved_draft.version.definition)
+    if open_step is None:
+        return redirect("applications:check", slug=slug)
+    return redirect("applications:step", slug=slug, number=open_step)
 
 
 def _all_steps_valid(
@@ -191,6 +283,7 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
         submission = submission_create(
             version=version, answers=answers_kept(definition, draft["answers"]), user=user
         )
+        draft_delete(draft_pk=draft.get("saved"))
         request.session.pop(DRAFT.format(slug=slug), None)
         request.session[SENT.format(slug=slug)] = submission.reference
         return redirect("applications:done", slug=slug)
@@ -237,4 +330,14 @@ def account(request: HttpRequest) -> HttpResponse:
         {"submission": s, "title": text_in(s.version.definition["title"])}
         for s in submissions_of_user(user=request.user)
     ]
-    return render(request, "applications/account.html", {"rows": rows})
+    drafts = [
+        {
+            "draft": d,
+            "title": text_in(d.version.definition["title"]),
+            "href": reverse("applications:resume", args=[d.form.slug, draft_token(draft=d)]),
+        }
+        for d in Draft.objects.filter(user=request.user, expires_at__gt=timezone.now())
+        .select_related("form", "version")
+        .order_by("-saved_at")
+    ]
+    return render(request, "applications/account.html", {"rows": rows, "drafts": drafts})
