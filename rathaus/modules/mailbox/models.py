@@ -41,7 +41,7 @@ class DeliveryConsent(models.Model):
 
 
 # What a provided message keeps for good; only the evidence fields may be written later.
-EVIDENCE_FIELDS = frozenset({"first_opened_at", "notification_key"})
+EVIDENCE_FIELDS = frozenset({"first_opened_at", "notification_key", "fell_back_at"})
 
 
 class Message(models.Model):
@@ -88,6 +88,9 @@ class Message(models.Model):
     # The outbox key of the notification e-mail; its row says when it went out.
     notification_key = models.CharField(max_length=200, blank=True)
     first_opened_at = models.DateTimeField(_("zuerst geöffnet am"), null=True, blank=True)
+    # When the nightly job found it not retrieved in time (retrieval rule): not delivered,
+    # to be sent by letter.
+    fell_back_at = models.DateTimeField(_("nicht abgerufen seit"), null=True, blank=True)
 
     class Meta:
         ordering = ["-provided_at", "-pk"]

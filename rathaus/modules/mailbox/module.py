@@ -1,5 +1,6 @@
 from typing import Any
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import AccountSection, Module, NavEntry, Role, modules
@@ -30,6 +31,14 @@ class Mailbox(Module):
         ),
     )
     price = "module_mailbox"
+    periodic_tasks = {
+        # Notices under the retrieval rule not opened in time fall back to a letter.
+        "fall-back": {
+            "task": "mailbox.fall_back",
+            "schedule": crontab(hour=2, minute=30),
+            "options": {"expires": 3600},
+        },
+    }
     # The outbox's "mailbox" channel: services deliver "to a person" into it.
     channels = ("rathaus.modules.mailbox.channel.MailboxChannel",)
 
@@ -53,6 +62,9 @@ class Mailbox(Module):
     def describe_audit_entry(
         cls, *, action: str, target: str, before: Any, after: Any, actor: str
     ) -> str | None:
+        if action == "mailbox.message.fallback":
+            words = _("Eine Nachricht wurde nicht rechtzeitig abgerufen und geht per Brief")
+            return f"{words} ({target})."
         if action == "mailbox.message.send":
             return str(
                 _("%(actor)s hat eine Nachricht in ein Bürgerpostfach gesendet (%(target)s).")

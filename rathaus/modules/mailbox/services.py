@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.keys import address_digest
+from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.storage.private import private_file_save, private_storage
 from rathaus.tenants.models import Municipality
 
 from .errors import MailboxError
 from .models import DeliveryConsent, Document, Message, Reply
-from .proof import PROVISION, RETRIEVAL
+from .proof import PROVISION, RETRIEVAL, delivery_judge
 from .selectors import consent_given
 
 NOTIFICATION = "mailbox.notification"
@@ -341,3 +342,47 @@ def reply_send(
         _files_remove(stored)
         raise
     return reply
+
+
+def messages_fall_back(*, town: Municipality, now: dt.datetime | None = None) -> list[str]:
+    """Nightly: marks every message under the retrieval rule that was not retrieved within
+    ``proof.FALLBACK_DAYS`` of its notification as fallen back (not delivered; the notice
+    goes by letter) and audits each; idempotent. Returns the public ids marked."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    marked: list[str] = []
+    waiting = Message.objects.filter(
+        delivery_rule=RETRIEVAL, first_opened_at__isnull=True, fell_back_at__isnull=True
+    )
+    for message in waiting.order_by("pk"):
+        notified_at = (
+            OutboxMessage.objects.filter(key=message.notification_key)
+            .values_list("sent_at", flat=True)
+            .first()
+            if message.notification_key
+            else None
+        )
+        judged = delivery_judge(
+            rule=RETRIEVAL,
+            state=town.state,
+            provided_at=message.provided_at,
+            first_opened_at=None,
+            notified_at=notified_at,
+            today=today,
+        )
+        if not judged.fell_back:
+            continue
+        with transaction.atomic():
+            changed = Message.objects.filter(
+                pk=message.pk, first_opened_at__isnull=True, fell_back_at__isnull=True
+            ).update(fell_back_at=now)
+            if changed:
+                audit_record(
+                    town=town,
+                    actor=Actor.system("mailbox"),
+                    action="mailbox.message.fallback",
+                    target=str(message.public_id),
+                    after={"fallback_due_on": str(judged.fallback_due_on)},
+                )
+                marked.append(str(message.public_id))
+    return marked

@@ -160,3 +160,38 @@ def test_under_the_retrieval_rule_an_unread_notice_falls_back_after_ten_days() -
     assert late.fell_back
     assert late.deemed_on is None
     assert late.appeal_until is None
+
+
+def test_an_unread_notice_under_the_retrieval_rule_falls_back_after_ten_days(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    from django.utils import timezone
+
+    from rathaus.modules.mailbox.services import messages_fall_back
+    from tests.platform.messaging.helpers import deliver_waiting
+
+    provided = timezone.now()
+    with tenant_context(mailbox_a):
+        from rathaus.modules.mailbox.services import NewDocument, message_provide
+
+        message = message_provide(
+            owner=erika,
+            source_key="test:retrieval",
+            kind=Message.Kind.NOTICE,
+            subject="Bescheid mit Abruf",
+            sender_office="Ordnungsamt",
+            delivery_rule="retrieval",
+            documents=[NewDocument(filename="bescheid.pdf", content=NOTICE_PDF)],
+        )
+    deliver_waiting(mailbox_a, kinds=["mailbox.notification"])  # notified now
+
+    with tenant_context(mailbox_a):
+        assert messages_fall_back(town=mailbox_a, now=provided + dt.timedelta(days=10)) == []
+        eleven = provided + dt.timedelta(days=11)
+        assert messages_fall_back(town=mailbox_a, now=eleven) == [str(message.public_id)]
+        assert messages_fall_back(town=mailbox_a, now=eleven) == []  # once
+        assert Message.objects.get(pk=message.pk).fell_back_at == eleven
+        assert AuditEntry.objects.filter(action="mailbox.message.fallback").count() == 1
+    make_staff(mailbox_a, client_a, CLERK, email="ordnung@example.org")
+    proof = text_of(client_a.get(f"/staff/mailbox/messages/{message.public_id}/").content.decode())
+    assert "nicht bekanntgegeben: nicht abgerufen, per Brief zu versenden" in proof
