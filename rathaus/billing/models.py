@@ -75,6 +75,8 @@ class BillingAccount(models.Model):
     suspend_after_days = models.PositiveSmallIntegerField(
         _("Sperre nach (Tage überfällig)"), default=42
     )
+    # Metered letters: the last outbox letter (its id in the town's schema) reported to Stripe.
+    letters_reported_through = models.PositiveBigIntegerField(default=0)
     dunning_state = models.CharField(
         max_length=16, choices=DunningState.choices, default=DunningState.GOOD
     )

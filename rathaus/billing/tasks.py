@@ -7,6 +7,8 @@ from celery import shared_task
 from django.core.cache import cache
 
 from rathaus.billing.dunning import billing_dunning_advance
+from rathaus.billing.meters import billing_letters_report
+from rathaus.billing.models import BillingAccount
 from rathaus.billing.services import billing_customer_ensure
 from rathaus.billing.subscriptions import billing_subscription_sync
 from rathaus.billing.webhooks import stripe_event_apply
@@ -94,3 +96,17 @@ def billing_event_apply(stripe_id: str) -> None:
 def billing_dunning_advance_task() -> int:
     """Moves towns along past due → read-only → suspended as their grace periods run out."""
     return billing_dunning_advance()
+
+
+@shared_task(
+    name="billing.letters_report",
+    autoretry_for=STRIPE_TRANSIENT,
+    retry_backoff=60,
+    max_retries=10,
+)
+def billing_letters_report_task() -> int:
+    """Reports every billed town's posted letters to Stripe's meter (hourly; idempotent)."""
+    reported = 0
+    for account in BillingAccount.objects.select_related("town").exclude(stripe_subscription_id=""):
+        reported += billing_letters_report(town=account.town)
+    return reported

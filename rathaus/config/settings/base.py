@@ -446,6 +446,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
         "tenant_schemas": ["public"],
     },
+    # The letters each town posted go to Stripe's billing meter (metered usage).
+    "billing-letters-report": {
+        "task": "billing.letters_report",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+        "tenant_schemas": ["public"],
+    },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
 
