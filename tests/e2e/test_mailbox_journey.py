@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, expect
 from rathaus.modules.mailbox.models import DeliveryConsent, Message
 from rathaus.modules.mailbox.services import consent_record
 from rathaus.modules.models import ModuleActivation
+from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.models import Municipality
@@ -49,6 +50,7 @@ def town_with_mailbox(
         OutboxMessage.objects.all().delete()
         Message.objects.all().delete()
         DeliveryConsent.objects.all().delete()
+        AuditEntry.objects.filter(action__startswith="mailbox.").delete()
         User.objects.filter(email__in=[CLERK_EMAIL, CITIZEN_EMAIL]).delete()
     caches["platform"].clear()
 
