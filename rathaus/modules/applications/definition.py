@@ -38,6 +38,7 @@ INPUT_TYPES = frozenset(
         "phone",
         "iban",
         "address",
+        "file",
     }
 )
 # The parts of a postal address, each its own input ("owner_address_postcode").
@@ -193,6 +194,8 @@ def field_required(spec: dict[str, Any], data: dict[str, Any]) -> bool:
 def _logic_value(spec: dict[str, Any], value: Any) -> Any:
     if value in (None, "", []):
         return None
+    if spec["type"] == "file" and isinstance(value, list):
+        return len(value)  # a rule reads how many files were given
     if spec["type"] in NUMERIC_TYPES and isinstance(value, str):
         number = float(value)
         return int(number) if number.is_integer() else number

@@ -14,8 +14,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import filetype
 import phonenumbers
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -93,6 +95,68 @@ class IbanField(forms.CharField):
             return str(IBAN(text).compact)
         except SchwiftyException:
             raise forms.ValidationError(self.invalid, code="invalid") from None
+
+
+# What a file upload may be, by its content (never by its name or the browser's word).
+FILE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UploadsField(forms.FileField):
+    """One or more files, each checked by size and by its content's type before it is kept."""
+
+    def __init__(
+        self, *, label: str, accept: list[str], max_mb: int, max_files: int, **kwargs: Any
+    ) -> None:
+        widget = MultipleFileInput() if max_files > 1 else forms.ClearableFileInput()
+        widget.attrs["accept"] = ",".join(FILE_TYPES[kind] for kind in accept)
+        super().__init__(widget=widget, label=label, **kwargs)
+        self.accept, self.max_mb, self.max_files = accept, max_mb, max_files
+        self.name_label = label
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            super().clean(None, initial)  # "required", if it is
+            return []
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                _("Bei „%(label)s“ sind höchstens %(n)s Dateien erlaubt.")
+                % {"label": self.name_label, "n": self.max_files},
+                code="max_files",
+            )
+        errors = []
+        for upload in files:
+            problem = self._problem(upload)
+            if problem:
+                errors.append(forms.ValidationError(problem, code="file"))
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def _problem(self, upload: UploadedFile) -> str | None:
+        name = upload.name or _("Die Datei")
+        if upload.size is not None and upload.size > self.max_mb * 1024 * 1024:
+            return _("„%(name)s“ ist zu groß: höchstens %(mb)s MB sind erlaubt.") % {
+                "name": name,
+                "mb": self.max_mb,
+            }
+        if not upload.size:
+            return _("„%(name)s“ ist leer.") % {"name": name}
+        upload.seek(0)
+        head = upload.read(2048)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        allowed = {FILE_TYPES[a] for a in self.accept}
+        if kind is None or kind.mime not in allowed:
+            return _("„%(name)s“ ist keine erlaubte Datei: erlaubt sind %(types)s.") % {
+                "name": name,
+                "types": ", ".join(a.upper() for a in self.accept),
+            }
+        return None
 
 
 def _address_fields(spec: dict[str, Any], required: bool) -> dict[str, forms.Field]:
@@ -184,6 +248,18 @@ def _field(spec: dict[str, Any]) -> forms.Field:
         checked = PhoneField if kind == "phone" else IbanField
         field = checked(
             invalid=invalid % {"label": label}, error_messages={"required": fill}, **common
+        )
+    elif kind == "file":
+        field = UploadsField(
+            label=label,
+            accept=spec.get("accept", ["pdf", "jpg", "png"]),
+            max_mb=spec.get("max_size_mb", 10),
+            max_files=spec.get("max_files", 1),
+            help_text=common["help_text"],
+            required=required,
+            error_messages={
+                "required": _("Fügen Sie bei „%(label)s“ eine Datei hinzu.") % {"label": label}
+            },
         )
     elif kind == "money":
         field = CommaDecimalField(
@@ -324,6 +400,8 @@ class StepForm(forms.Form):
                 for part, field in _address_fields(spec, required).items():
                     self.fields[f"{key}_{part}"] = field
                 continue
+            if spec["type"] == "file" and self.answers.get(key):
+                required = False  # given before: a new upload replaces it, none keeps it
             self.fields[key] = _field(spec)
             self.fields[key].required = required
             if spec["type"] == "date":
@@ -399,6 +477,10 @@ class StepForm(forms.Form):
             parts = {part: self.cleaned_data.get(f"{key}_{part}") or "" for part in ADDRESS_PARTS}
             return parts if any(parts.values()) else ""
         value = self.cleaned_data.get(key)
+        if spec["type"] == "file":
+            # New uploads are stored by the view (``new_uploads``); until then the
+            # answer is what was given before.
+            return self.answers.get(key) or "" if not value else [f.name for f in value]
         if _empty(value):
             return ""
         if isinstance(value, dt.date):
@@ -413,7 +495,18 @@ class StepForm(forms.Form):
         return {key: self._value(key) for key in self.specs}
 
     def stored(self) -> dict[str, Any]:
-        return self._values()
+        """The answers as plain JSON; files newly uploaded are in ``new_uploads``."""
+        values = self._values()
+        for key in self.new_uploads():
+            values[key] = self.answers.get(key) or ""
+        return values
+
+    def new_uploads(self) -> dict[str, list[UploadedFile]]:
+        return {
+            key: self.cleaned_data[key]
+            for key, spec in self.specs.items()
+            if spec["type"] == "file" and self.cleaned_data.get(key)
+        }
 
 
 def step_initial(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
@@ -424,6 +517,8 @@ def step_initial(step: Step, answers: dict[str, Any]) -> dict[str, Any]:
         if key not in answers:
             continue
         value = answers[key]
+        if spec["type"] == "file":
+            continue  # a file input shows no earlier file; the step lists them
         if spec["type"] == "address":
             if isinstance(value, dict):
                 initial.update({f"{key}_{part}": value.get(part, "") for part in ADDRESS_PARTS})
@@ -484,6 +579,8 @@ def answer_display(spec: dict[str, Any], value: Any) -> str:
         return _phone_display(value)
     if kind == "iban":
         return str(IBAN(value, validate_bban=False).formatted)
+    if kind == "file" and isinstance(value, list):
+        return ", ".join(str(f.get("name", "")) for f in value if isinstance(f, dict))
     if kind == "address" and isinstance(value, dict):
         street, postcode, town = (value.get(part, "") for part in ADDRESS_PARTS)
         return f"{street}\n{postcode} {town}".strip()

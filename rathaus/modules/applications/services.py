@@ -1,17 +1,21 @@
 """What changes forms and cases: import, publish, submit, change a case's status."""
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.services import message_enqueue
+from rathaus.platform.storage.private import private_file_save
 from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
@@ -244,3 +248,25 @@ def draft_from_token(*, token: str) -> Draft:
 def draft_delete(*, draft_pk: int | None) -> None:
     if draft_pk:
         Draft.objects.filter(pk=draft_pk).delete()
+
+
+def uploads_store(*, files: list[UploadedFile]) -> list[dict[str, Any]]:
+    """Keeps checked uploads in the town's private storage; the answer that names them.
+
+    Only called for files that passed their field's checks (type by content, size,
+    count): a refused file is never stored.
+    """
+    stored = []
+    for upload in files:
+        name = get_valid_filename(upload.name or "datei") or "datei"
+        kept = private_file_save(name=f"applications/{uuid.uuid4().hex}/{name}", content=upload)
+        stored.append(
+            {
+                "name": upload.name,
+                "file": kept.name,
+                "size": kept.size,
+                "sha256": kept.sha256,
+                "type": upload.content_type,
+            }
+        )
+    return stored

@@ -30,6 +30,7 @@ from .services import (
     draft_save,
     draft_token,
     submission_create,
+    uploads_store,
 )
 
 DRAFT = "applications:draft:{slug}"
@@ -132,6 +133,7 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     back_to_check = request.GET.get("back") == "check" and open_step is None
     step_form = StepForm(
         request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         step=current,
         answers=draft["answers"],
         definition=definition,
@@ -141,6 +143,8 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return _save_for_later(request, form, draft, step_form)
     if request.method == "POST" and step_form.is_valid():
         draft["answers"].update(step_form.stored())
+        for key, files in step_form.new_uploads().items():
+            draft["answers"][key] = uploads_store(files=files)
         draft["done"] = sorted({*draft["done"], number})
         _save_draft(request, form, draft)
         later = [s.index for s in _shown(steps, definition, draft["answers"]) if s.index > number]
@@ -183,6 +187,9 @@ def _save_for_later(
         if valid or not any(name in step_form.errors for name in step_form.names_of(key))
     }
     draft["answers"].update(typed)
+    if valid:
+        for key, files in step_form.new_uploads().items():
+            draft["answers"][key] = uploads_store(files=files)
     user = request.user if request.user.is_authenticated else None
     saved = draft_save(
         version=_version(draft),
