@@ -207,3 +207,41 @@ def test_each_town_has_its_own_subscription(
     assert a != b
     assert sorted(items_by_module(stripe_api, b)) == ["appointments"]
     assert sorted(items_by_module(stripe_api, a)) == ["contact", "news"]
+
+
+def test_onboarding_a_town_with_two_modules_queues_syncs_that_make_two_items(
+    db: None,
+    stripe_api: stripe.StripeClient,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rathaus.billing.tasks import billing_customer_create
+    from rathaus.tenants import tasks as tenant_tasks
+    from rathaus.vendor.onboarding import tenant_onboard
+
+    queued: list[int] = []
+    monkeypatch.setattr(
+        billing_subscription_sync_task, "apply_async", lambda args, **kw: queued.append(args[0])
+    )
+    monkeypatch.setattr(billing_customer_create, "apply_async", lambda **kwargs: None)
+    monkeypatch.setattr(tenant_tasks.schema_pool_refill, "apply_async", lambda **kwargs: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        town = tenant_onboard(
+            ags="15090010",
+            name="Arneburg",
+            slug="arneburg",
+            admin_email="amt@arneburg.example",
+            modules=["contact", "news"],
+            actor=VENDOR,
+        ).town
+
+    assert set(queued) == {town.pk}
+    for town_id in queued:  # one per module allowed; the second finds nothing left to do
+        billing_subscription_sync_task.apply(args=(town_id,), throw=True)
+    account = BillingAccount.objects.get(town=town)
+    assert sorted(items_by_module(stripe_api, account.stripe_subscription_id)) == [
+        "contact",
+        "news",
+    ]
+    customer = account.stripe_customer_id
+    assert len(stripe_api.v1.subscriptions.list(params={"customer": customer}).data) == 1
