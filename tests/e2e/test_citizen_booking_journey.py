@@ -80,14 +80,14 @@ def _log_out_and_in_again(page: Page, email: str, shot: str) -> None:
     page.get_by_role("link", name="Anmelden").first.click()
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill("falsch")
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     expect(
         page.get_by_text("E-Mail-Adresse und Passwort passen nicht zusammen.").first
     ).to_be_visible()
     assert page.title().startswith("Fehler:")
     look(page, f"{shot}-3-login-wrong-password")
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
 
 
 def _book(page: Page, base: str, shot: str) -> str:

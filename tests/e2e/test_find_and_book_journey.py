@@ -105,7 +105,7 @@ def test_a_new_user_finds_books_and_reaches_mein_rathaus(
     page.get_by_label("E-Mail-Adresse").fill(CITIZEN_EMAIL)
     page.get_by_label("Passwort").fill(PASSWORD)
     look(page, f"find-6-login-{device}")
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     page.wait_for_timeout(3100)  # the bot check wants a human's few seconds
     look(page, f"find-7-book-{device}")
     page.get_by_role("button", name="Verbindlich buchen").click()

@@ -87,7 +87,7 @@ def test_vendor_finds_opens_and_onboards_a_town_and_logs_out(
     shot("1-login")
     page.get_by_label("E-Mail-Adresse").fill(VENDOR_EMAIL)
     page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Kommunen")
     shot("2-towns")
