@@ -14,12 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from rathaus.platform.federation.models import TrustLevel
+from rathaus.platform.federation.trust import session_trust_level, trust_sufficient
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
 from .definition import Step, answers_kept, declarations_of, logic_data, steps_of, text_in
 from .forms import DeclarationForm, StepForm, computed_display, step_initial
 from .models import Draft, Form, FormVersion
+from .prefill import prefill_answers, prefill_mark
 from .selectors import answers_by_step, forms_published, submissions_of_user
 from .services import (
     DRAFT_DAYS,
@@ -79,6 +82,13 @@ def _first_open_step(
     return next((s.index for s in shown if s.index not in draft["done"]), None)
 
 
+def _trusted(request: HttpRequest, definition: dict[str, Any]) -> bool:
+    """Whether the visitor proved the eIDAS level the form needs (a form may need none)."""
+    return trust_sufficient(
+        achieved=session_trust_level(request), required=definition.get("eidas_level", "")
+    )
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     forms = [
@@ -107,6 +117,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             "summary": text_in(definition.get("summary")),
             "steps": steps_of(definition),
             "begun": bool(draft["done"]),
+            "level": TrustLevel(definition["eidas_level"]).label
+            if definition.get("eidas_level")
+            else "",
+            "trusted": _trusted(request, definition),
         },
     )
 
@@ -130,15 +144,21 @@ def step(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         if later:
             return redirect("applications:step", slug=slug, number=later[0])
         return redirect("applications:check", slug=slug)
+    if not _trusted(request, definition):
+        return redirect("applications:start", slug=slug)
     back_to_check = request.GET.get("back") == "check" and open_step is None
+    user = request.user if request.user.is_authenticated else None
+    prefilled = prefill_answers(step=current, user=user, answers=draft["answers"]) if user else {}
     step_form = StepForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         step=current,
         answers=draft["answers"],
         definition=definition,
-        initial=step_initial(current, draft["answers"]),
+        initial=step_initial(current, {**prefilled, **draft["answers"]}),
     )
+    if user is not None:
+        prefill_mark(form=step_form, user=user, prefilled=prefilled)
     if request.method == "POST" and "save" in request.POST:
         return _save_for_later(request, form, draft, step_form)
     if request.method == "POST" and step_form.is_valid():
@@ -276,6 +296,8 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     open_step = _first_open_step(steps, draft, definition)
     if open_step is not None:
         return redirect("applications:step", slug=slug, number=open_step)
+    if not _trusted(request, definition):
+        return redirect("applications:start", slug=slug)
     declarations = declarations_of(definition)
     declaration_form = DeclarationForm(
         request.POST if request.method == "POST" else None, declarations=declarations
