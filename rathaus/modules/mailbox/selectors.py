@@ -119,3 +119,46 @@ def message_proof(*, message: Message, today: dt.date | None = None) -> Proof:
             ).order_by("pk")
         ),
     )
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def message_evidence(*, proof: Proof) -> dict[str, object]:
+    """The evidence record of a message as plain JSON (what the staff's proof page shows)."""
+    message, delivery = proof.message, proof.delivery
+    return {
+        "message": str(message.public_id),
+        "town": current_town().name,
+        "recipient_account": message.owner_id,
+        "kind": message.kind,
+        "subject": message.subject,
+        "sender": message.sender_office,
+        "reference": message.reference,
+        "provided_at": _iso(message.provided_at),
+        "notification": {
+            "key": message.notification_key,
+            "state": proof.notification.state if proof.notification else None,
+            "sent_at": _iso(proof.notified_at),
+        },
+        "first_opened_at": _iso(message.first_opened_at),
+        "fell_back_at": _iso(message.fell_back_at),
+        "delivery_rule": message.delivery_rule,
+        "deemed_delivered_on": _iso(delivery.deemed_on),
+        "appeal_deadline": _iso(delivery.appeal_until),
+        "documents": [
+            {"filename": d.filename, "size": d.size, "sha256": d.sha256}
+            for d in message.documents.all()
+            if d.reply_id is None
+        ],
+        "audit": [
+            {
+                "at": _iso(entry.created_at),
+                "actor": entry.actor,
+                "action": entry.action,
+                "after": entry.after,
+            }
+            for entry in proof.audit
+        ],
+    }

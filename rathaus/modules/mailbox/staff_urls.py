@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("send/", views.send, name="send"),
     path("messages/<uuid:public_id>/", views.message, name="message"),
+    path("messages/<uuid:public_id>/evidence.json", views.evidence, name="evidence"),
 ]

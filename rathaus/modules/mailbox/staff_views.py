@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -109,3 +109,16 @@ def message(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             ],
         },
     )
+
+
+@clerk
+@require_safe
+def evidence(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The message's evidence record as a JSON download."""
+    found = selectors.message_sent(public_id=public_id)
+    if found is None:
+        raise Http404("No such message")
+    record = selectors.message_evidence(proof=selectors.message_proof(message=found))
+    response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="nachweis-{found.public_id}.json"'
+    return response

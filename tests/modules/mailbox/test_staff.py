@@ -201,3 +201,28 @@ def test_an_unread_notice_under_the_retrieval_rule_falls_back_after_ten_days(
     make_staff(mailbox_a, client_a, CLERK, email="ordnung@example.org")
     proof = text_of(client_a.get(f"/staff/mailbox/messages/{message.public_id}/").content.decode())
     assert "nicht bekanntgegeben: nicht abgerufen, per Brief zu versenden" in proof
+
+
+def test_the_evidence_record_downloads_as_json(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    import hashlib
+    import json
+
+    make_staff(mailbox_a, client_a, CLERK, email="steuer@example.org")
+    sent = _send(client_a)
+    public_id = sent["Location"].rstrip("/").rsplit("/", 1)[-1]  # type: ignore[index]
+
+    response = client_a.get(f"/staff/mailbox/messages/{public_id}/evidence.json")
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    record = json.loads(response.content)
+    assert record["message"] == public_id
+    assert record["provided_at"]
+    assert record["first_opened_at"] is None
+    assert record["delivery_rule"] == "provision"
+    assert record["deemed_delivered_on"]
+    assert record["appeal_deadline"]
+    assert record["documents"][0]["sha256"] == hashlib.sha256(NOTICE_PDF).hexdigest()
+    assert [entry["action"] for entry in record["audit"]] == ["mailbox.message.send"]
