@@ -5,10 +5,15 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from rathaus.modules import urls as module_urls
+from rathaus.platform.portal import app
 from rathaus.platform.portal import views as portal
 
 urlpatterns = [
     path("", portal.town_home, name="home"),
+    path("manifest.webmanifest", app.manifest, name="app-manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
+    path("offline/", app.offline, name="offline"),
+    path("app-icons/<str:purpose>-<int:size>.png", app.app_icon, name="app-icon"),
     path("impressum/", portal.imprint, name="imprint"),
     path("datenschutz/", portal.privacy, name="privacy"),
     path("barrierefreiheit/", portal.accessibility, name="accessibility"),

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django_tenants.utils import tenant_context
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
+from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
 from tests.local_servers import free_port, local_server
@@ -146,3 +148,18 @@ def look(page: Page, name: str) -> None:
     width = (page.viewport_size or {"width": 0})["width"] or page.evaluate("window.innerWidth")
     overflow = page.evaluate("document.documentElement.scrollWidth") - width
     assert overflow <= 1, f"{name} ({page.url}) scrolls sideways by {overflow}px (WCAG 1.4.10)"
+
+
+E2E_PASSWORD = "Lindenblüte-im-Mai-42"
+E2E_EMAIL = "e2e-citizen@example.org"
+
+
+@pytest.fixture
+def e2e_citizen(transactional_db: None, live_towns: dict[str, Municipality]) -> Iterator[str]:
+    """A committed account (password ``E2E_PASSWORD``) on Tangerhütte; its e-mail address."""
+    town, email = live_towns["a"], E2E_EMAIL
+    with tenant_context(town):
+        User.objects.create_user(email, E2E_PASSWORD, first_name="Erika", last_name="Mustermann")
+    yield email
+    with tenant_context(town):
+        User.objects.filter(email__startswith="e2e-").delete()

@@ -2,29 +2,15 @@
 device and removes the phone's passkey: Chromium's virtual authenticators (the DevTools
 WebAuthn domain) stand in for the fingerprint sensors; axe checks every page."""
 
-from collections.abc import Iterator
-
 import pytest
 from django_tenants.utils import tenant_context
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from rathaus.platform.identity.models import Passkey, User
+from rathaus.platform.identity.models import Passkey
 from rathaus.tenants.models import Municipality
-from tests.e2e.conftest import DESKTOP, PHONE, look
+from tests.e2e.conftest import DESKTOP, E2E_EMAIL, E2E_PASSWORD, PHONE, look
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "Lindenblüte-im-Mai-42"
-EMAIL = "e2e-passkey@example.org"
-
-
-@pytest.fixture
-def citizen(transactional_db: None, live_towns: dict[str, Municipality]) -> Iterator[Municipality]:
-    town = live_towns["a"]
-    with tenant_context(town):
-        User.objects.create_user(EMAIL, PASSWORD, first_name="Erika", last_name="Mustermann")
-    yield town
-    with tenant_context(town):
-        User.objects.filter(email__startswith="e2e-").delete()
 
 
 def _device(browser: Browser, **options: object) -> tuple[BrowserContext, Page]:
@@ -51,8 +37,8 @@ def _device(browser: Browser, **options: object) -> tuple[BrowserContext, Page]:
 
 def _log_in_with_password(page: Page, base: str) -> None:
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-Mail-Adresse").fill(EMAIL)
-    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_label("E-Mail-Adresse").fill(E2E_EMAIL)
+    page.get_by_label("Passwort").fill(E2E_PASSWORD)
     page.get_by_role("button", name="Anmelden", exact=True).click()
     expect(page.get_by_role("link", name="Mein Rathaus").first).to_be_visible()
 
@@ -75,7 +61,7 @@ def _log_out(page: Page) -> None:
 
 
 def test_a_citizen_logs_in_by_fingerprint_on_the_phone_and_the_laptop(
-    browser: Browser, live_port: int, citizen: Municipality
+    browser: Browser, live_port: int, e2e_citizen: str, live_towns: dict[str, Municipality]
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
     phone, phone_page = _device(browser, viewport=PHONE, is_mobile=True, has_touch=True)
@@ -107,7 +93,7 @@ def test_a_citizen_logs_in_by_fingerprint_on_the_phone_and_the_laptop(
     expect(laptop_page.get_by_text("Der Passkey ist entfernt.")).to_be_visible()
     expect(laptop_page.get_by_role("heading", name="Telefon")).to_have_count(0)
     look(laptop_page, "passkey-laptop-2-phone-removed")
-    with tenant_context(citizen):
+    with tenant_context(live_towns["a"]):
         assert list(Passkey.objects.values_list("name", flat=True)) == ["Laptop"]
 
     # The phone's passkey no longer opens the account; the laptop's does.
