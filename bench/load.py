@@ -31,30 +31,10 @@ from pathlib import Path
 from _setup import ROOT, _manage, bench_setup
 
 bench = bench_setup("load", timeout=1500, django=False)
+
+from tests.local_servers import free_port, wait_for_port  # noqa: E402 (ROOT on the path now)
+
 GOAL_OVERHEAD = 1.05
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
-    import socket
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("[bench] gunicorn exited at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("[bench] gunicorn did not start")
 
 
 def _warm_up(port: int) -> None:
@@ -70,7 +50,7 @@ def _warm_up(port: int) -> None:
 
 
 def run_load(*, seconds: int, citizens: int, staff: int) -> int:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "TRUSTED_PROXIES": "1", "LOG_LEVEL": "ERROR"}
     gunicorn = subprocess.Popen(  # noqa: S603 (our own interpreter)
         [
@@ -82,7 +62,7 @@ def run_load(*, seconds: int, citizens: int, staff: int) -> int:
         env=env,
     )  # fmt: skip
     try:
-        _wait_for(port, gunicorn)
+        wait_for_port(port, gunicorn, name="gunicorn", timeout=60)
         _warm_up(port)
         with tempfile.TemporaryDirectory() as folder:
             prefix = str(Path(folder) / "load")

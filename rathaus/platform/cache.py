@@ -7,15 +7,18 @@ added" (so a one-time nonce is refused rather than accepted twice). Each failure
 logged, at most once a minute per process, so an outage is visible but not a flood.
 """
 
+import functools
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 _LOG_EVERY_SECONDS = 60.0
 _last_logged = 0.0
@@ -29,73 +32,42 @@ def _unreachable(error: Exception) -> None:
         logger.warning("Redis is unreachable, answering without the cache: %s", error)
 
 
+def _or(fallback: Callable[..., Any]) -> Callable[[F], F]:
+    """Runs the cache method; while Redis is unreachable, answers ``fallback(*args)``."""
+
+    def wrap(method: F) -> F:
+        @functools.wraps(method)
+        def degrading(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except _UNREACHABLE as error:
+                _unreachable(error)
+                return fallback(*args, **kwargs)
+
+        return degrading  # type: ignore[return-value]
+
+    return wrap
+
+
+def _incr_fails(*args: Any, **kwargs: Any) -> int:
+    # What Django's backends raise for a missing key: django-ratelimit expects it.
+    raise ValueError("the cache is unreachable")
+
+
+def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
 class ResilientRedisCache(RedisCache):
     """Django's ``RedisCache``; an unreachable Redis is a cache miss, not an error."""
 
-    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return default
-
-    def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
-        try:
-            return super().get_many(keys, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return {}
-
-    def has_key(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return False
-
-    def set(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-
-    def set_many(self, data: Any, timeout: Any = None, version: int | None = None) -> list[Any]:
-        try:
-            return super().set_many(data, timeout, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return list(data)
-
-    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return False
-
-    def touch(self, key: Any, timeout: Any = None, version: int | None = None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return False
-
-    def delete(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            return False
-
-    def delete_many(self, keys: Any, version: int | None = None) -> None:
-        try:
-            super().delete_many(keys, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-
-    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except _UNREACHABLE as error:
-            _unreachable(error)
-            raise ValueError("the cache is unreachable") from error
+    get = _or(_default)(RedisCache.get)
+    get_many = _or(lambda *a, **k: {})(RedisCache.get_many)
+    has_key = _or(lambda *a, **k: False)(RedisCache.has_key)
+    set = _or(lambda *a, **k: None)(RedisCache.set)
+    set_many = _or(lambda data, *a, **k: list(data))(RedisCache.set_many)
+    add = _or(lambda *a, **k: False)(RedisCache.add)
+    touch = _or(lambda *a, **k: False)(RedisCache.touch)
+    delete = _or(lambda *a, **k: False)(RedisCache.delete)
+    delete_many = _or(lambda *a, **k: None)(RedisCache.delete_many)
+    incr = _or(_incr_fails)(RedisCache.incr)

@@ -1,7 +1,6 @@
 """A town's schema comes from the template, and equals a schema made by every migration."""
 
 import threading
-from collections.abc import Callable
 
 from django.db import connection, connections
 from django_tenants.utils import schema_exists, tenant_context
@@ -17,6 +16,7 @@ from rathaus.tenants.provisioning import (
     schema_migrate_on_create,
     schema_provision,
 )
+from tests.threads import in_thread
 
 
 def test_a_provisioned_schema_is_identical_to_a_migrated_one(db: None) -> None:
@@ -111,7 +111,7 @@ def test_two_refills_at_once_never_fill_the_pool_beyond_its_size(db: None) -> No
         finally:
             connections.close_all()
 
-    _in_thread(drain)
+    in_thread(drain)
     workers = [threading.Thread(target=refill) for _ in range(2)]
     try:
         for worker in workers:
@@ -122,11 +122,4 @@ def test_two_refills_at_once_never_fill_the_pool_beyond_its_size(db: None) -> No
         assert sorted(made) == [0, 1]
         assert pool_size() == 1
     finally:
-        _in_thread(drain)
-
-
-def _in_thread(function: Callable[[], None]) -> None:
-    """Runs ``function`` on a connection of its own, outside the test's transaction."""
-    thread = threading.Thread(target=function)
-    thread.start()
-    thread.join(timeout=120)
+        in_thread(drain)

@@ -18,6 +18,7 @@ from rathaus.tenants.models import Municipality
 from rathaus.tenants.provisioning import schema_provision
 from rathaus.vendor.audit_anchors import all_tenants_audit_anchor, town_audit_verify
 from rathaus.vendor.models import AuditAnchor
+from tests.threads import in_thread
 
 ACTOR = Actor.system("test")
 
@@ -132,7 +133,7 @@ def test_writers_at_the_same_time_make_one_unbroken_chain(db: None) -> None:
             connections.close_all()
 
     results: list[Any] = []
-    _in_thread(setup)
+    in_thread(setup)
     threads = [threading.Thread(target=writer) for _ in range(6)]
     try:
         for thread in threads:
@@ -140,15 +141,8 @@ def test_writers_at_the_same_time_make_one_unbroken_chain(db: None) -> None:
         for thread in threads:
             thread.join(timeout=120)
     finally:
-        _in_thread(verify_and_drop)
+        in_thread(verify_and_drop)
 
     assert not failures
     assert results[0].ok, results[0]
     assert results[0].entries == 60
-
-
-def _in_thread(function: Any) -> None:
-    """Runs ``function`` on a connection of its own, outside the test's transaction."""
-    thread = threading.Thread(target=function)
-    thread.start()
-    thread.join(timeout=120)
