@@ -144,6 +144,8 @@ class StripeEvent(models.Model):
     payload = models.JSONField()
     received = models.DateTimeField(auto_now_add=True)
     applied = models.DateTimeField(null=True, blank=True)
+    # Set by the run applying it (see billing.webhooks), so two runs never apply it at once.
+    claimed = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "Stripe-Ereignis"

@@ -1,17 +1,19 @@
 """Billing's background work: a new town's customer, its subscription after each gate change."""
 
+import datetime as dt
 import logging
 
 import stripe
 from celery import shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
 from rathaus.billing.dunning import billing_dunning_advance
 from rathaus.billing.meters import billing_letters_report
 from rathaus.billing.models import BillingAccount
 from rathaus.billing.services import billing_customer_ensure
 from rathaus.billing.subscriptions import billing_subscription_sync
-from rathaus.billing.webhooks import stripe_event_apply
+from rathaus.billing.webhooks import stripe_event_apply, stripe_events_unapplied
 from rathaus.tenants.models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,26 @@ def billing_subscription_sync_task(town_id: int) -> None:
 def billing_event_apply(stripe_id: str) -> None:
     """Applies one stored Stripe event (queued by the webhook after storing it)."""
     stripe_event_apply(event_id=stripe_id)
+
+
+# An event stored this long ago and still not applied has lost its task (or its claim
+# ran out): well past the retries' first minutes, so a task still retrying is not doubled.
+REQUEUE_AFTER = dt.timedelta(minutes=20)
+
+
+@shared_task(name="billing.events_requeue")
+def billing_events_requeue_task() -> int:
+    """Queues the apply task again for each stored event that is not applied yet (every 10 min).
+
+    A worker that died, or a broker that lost the message, leaves an event stored and
+    unapplied; applying is claimed and idempotent, so queueing one twice does no harm.
+    """
+    queued = 0
+    stale = stripe_events_unapplied(received_before=timezone.now() - REQUEUE_AFTER)
+    for stripe_id in stale.values_list("stripe_id", flat=True).iterator():
+        billing_event_apply.apply_async(args=(stripe_id,), headers={"_schema_name": "public"})
+        queued += 1
+    return queued
 
 
 @shared_task(name="billing.dunning_advance")

@@ -6,6 +6,12 @@ by fetching the object it names from Stripe as it is *now* and saving that:
 whatever order invoice and subscription events arrive in, the stored copy ends
 as Stripe's current state, and applying one event twice writes the same rows.
 Stripe is called with no database transaction open.
+
+Two workers may be handed the same event (a webhook retried by Stripe, the
+requeue job): the first claims the row with a conditional UPDATE and the other
+leaves it. A claim that is not finished within ``CLAIM_TIMEOUT`` (its worker
+died) may be taken again; a run that fails gives its claim back at once, so the
+retry of the task, or the requeue job, applies the event later.
 """
 
 import datetime as dt
@@ -14,6 +20,7 @@ from typing import Any
 
 import stripe
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from rathaus.billing.client import stripe_client
@@ -28,6 +35,8 @@ INVOICE_EVENTS = frozenset(
 )
 SUBSCRIPTION_EVENTS = frozenset({"customer.subscription.updated", "customer.subscription.deleted"})
 HANDLED = INVOICE_EVENTS | SUBSCRIPTION_EVENTS
+# Longer than any apply takes (two Stripe calls with their retries inside the client).
+CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 
 
 def _moment(stamp: int | None) -> dt.datetime | None:
@@ -78,6 +87,47 @@ def _invoice_save(*, account: BillingAccount, invoice: Any, failed: bool | None)
     return row
 
 
+def _claim(row: StripeEvent) -> dt.datetime | None:
+    """Claims an unapplied event for this run; returns the claim's stamp, or None if taken."""
+    stamp = timezone.now()
+    with transaction.atomic(durable=True):
+        claimed = (
+            StripeEvent.objects.filter(pk=row.pk, applied__isnull=True)
+            .filter(Q(claimed__isnull=True) | Q(claimed__lt=stamp - CLAIM_TIMEOUT))
+            .update(claimed=stamp)
+        )
+    return stamp if claimed else None
+
+
+def _event_apply(row: StripeEvent, now: dt.datetime | None) -> BillingAccount | None:
+    """Fetches what the event names from Stripe and saves it; returns the town's account."""
+    obj = row.payload["data"]["object"]
+    account = _account_of(str(obj.get("customer", ""))) if row.type in HANDLED else None
+    if account is None:
+        return None
+    client = stripe_client()
+    subscription_id = obj["id"] if row.type in SUBSCRIPTION_EVENTS else None
+    if row.type in INVOICE_EVENTS:
+        invoice = client.v1.invoices.retrieve(obj["id"]).to_dict()
+        failed = {"invoice.paid": False, "invoice.payment_failed": True}.get(row.type)
+        with transaction.atomic(durable=True):
+            _invoice_save(account=account, invoice=invoice, failed=failed)
+        # The invoice moves the subscription too (paid: active again): read it as well,
+        # whether or not its own event has come yet.
+        parent = invoice.get("parent") or {}
+        subscription_id = (parent.get("subscription_details") or {}).get("subscription")
+    if subscription_id:
+        subscription = client.v1.subscriptions.retrieve(subscription_id)
+        # The condition is part of the UPDATE: a subscription made meanwhile by a
+        # sync is never overwritten by an older one's event.
+        BillingAccount.objects.filter(
+            Q(stripe_subscription_id=subscription.id) | Q(stripe_subscription_id=""),
+            pk=account.pk,
+        ).update(stripe_subscription_id=subscription.id, subscription_status=subscription.status)
+    billing_dunning_update(town=account.town, now=now)
+    return account
+
+
 def stripe_event_apply(*, event_id: str, now: dt.datetime | None = None) -> bool:
     """Applies a stored event (once); returns whether it did anything now.
 
@@ -85,37 +135,26 @@ def stripe_event_apply(*, event_id: str, now: dt.datetime | None = None) -> bool
     the subscription's status. Either way the town's dunning state is worked
     out again (``billing_dunning_update``). An event of a customer that is not
     a town's, or of a type billing does not handle, is marked applied and left.
+    An event another run holds is left to it (False).
     """
     row = StripeEvent.objects.filter(stripe_id=event_id).first()
     if row is None or row.applied is not None:
         return False
-    obj = row.payload["data"]["object"]
-    account = _account_of(str(obj.get("customer", ""))) if row.type in HANDLED else None
-    if account is not None:
-        client = stripe_client()
-        subscription_id = obj["id"] if row.type in SUBSCRIPTION_EVENTS else None
-        if row.type in INVOICE_EVENTS:
-            invoice = client.v1.invoices.retrieve(obj["id"]).to_dict()
-            failed = {"invoice.paid": False, "invoice.payment_failed": True}.get(row.type)
-            with transaction.atomic(durable=True):
-                _invoice_save(account=account, invoice=invoice, failed=failed)
-            # The invoice moves the subscription too (paid: active again): read it as well,
-            # whether or not its own event has come yet.
-            parent = invoice.get("parent") or {}
-            subscription_id = (parent.get("subscription_details") or {}).get("subscription")
-        if subscription_id:
-            subscription = client.v1.subscriptions.retrieve(subscription_id)
-            with transaction.atomic(durable=True):
-                if subscription.id == account.stripe_subscription_id or not (
-                    account.stripe_subscription_id
-                ):
-                    BillingAccount.objects.filter(pk=account.pk).update(
-                        stripe_subscription_id=subscription.id,
-                        subscription_status=subscription.status,
-                    )
-        billing_dunning_update(town=account.town, now=now)
+    claim = _claim(row)
+    if claim is None:
+        return False
+    try:
+        account = _event_apply(row, now)
+    except BaseException:
+        StripeEvent.objects.filter(pk=row.pk, claimed=claim).update(claimed=None)
+        raise
     with transaction.atomic(durable=True):
-        updated = StripeEvent.objects.filter(pk=row.pk, applied__isnull=True).update(
+        updated = StripeEvent.objects.filter(pk=row.pk, applied__isnull=True, claimed=claim).update(
             applied=timezone.now()
         )
     return bool(updated) and account is not None
+
+
+def stripe_events_unapplied(*, received_before: dt.datetime) -> "QuerySet[StripeEvent]":
+    """Events stored before the given time and not applied yet (their task was lost)."""
+    return StripeEvent.objects.filter(applied__isnull=True, received__lt=received_before)

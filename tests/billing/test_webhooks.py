@@ -1,16 +1,18 @@
 """Stripe's webhooks: verified, each event stored once, applied in any order to the same end."""
 
+import datetime as dt
 import json
 from typing import Any
 
 import pytest
 import stripe
 from django.test import Client
+from django.utils import timezone
 
 from rathaus.billing.models import BillingAccount, DunningState, Invoice, StripeEvent
 from rathaus.billing.subscriptions import billing_subscription_sync
-from rathaus.billing.tasks import billing_event_apply
-from rathaus.billing.webhooks import stripe_event_apply
+from rathaus.billing.tasks import billing_event_apply, billing_events_requeue_task
+from rathaus.billing.webhooks import CLAIM_TIMEOUT, stripe_event_apply
 from rathaus.tenants.models import Municipality
 from tests.billing.helpers import allow_only, signed, standin, stripe_events
 
@@ -177,3 +179,77 @@ def test_a_subscription_deleted_marks_the_town_churned(
 
     subscribed.refresh_from_db()
     assert subscribed.subscription_status == "canceled"
+
+
+def _stored(public_client: Client, event: stripe.Event, capture: Any) -> StripeEvent:
+    with capture(execute=True):
+        _post(public_client, event)
+    return StripeEvent.objects.get(stripe_id=event.id)
+
+
+def test_an_event_another_run_holds_is_left_until_its_claim_runs_out(
+    subscribed: BillingAccount,
+    stripe_api: stripe.StripeClient,
+    public_client: Client,
+    queued: list[str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    [finalized] = stripe_events(stripe_api, "invoice.finalized")
+    row = _stored(public_client, finalized, django_capture_on_commit_callbacks)
+    held = timezone.now() - dt.timedelta(minutes=1)
+    StripeEvent.objects.filter(pk=row.pk).update(claimed=held)
+
+    assert stripe_event_apply(event_id=finalized.id) is False
+    assert not Invoice.objects.exists()
+
+    # The run that held it died: once the claim is older than the timeout, it is taken again.
+    StripeEvent.objects.filter(pk=row.pk).update(claimed=held - CLAIM_TIMEOUT)
+    assert stripe_event_apply(event_id=finalized.id) is True
+    assert Invoice.objects.get(account=subscribed).status == "open"
+
+
+def test_a_run_that_fails_gives_its_claim_back_and_a_retry_applies_it(
+    subscribed: BillingAccount,
+    stripe_api: stripe.StripeClient,
+    public_client: Client,
+    queued: list[str],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    [finalized] = stripe_events(stripe_api, "invoice.finalized")
+    _stored(public_client, finalized, django_capture_on_commit_callbacks)
+    working = settings.STRIPE_API_BASE
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # Stripe unreachable
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+
+    with pytest.raises(stripe.APIConnectionError):
+        stripe_event_apply(event_id=finalized.id)
+    row = StripeEvent.objects.get(stripe_id=finalized.id)
+    assert (row.applied, row.claimed) == (None, None)
+
+    settings.STRIPE_API_BASE = working
+    assert stripe_event_apply(event_id=finalized.id) is True
+    assert StripeEvent.objects.get(stripe_id=finalized.id).applied is not None
+
+
+def test_the_requeue_job_queues_events_whose_task_was_lost(
+    subscribed: BillingAccount,
+    stripe_api: stripe.StripeClient,
+    public_client: Client,
+    queued: list[str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    finalized, *_ = stripe_events(stripe_api, "invoice.finalized")
+    lost = _stored(public_client, finalized, django_capture_on_commit_callbacks)
+    queued.clear()  # the worker died before it ran the apply
+    assert billing_events_requeue_task() == 0  # just received: its task may still be running
+
+    StripeEvent.objects.filter(pk=lost.pk).update(
+        received=timezone.now() - dt.timedelta(minutes=30)
+    )
+    assert billing_events_requeue_task() == 1
+    assert queued == [finalized.id]
+    billing_event_apply.apply(args=(finalized.id,), throw=True)
+    assert Invoice.objects.get(account=subscribed).status == "open"
+    queued.clear()
+    assert billing_events_requeue_task() == 0  # applied: nothing left

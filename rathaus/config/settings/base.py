@@ -453,6 +453,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
         "tenant_schemas": ["public"],
     },
+    # Stripe events whose apply task was lost (worker gone before it ran) are queued again.
+    "billing-events-requeue": {
+        "task": "billing.events_requeue",
+        "schedule": 600.0,
+        "options": {"expires": 600},
+        "tenant_schemas": ["public"],
+    },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
 

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from webauthn import (
@@ -135,19 +135,25 @@ def passkey_register(
             _("Der Passkey konnte nicht eingerichtet werden: %(reason)s") % {"reason": exc},
             code="invalid",
         ) from exc
-    if Passkey.objects.filter(credential_id=verified.credential_id).exists():
-        raise ValidationError(_("Dieser Passkey ist schon eingerichtet."), code="duplicate")
     transports = _transports_of(credential)
-    return Passkey.objects.create(
-        user=user,
-        name=name,
-        confirmed=True,
-        credential_id=verified.credential_id,
-        public_key=verified.credential_public_key,
-        sign_count=verified.sign_count,
-        rp_id=passkey_rp_id(town=town),
-        transports=transports,
-    )
+    # The unique credential id decides, not a look-up first: the same answer posted
+    # twice at once (a double tap) keeps one passkey and tells the second one so.
+    try:
+        with transaction.atomic():
+            return Passkey.objects.create(
+                user=user,
+                name=name,
+                confirmed=True,
+                credential_id=verified.credential_id,
+                public_key=verified.credential_public_key,
+                sign_count=verified.sign_count,
+                rp_id=passkey_rp_id(town=town),
+                transports=transports,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Dieser Passkey ist schon eingerichtet."), code="duplicate"
+        ) from exc
 
 
 def passkey_login_start(*, town: Municipality) -> Ceremony:
@@ -175,7 +181,8 @@ def passkey_authenticate(*, town: Municipality, credential: str, challenge: byte
     passkey = (
         Passkey.objects.select_for_update()
         .select_related("user")
-        .filter(credential_id=parsed.raw_id, user__is_active=True)
+        # Only passkeys made for this town's host: a credential id alone is not enough.
+        .filter(credential_id=parsed.raw_id, rp_id=passkey_rp_id(town=town), user__is_active=True)
         .first()
     )
     if passkey is None:

@@ -3,12 +3,15 @@
 import json
 from typing import Any
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import tenant_context
+from webauthn.helpers import base64url_to_bytes
 
 from rathaus.platform.identity.models import Passkey, User
-from rathaus.platform.identity.passkeys import passkey_origin
+from rathaus.platform.identity.passkeys import passkey_origin, passkey_register, passkey_rp_id
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.html import text_of
@@ -124,22 +127,50 @@ def test_a_passkey_made_for_one_town_never_logs_in_on_another(
     response = _passkey_login(client_b, phone, origin=origin_b, credential=credential)
     assert response.status_code == 400
     assert "kennt das digitale Rathaus dieser Kommune nicht" in response.json()["error"]
-    # ... and even a copy of it in the other town's schema is refused: it is for town A's host.
+    # ... a copy of it in the other town's schema is not taken for one of its own: it was
+    # made for town A's host ...
     with tenant_context(town_a):
         stored = Passkey.objects.get()
     with tenant_context(town_b):
-        Passkey.objects.create(
+        copy = Passkey.objects.create(
             user=erika_b,
             name="Kopie",
             credential_id=bytes(stored.credential_id),
             public_key=bytes(stored.public_key),
             rp_id=stored.rp_id,
         )
+    response = _passkey_login(client_b, phone, origin=origin_b, credential=credential)
+    assert "kennt das digitale Rathaus dieser Kommune nicht" in response.json()["error"]
+    # ... and relabelled as town B's, its signature still names town A's host.
+    with tenant_context(town_b):
+        Passkey.objects.filter(pk=copy.pk).update(rp_id=passkey_rp_id(town=town_b))
     for origin in (origin_b, origin_a):
         response = _passkey_login(client_b, phone, origin=origin, credential=credential)
         assert response.status_code == 400
         assert response.json()["error"] == "Die Anmeldung mit dem Passkey hat nicht geklappt."
         assert "_auth_user_id" not in client_b.session
+
+
+def test_one_answer_posted_twice_keeps_one_passkey_and_says_so(
+    client_a: Client, town_a: Municipality
+) -> None:
+    with tenant_context(town_a):
+        erika = UserFactory.create(email="erika@example.org")
+        origin = passkey_origin(town=town_a)
+    _log_in(client_a, "erika@example.org")
+    options = _post(client_a, "/accounts/passkeys/new/options/").content.decode()
+    answer = json.dumps(SoftAuthenticator().create(options, origin=origin))
+    challenge = base64url_to_bytes(json.loads(options)["challenge"])
+
+    with tenant_context(town_a):
+        passkey_register(
+            town=town_a, user=erika, credential=answer, challenge=challenge, name="Telefon"
+        )
+        with pytest.raises(ValidationError, match="schon eingerichtet"):
+            passkey_register(
+                town=town_a, user=erika, credential=answer, challenge=challenge, name="Telefon"
+            )
+        assert Passkey.objects.filter(user=erika).count() == 1
 
 
 def test_a_passkey_is_registered_only_from_the_towns_own_host(
