@@ -18,6 +18,7 @@ class ModulesConfig(AppConfig):
         from rathaus.modules.catalogue import module_catalogue_sources
         from rathaus.modules.channels import module_channels_register
         from rathaus.modules.conformance import check_personal_data_declarations
+        from rathaus.modules.payments import module_payment_listeners_register
         from rathaus.modules.personal_data import module_personal_data_register
         from rathaus.modules.staff_menu import module_staff_pages
         from rathaus.platform.catalogue.sources import catalogue_sources_provider
@@ -29,5 +30,6 @@ class ModulesConfig(AppConfig):
         catalogue_sources_provider(module_catalogue_sources)
         module_personal_data_register()
         module_channels_register()
+        module_payment_listeners_register()
         module_audit_wording_register()
         checks.register(check_personal_data_declarations)

@@ -126,6 +126,10 @@ class Module:
     # classes that name their ``key``. The module framework registers them
     # (``rathaus.modules.channels``); they reach only towns where the module is active.
     channels: ClassVar[tuple[str, ...]] = ()
+    # The module's listener of the payments port (``rathaus.platform.payments``): the dotted
+    # path to a ``Listener`` class, told when a payment the module asked for is paid,
+    # failed or refunded. The module framework registers it under the module's key.
+    payment_listener: ClassVar[str | None] = None
 
     @classmethod
     def personal_data_export(cls, *, user: "User") -> dict[str, Any]:
@@ -225,6 +229,7 @@ RESERVED_KEYS = frozenset(
         "i18n",
         "media",
         "modules",
+        "payments",
         "staff",
         "support",
         "team",

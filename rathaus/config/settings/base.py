@@ -103,6 +103,8 @@ TENANT_APPS = [
     "rathaus.platform.branding",
     # The outbox: every e-mail and SMS a town sends, once.
     "rathaus.platform.messaging",
+    # Citizens' payments: the port modules ask through, the providers, the events.
+    "rathaus.platform.payments",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -7,12 +7,13 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 
 from rathaus.platform.audit.services import Actor, audit_record
+from rathaus.platform.counters import year_counter_next
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.storage.private import private_file_save
@@ -112,17 +113,8 @@ def version_publish(*, town: Municipality, version: FormVersion, actor: Actor) -
 
 
 def _next_reference() -> str:
-    """ "A-2026-000123": the town's next case number of this year (locked, so never twice)."""
-    year = timezone.localdate().year
-    table = CaseCounter._meta.db_table
-    with connection.cursor() as cursor:
-        # One statement: two citizens sending at once never get the same number.
-        cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - the model's own name
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [year],
-        )
-        number = cursor.fetchone()[0]
+    """ "A-2026-000123": the town's next case number of this year (never twice)."""
+    year, number = year_counter_next(CaseCounter)
     return f"A-{year}-{number:06d}"
 
 

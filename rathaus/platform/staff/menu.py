@@ -69,6 +69,13 @@ def _own_pages() -> list[StaffPage]:
             order=40,
         ),
         StaffPage(
+            _("Zahlungen"),
+            reverse("staff-payments:index"),
+            _("Gebühren der Bürgerinnen und Bürger, Export für die Kasse, Zahlwege"),
+            admin=True,
+            order=42,
+        ),
+        StaffPage(
             _("Nachrichten"),
             reverse("staff:messages"),
             _("Versandte E-Mails und SMS, und welche nicht sicher angekommen sind"),

@@ -1,0 +1,38 @@
+"""The staff's forms: filter the payments, mark one paid."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Payment
+
+
+class PaymentFilterForm(forms.Form):
+    start = forms.DateField(
+        label=_("von"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("bis"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    state = forms.ChoiceField(
+        label=_("Stand"), required=False, choices=[("", _("alle")), *Payment.State.choices]
+    )
+    q = forms.CharField(label=_("Kassenzeichen oder Bezug"), required=False, max_length=100)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("Das Ende liegt vor dem Anfang."))
+        return data
+
+
+class MarkPaidForm(forms.Form):
+    note = forms.CharField(
+        label=_("Vermerk"),
+        max_length=200,
+        required=False,
+        help_text=_("z. B. „bar an der Kasse“ oder „Überweisung vom 03.12.“"),
+    )
+
+
+class EnabledForm(forms.Form):
+    enabled = forms.BooleanField(label=_("Diesen Zahlweg anbieten"), required=False)

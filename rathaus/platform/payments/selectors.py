@@ -1,0 +1,39 @@
+"""What the pages read: a module's payments of one object, the staff's lists, the export."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from .models import Payment
+
+
+def payments_of(*, owner: str, owner_ref: str) -> QuerySet[Payment]:
+    """The payments a module asked for one of its objects, newest first."""
+    return Payment.objects.filter(owner=owner, owner_ref=owner_ref).order_by("-created_at", "-pk")
+
+
+def payments_in(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    state: str = "",
+    search: str = "",
+) -> QuerySet[Payment]:
+    """The town's payments made from ``start`` to ``end`` (both included, local dates),
+    in ``state``, whose Kassenzeichen or reference holds ``search``; newest first."""
+    payments = Payment.objects.order_by("-created_at", "-pk")
+    if start:
+        payments = payments.filter(created_at__date__gte=start)
+    if end:
+        payments = payments.filter(created_at__date__lte=end)
+    if state:
+        payments = payments.filter(state=state)
+    if search := search.strip():
+        payments = payments.filter(kassenzeichen__icontains=search) | payments.filter(
+            owner_ref__icontains=search
+        )
+    return payments
+
+
+def payment_by_kassenzeichen(kassenzeichen: str) -> Payment | None:
+    return Payment.objects.filter(kassenzeichen=kassenzeichen.strip()).first()
