@@ -24,7 +24,12 @@ from webauthn.helpers import bytes_to_base64url
 from rathaus.platform.abuse.limits import rate_limit
 from rathaus.platform.identity import limits, passkeys, selectors
 from rathaus.platform.identity.forms import PasskeyNameForm
-from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
+from rathaus.platform.identity.login import (
+    MODEL_BACKEND,
+    OTP_PENDING,
+    safe_next_url,
+    second_factor_user,
+)
 from rathaus.platform.identity.models import User
 from rathaus.tenants.current import current_town
 
@@ -120,6 +125,8 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return _error(exc.messages[0])
+    # Made with the device's fingerprint or PIN: it proves a second factor for this session.
+    otp_login(request, passkey)
     messages.success(
         request, _("Der Passkey „%(name)s“ ist eingerichtet.") % {"name": passkey.name}
     )
@@ -129,7 +136,10 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
 @require_POST
 @rate_limit(limits.PASSKEY_LOGIN)
 def passkey_login_options(request: HttpRequest) -> HttpResponse:
-    return _options(request, LOGIN_CHALLENGE, passkeys.passkey_login_start(town=current_town()))
+    # As the second factor, only the passkeys of the account that owes it are offered.
+    user, _pending = second_factor_user(request)
+    ceremony = passkeys.passkey_login_start(town=current_town(), user=user)
+    return _options(request, LOGIN_CHALLENGE, ceremony)
 
 
 @require_POST
@@ -148,7 +158,12 @@ def passkey_login(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as exc:
         return _error(exc.messages[0])
-    login(request, passkey.user, backend=MODEL_BACKEND)
+    expected, _pending = second_factor_user(request)
+    if expected is not None and passkey.user_id != expected.pk:
+        return _error(_("Dieser Passkey gehört zu einem anderen Konto."))
+    request.session.pop(OTP_PENDING, None)
+    if request.user != passkey.user:
+        login(request, passkey.user, backend=MODEL_BACKEND)
     otp_login(request, passkey)
     next_url = safe_next_url(request, str(answer.get(REDIRECT_FIELD_NAME, "")))
     return JsonResponse({"redirect": next_url or reverse(settings.LOGIN_REDIRECT_URL)})

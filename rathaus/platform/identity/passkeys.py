@@ -83,12 +83,7 @@ def passkey_registration_start(*, town: Municipality, user: User) -> Ceremony:
             resident_key=ResidentKeyRequirement.REQUIRED,
             user_verification=UserVerificationRequirement.PREFERRED,
         ),
-        exclude_credentials=[
-            PublicKeyCredentialDescriptor(
-                id=bytes(key.credential_id), transports=_transports(key.transports)
-            )
-            for key in Passkey.objects.filter(user=user)
-        ],
+        exclude_credentials=_descriptors(user),
     )
     return Ceremony(options=options_to_json(options), challenge=options.challenge)
 
@@ -156,11 +151,24 @@ def passkey_register(
         ) from exc
 
 
-def passkey_login_start(*, town: Municipality) -> Ceremony:
-    """Options for ``navigator.credentials.get``: any passkey of this town (discoverable)."""
+def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
+    return [
+        PublicKeyCredentialDescriptor(
+            id=bytes(key.credential_id), transports=_transports(key.transports)
+        )
+        for key in Passkey.objects.filter(user=user)
+    ]
+
+
+def passkey_login_start(*, town: Municipality, user: User | None = None) -> Ceremony:
+    """Options for ``navigator.credentials.get``: any passkey of this town (discoverable).
+
+    With ``user`` (the second step after a password), only that account's passkeys.
+    """
     options = generate_authentication_options(
         rp_id=passkey_rp_id(town=town),
         user_verification=UserVerificationRequirement.PREFERRED,
+        allow_credentials=_descriptors(user) if user is not None else None,
     )
     return Ceremony(options=options_to_json(options), challenge=options.challenge)
 

@@ -249,14 +249,15 @@ def totp_device_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="App", confirmed=False)
 
 
-def totp_device_confirm(*, user: User, token: str) -> bool:
-    """Confirms the pending device if ``token`` is right: from then on login asks for codes."""
+def totp_device_confirm(*, user: User, token: str) -> TOTPDevice | None:
+    """Confirms the pending device if ``token`` is right (from then on login asks for
+    codes) and returns it; ``None`` if the code is wrong or nothing is pending."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or not device.verify_token(token.strip()):
-        return False
+        return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return True
+    return device
 
 
 def totp_disable(*, user: User) -> None:

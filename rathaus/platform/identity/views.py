@@ -40,11 +40,15 @@ from rathaus.platform.identity.forms import (
     ProfileForm,
     RegistrationForm,
 )
-from rathaus.platform.identity.login import MODEL_BACKEND, safe_next_url
+from rathaus.platform.identity.login import (
+    MODEL_BACKEND,
+    OTP_PENDING,
+    safe_next_url,
+    second_factor_user,
+)
 from rathaus.platform.identity.models import AccountKind, User
 from rathaus.platform.identity.tokens import password_token_generator
-
-OTP_PENDING = "identity_otp_pending"
+from rathaus.platform.staff.selectors import roles_of, second_factor_required
 
 
 def _user(request: HttpRequest) -> User:
@@ -83,7 +87,7 @@ class AccountLoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
-        if selectors.account_has_totp(user=user):
+        if _owes_second_factor(user):
             self.request.session[OTP_PENDING] = user.pk
             target = reverse("accounts:login-otp")
             next_url = self.get_redirect_url()
@@ -93,28 +97,53 @@ class AccountLoginView(auth_views.LoginView):
         return super().form_valid(form)
 
 
+def _owes_second_factor(user: User) -> bool:
+    """After the password: an authenticator app's code, or, for staff of a town that
+    requires a second factor, a passkey (a citizen's passkey is a way in of its own)."""
+    if selectors.account_has_totp(user=user):
+        return True
+    return (
+        selectors.account_passkeys(user=user).exists()
+        and bool(roles_of(user=user))
+        and second_factor_required()
+    )
+
+
 @rate_limit(limits.LOGIN_CODE)
 def login_otp(request: HttpRequest) -> HttpResponse:
-    pending = request.session.get(OTP_PENDING)
-    user = User.objects.filter(pk=pending, is_active=True).first() if pending else None
+    """The second factor: a code from the authenticator app or one of the account's passkeys.
+
+    After the password (the account is logged in only once the factor is
+    proven), or for a logged-in person whose session still needs one; a person
+    with neither is told how to set one up.
+    """
+    user, pending = second_factor_user(request)
+    next_url = safe_next_url(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
     if user is None:
+        if request.user.is_authenticated:  # verified already
+            return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
         return redirect("accounts:login")
+    has_totp = selectors.account_has_totp(user=user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and has_totp and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
-            del request.session[OTP_PENDING]
-            login(request, user, backend=MODEL_BACKEND)
+            request.session.pop(OTP_PENDING, None)
+            if pending:
+                login(request, user, backend=MODEL_BACKEND)
             otp_login(request, device)
-            next_url = safe_next_url(request, request.GET.get(REDIRECT_FIELD_NAME, ""))
             return redirect(next_url or reverse(settings.LOGIN_REDIRECT_URL))
         form.add_error("code", _("Der Code stimmt nicht."))
-    return _form_page(
+    return render(
         request,
-        form=form,
-        title=_("Zweiter Faktor"),
-        submit=_("Anmelden"),
-        intro=_("Bitte geben Sie den Code aus Ihrer Authenticator-App ein."),
+        "identity/second_factor.html",
+        {
+            "form": form,
+            "has_totp": has_totp,
+            "has_passkey": selectors.account_passkeys(user=user).exists(),
+            "pending": pending,
+            "next": next_url,
+        },
     )
 
 
@@ -289,7 +318,10 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Der zweite Faktor ist ausgeschaltet."))
         return redirect("accounts:account")
     if request.method == "POST" and form.is_valid():
-        if services.totp_device_confirm(user=user, token=form.cleaned_data["code"]):
+        device = services.totp_device_confirm(user=user, token=form.cleaned_data["code"])
+        if device is not None:
+            # The right code is proof enough for this session, too.
+            otp_login(request, device)
             messages.success(request, _("Der zweite Faktor ist eingerichtet."))
             return redirect("accounts:account")
         form.add_error("code", _("Der Code stimmt nicht."))

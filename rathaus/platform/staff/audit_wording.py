@@ -41,6 +41,13 @@ def staff_words(entry: AuditEntry, actor: str) -> AuditWords | None:
         if taken:
             details.append(_("Entzogene Rollen: %(roles)s") % {"roles": _roles(taken)})
         return AuditWords(sentence % {"actor": actor, "who": who}, details)
+    if entry.action == "staff.policy":
+        sentence = (
+            _("%(actor)s verlangt jetzt vom ganzen Team einen zweiten Faktor.")
+            if entry.after
+            else _("%(actor)s verlangt vom Team keinen zweiten Faktor mehr.")
+        )
+        return AuditWords(sentence % {"actor": actor})
     return None
 
 

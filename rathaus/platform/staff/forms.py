@@ -95,3 +95,15 @@ class AuditFilterForm(forms.Form):
         if since and until and until < since:
             self.add_error("until", _("„Bis“ muss am oder nach „Von“ liegen."))
         return data
+
+
+class StaffPolicyForm(forms.Form):
+    second_factor_required = forms.BooleanField(
+        label=_("Zweiten Faktor für das ganze Team verlangen"),
+        help_text=_(
+            "Wer in der Online-Verwaltung arbeitet, bestätigt die Anmeldung dann mit einem "
+            "Passkey oder dem Code einer Authenticator-App. Wer noch keinen hat, wird beim "
+            "nächsten Aufruf gebeten, einen einzurichten."
+        ),
+        required=False,
+    )

@@ -23,3 +23,21 @@ class StaffRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.role}"
+
+
+class StaffPolicy(models.Model):
+    """The town admin's rules for the whole back office: one row (pk 1) per town."""
+
+    # On: every staff member must have proven a second factor (an authenticator
+    # app's code or a passkey) in this session before any back-office page or API.
+    second_factor_required = models.BooleanField(
+        _("Zweiten Faktor für das Team verlangen"), default=False
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Regeln für das Team")
+        verbose_name_plural = _("Regeln für das Team")
+
+    def __str__(self) -> str:
+        return f"second factor required: {self.second_factor_required}"

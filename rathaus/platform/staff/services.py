@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
-from rathaus.platform.staff.models import StaffRole
+from rathaus.platform.staff.models import StaffPolicy, StaffRole
 from rathaus.platform.staff.roles import is_known_role
 from rathaus.tenants.models import Municipality
 
@@ -72,3 +72,22 @@ def staff_add(
                 staff_invitation_queue(town=town, user=user)
         staff_set_roles(town=town, user=user, roles=roles, actor=actor)
     return user
+
+
+@transaction.atomic
+def staff_policy_set(*, town: Municipality, second_factor_required: bool, actor: Actor) -> bool:
+    """Sets whether the town's staff must prove a second factor; returns whether it changed."""
+    policy, _created = StaffPolicy.objects.select_for_update().get_or_create(pk=1)
+    if policy.second_factor_required == second_factor_required:
+        return False
+    policy.second_factor_required = second_factor_required
+    policy.save(update_fields=["second_factor_required", "changed_at"])
+    audit_record(
+        town=town,
+        actor=actor,
+        action="staff.policy",
+        target="second_factor_required",
+        before=not second_factor_required,
+        after=second_factor_required,
+    )
+    return True

@@ -26,12 +26,27 @@ from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.registry import kinds
 from rathaus.platform.messaging.selectors import message_counts_since, messages_in_doubt
 from rathaus.platform.staff.actors import SUPPORT_SESSION_KEY, request_actor
-from rathaus.platform.staff.forms import AuditFilterForm, BrandingForm, StaffAddForm, StaffRolesForm
+from rathaus.platform.staff.forms import (
+    AuditFilterForm,
+    BrandingForm,
+    StaffAddForm,
+    StaffPolicyForm,
+    StaffRolesForm,
+)
 from rathaus.platform.staff.invitations import staff_invitation_last, staff_invitation_resend
-from rathaus.platform.staff.permissions import staff_required
+from rathaus.platform.staff.permissions import (
+    needs_second_factor,
+    second_factor_redirect,
+    staff_required,
+)
 from rathaus.platform.staff.roles import role_label
-from rathaus.platform.staff.selectors import is_town_admin, roles_of, staff_members
-from rathaus.platform.staff.services import staff_add, staff_set_roles
+from rathaus.platform.staff.selectors import (
+    is_town_admin,
+    roles_of,
+    second_factor_required,
+    staff_members,
+)
+from rathaus.platform.staff.services import staff_add, staff_policy_set, staff_set_roles
 from rathaus.platform.staff.support import support_session_seconds, support_token_redeem
 from rathaus.tenants.current import current_town
 
@@ -42,6 +57,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return auth_views.redirect_to_login(request.get_full_path())
     if not roles_of(user=request.user):
         raise Http404
+    if needs_second_factor(request):
+        return second_factor_redirect(request)
     # Only a town admin can fix the town's identity, so only they are reminded of it.
     missing = (
         branding_missing(branding=current_branding()) if is_town_admin(user=request.user) else []
@@ -86,11 +103,26 @@ def branding(request: HttpRequest) -> HttpResponse:
 
 @staff_required()
 def team(request: HttpRequest) -> HttpResponse:
+    policy = StaffPolicyForm(
+        posted(request), initial={"second_factor_required": second_factor_required()}
+    )
+    if request.method == "POST" and policy.is_valid():
+        required = policy.cleaned_data["second_factor_required"]
+        if staff_policy_set(
+            town=current_town(), second_factor_required=required, actor=request_actor(request)
+        ):
+            messages.success(
+                request,
+                _("Das Team bestätigt die Anmeldung jetzt mit einem zweiten Faktor.")
+                if required
+                else _("Das Team braucht keinen zweiten Faktor mehr."),
+            )
+        return redirect("staff:team")
     members = [
         (member, sorted(role_label(role.role) for role in member.staff_roles.all()))
         for member in staff_members()
     ]
-    return render(request, "staff/team.html", {"members": members})
+    return render(request, "staff/team.html", {"members": members, "policy": policy})
 
 
 @staff_required()

@@ -1,7 +1,6 @@
 """Passkeys: set up under "Mein Rathaus", log in with one, only ever on the town they are for."""
 
 import json
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,31 +15,16 @@ from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD, UserFactory
 from tests.html import text_of
 from tests.platform.identity.authenticator import SoftAuthenticator
+from tests.platform.identity.passkey_steps import (
+    passkey_login_steps,
+    passkey_register_steps,
+    post_json,
+)
 
 
 def _log_in(client: Client, email: str) -> None:
     response = client.post("/accounts/login/", {"username": email, "password": PASSWORD})
     assert response.status_code == 302, response.content.decode()
-
-
-def _post(client: Client, url: str, body: dict[str, Any] | None = None) -> Any:
-    return client.post(url, json.dumps(body or {}), content_type="application/json")
-
-
-def _register(
-    client: Client, phone: SoftAuthenticator, *, origin: str, name: str = "Mein Telefon"
-) -> Any:
-    options = _post(client, "/accounts/passkeys/new/options/")
-    assert options.status_code == 200, options.content.decode()
-    answer = phone.create(options.content.decode(), origin=origin)
-    return _post(client, "/accounts/passkeys/new/", {"name": name, "credential": answer})
-
-
-def _passkey_login(client: Client, phone: SoftAuthenticator, *, origin: str, **kwargs: Any) -> Any:
-    options = _post(client, "/accounts/login/passkey/options/")
-    assert options.status_code == 200, options.content.decode()
-    answer = phone.get(options.content.decode(), origin=origin, **kwargs)
-    return _post(client, "/accounts/login/passkey/", {"credential": answer})
 
 
 def _erika_with_a_passkey(client: Client, town: Municipality) -> tuple[SoftAuthenticator, str]:
@@ -50,7 +34,7 @@ def _erika_with_a_passkey(client: Client, town: Municipality) -> tuple[SoftAuthe
         origin = passkey_origin(town=town)
     phone = SoftAuthenticator()
     _log_in(client, "erika@example.org")
-    assert _register(client, phone, origin=origin).status_code == 200
+    assert passkey_register_steps(client, phone, origin=origin).status_code == 200
     client.post("/accounts/logout/")
     return phone, origin
 
@@ -64,7 +48,7 @@ def test_a_citizen_sets_up_a_passkey_and_logs_in_with_it_instead_of_a_password(
     phone = SoftAuthenticator()
     _log_in(client_a, "erika@example.org")
 
-    response = _register(client_a, phone, origin=origin, name="  Mein   Telefon ")
+    response = passkey_register_steps(client_a, phone, origin=origin, name="  Mein   Telefon ")
 
     assert response.status_code == 200, response.content.decode()
     assert response.json() == {"redirect": "/accounts/passkeys/"}
@@ -75,7 +59,7 @@ def test_a_citizen_sets_up_a_passkey_and_logs_in_with_it_instead_of_a_password(
 
     client_a.post("/accounts/logout/")
     assert "_auth_user_id" not in client_a.session
-    response = _passkey_login(client_a, phone, origin=origin)
+    response = passkey_login_steps(client_a, phone, origin=origin)
 
     assert response.status_code == 200, response.content.decode()
     assert response.json() == {"redirect": "/"}
@@ -93,7 +77,7 @@ def test_a_passkey_login_needs_no_code_from_the_authenticator_app(
         origin = passkey_origin(town=town_a)
     phone = SoftAuthenticator()
     _log_in(client_a, "erika@example.org")
-    assert _register(client_a, phone, origin=origin).status_code == 200
+    assert passkey_register_steps(client_a, phone, origin=origin).status_code == 200
     client_a.post("/accounts/logout/")
     with tenant_context(town_a):
         TOTPDevice.objects.create(user=user, name="App", confirmed=True)
@@ -104,7 +88,7 @@ def test_a_passkey_login_needs_no_code_from_the_authenticator_app(
     )
     assert response["Location"].startswith("/accounts/login/code/")
     # ... with the passkey it is not.
-    response = _passkey_login(client_a, phone, origin=origin)
+    response = passkey_login_steps(client_a, phone, origin=origin)
     assert response.status_code == 200
     assert client_a.session["_auth_user_id"] == str(user.pk)
 
@@ -120,11 +104,11 @@ def test_a_passkey_made_for_one_town_never_logs_in_on_another(
         origin_b = passkey_origin(town=town_b)
     phone = SoftAuthenticator()
     _log_in(client_a, "erika@example.org")
-    assert _register(client_a, phone, origin=origin_a).status_code == 200
+    assert passkey_register_steps(client_a, phone, origin=origin_a).status_code == 200
     credential = phone.credentials[0]
 
     # The other town does not know the passkey ...
-    response = _passkey_login(client_b, phone, origin=origin_b, credential=credential)
+    response = passkey_login_steps(client_b, phone, origin=origin_b, credential=credential)
     assert response.status_code == 400
     assert "kennt das digitale Rathaus dieser Kommune nicht" in response.json()["error"]
     # ... a copy of it in the other town's schema is not taken for one of its own: it was
@@ -139,13 +123,13 @@ def test_a_passkey_made_for_one_town_never_logs_in_on_another(
             public_key=bytes(stored.public_key),
             rp_id=stored.rp_id,
         )
-    response = _passkey_login(client_b, phone, origin=origin_b, credential=credential)
+    response = passkey_login_steps(client_b, phone, origin=origin_b, credential=credential)
     assert "kennt das digitale Rathaus dieser Kommune nicht" in response.json()["error"]
     # ... and relabelled as town B's, its signature still names town A's host.
     with tenant_context(town_b):
         Passkey.objects.filter(pk=copy.pk).update(rp_id=passkey_rp_id(town=town_b))
     for origin in (origin_b, origin_a):
-        response = _passkey_login(client_b, phone, origin=origin, credential=credential)
+        response = passkey_login_steps(client_b, phone, origin=origin, credential=credential)
         assert response.status_code == 400
         assert response.json()["error"] == "Die Anmeldung mit dem Passkey hat nicht geklappt."
         assert "_auth_user_id" not in client_b.session
@@ -158,7 +142,7 @@ def test_one_answer_posted_twice_keeps_one_passkey_and_says_so(
         erika = UserFactory.create(email="erika@example.org")
         origin = passkey_origin(town=town_a)
     _log_in(client_a, "erika@example.org")
-    options = _post(client_a, "/accounts/passkeys/new/options/").content.decode()
+    options = post_json(client_a, "/accounts/passkeys/new/options/").content.decode()
     answer = json.dumps(SoftAuthenticator().create(options, origin=origin))
     challenge = base64url_to_bytes(json.loads(options)["challenge"])
 
@@ -182,7 +166,7 @@ def test_a_passkey_is_registered_only_from_the_towns_own_host(
         foreign = passkey_origin(town=town_b)
     _log_in(client_a, "erika@example.org")
 
-    response = _register(client_a, SoftAuthenticator(), origin=foreign)
+    response = passkey_register_steps(client_a, SoftAuthenticator(), origin=foreign)
 
     assert response.status_code == 400
     assert "Der Passkey konnte nicht eingerichtet werden" in response.json()["error"]
@@ -192,12 +176,14 @@ def test_a_passkey_is_registered_only_from_the_towns_own_host(
 
 def test_each_challenge_is_used_once(client_a: Client, town_a: Municipality) -> None:
     phone, origin = _erika_with_a_passkey(client_a, town_a)
-    options = _post(client_a, "/accounts/login/passkey/options/").content.decode()
+    options = post_json(client_a, "/accounts/login/passkey/options/").content.decode()
     answer = phone.get(options, origin=origin)
-    assert _post(client_a, "/accounts/login/passkey/", {"credential": answer}).status_code == 200
+    assert (
+        post_json(client_a, "/accounts/login/passkey/", {"credential": answer}).status_code == 200
+    )
     client_a.post("/accounts/logout/")
 
-    replay = _post(client_a, "/accounts/login/passkey/", {"credential": answer})
+    replay = post_json(client_a, "/accounts/login/passkey/", {"credential": answer})
 
     assert replay.status_code == 400
     assert replay.json()["error"] == "Bitte starten Sie die Anmeldung noch einmal."
@@ -209,7 +195,7 @@ def test_a_passkey_needs_a_name(client_a: Client, town_a: Municipality) -> None:
         origin = passkey_origin(town=town_a)
     _log_in(client_a, "erika@example.org")
 
-    response = _register(client_a, SoftAuthenticator(), origin=origin, name="   ")
+    response = passkey_register_steps(client_a, SoftAuthenticator(), origin=origin, name="   ")
 
     assert response.status_code == 400
     assert response.json()["error"] == "Bitte geben Sie dem Passkey einen Namen."
@@ -224,8 +210,8 @@ def test_a_second_device_gets_its_own_passkey_and_each_is_renamed_and_removed_al
         origin = passkey_origin(town=town_a)
     phone, laptop = SoftAuthenticator(), SoftAuthenticator()
     _log_in(client_a, "erika@example.org")
-    assert _register(client_a, phone, origin=origin, name="Telefon").status_code == 200
-    assert _register(client_a, laptop, origin=origin, name="Laptop").status_code == 200
+    assert passkey_register_steps(client_a, phone, origin=origin, name="Telefon").status_code == 200
+    assert passkey_register_steps(client_a, laptop, origin=origin, name="Laptop").status_code == 200
     with tenant_context(town_a):
         keys = {key.name: key.pk for key in Passkey.objects.filter(user=erika)}
         foreign = Passkey.objects.create(
@@ -244,13 +230,13 @@ def test_a_second_device_gets_its_own_passkey_and_each_is_renamed_and_removed_al
         assert Passkey.objects.filter(pk=foreign.pk).exists()
     # The removed passkey no longer logs in; the other one does.
     client_a.post("/accounts/logout/")
-    assert _passkey_login(client_a, phone, origin=origin).status_code == 400
-    assert _passkey_login(client_a, laptop, origin=origin).status_code == 200
+    assert passkey_login_steps(client_a, phone, origin=origin).status_code == 400
+    assert passkey_login_steps(client_a, laptop, origin=origin).status_code == 200
 
 
 def test_the_passkey_pages_need_a_login(client_a: Client, town_a: Municipality) -> None:
     assert client_a.get("/accounts/passkeys/").status_code == 302
-    assert _post(client_a, "/accounts/passkeys/new/options/").status_code == 302
+    assert post_json(client_a, "/accounts/passkeys/new/options/").status_code == 302
 
 
 def test_an_inactive_account_cannot_log_in_with_its_passkey(
@@ -260,4 +246,4 @@ def test_an_inactive_account_cannot_log_in_with_its_passkey(
     with tenant_context(town_a):
         User.objects.filter(email="erika@example.org").update(is_active=False)
 
-    assert _passkey_login(client_a, phone, origin=origin).status_code == 400
+    assert passkey_login_steps(client_a, phone, origin=origin).status_code == 400
