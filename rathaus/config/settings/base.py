@@ -456,7 +456,7 @@ CELERY_BEAT_SCHEDULE = {
         "tenant_schemas": ["public"],
     },
     # Stripe events whose apply task was lost (worker gone before it ran) are queued again.
-    "billing-events-requeue": {
+    "billing-events-pending": {
         "task": "billing.events_requeue",
         "schedule": 600.0,
         "options": {"expires": 600},
