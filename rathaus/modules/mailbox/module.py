@@ -18,6 +18,7 @@ class Mailbox(Module):
         "mit Nachweis der Zustellung."
     )
     citizen_urls = "rathaus.modules.mailbox.urls"
+    api_urls = "rathaus.modules.mailbox.api"
     staff_urls = "rathaus.modules.mailbox.staff_urls"
     nav = (
         NavEntry(_("Postfach"), "index"),
