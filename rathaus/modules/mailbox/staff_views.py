@@ -18,6 +18,7 @@ from rathaus.tenants.current import current_town
 
 from . import selectors
 from .errors import MailboxError
+from .evidence_pdf import evidence_pdf
 from .forms import SendForm, SentFilterForm
 from .services import NewDocument, message_send
 
@@ -121,4 +122,17 @@ def evidence(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     record = selectors.message_evidence(proof=selectors.message_proof(message=found))
     response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="nachweis-{found.public_id}.json"'
+    return response
+
+
+@clerk
+@require_safe
+def evidence_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The message's evidence record as a PDF download."""
+    found = selectors.message_sent(public_id=public_id)
+    if found is None:
+        raise Http404("No such message")
+    record = selectors.message_evidence(proof=selectors.message_proof(message=found))
+    response = HttpResponse(evidence_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="nachweis-{found.public_id}.pdf"'
     return response

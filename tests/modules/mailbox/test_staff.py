@@ -1,6 +1,7 @@
 """Staff send a message with PDFs to a person, see the messages sent and each one's proof."""
 
 import datetime as dt
+import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -226,3 +227,42 @@ def test_the_evidence_record_downloads_as_json(
     assert record["appeal_deadline"]
     assert record["documents"][0]["sha256"] == hashlib.sha256(NOTICE_PDF).hexdigest()
     assert [entry["action"] for entry in record["audit"]] == ["mailbox.message.send"]
+
+
+def test_the_evidence_record_downloads_as_a_pdf_with_the_hashes_and_times(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    import hashlib
+
+    import pikepdf
+
+    make_staff(mailbox_a, client_a, CLERK, email="steuer@example.org")
+    sent = _send(client_a)
+    public_id = sent["Location"].rstrip("/").rsplit("/", 1)[-1]  # type: ignore[index]
+    page = client_a.get(f"/staff/mailbox/messages/{public_id}/").content.decode()
+    assert f"/staff/mailbox/messages/{public_id}/evidence.pdf" in page
+
+    response = client_a.get(f"/staff/mailbox/messages/{public_id}/evidence.pdf")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert pdf.docinfo["/Title"] == f"Zustellnachweis {public_id}"
+        text = b"".join(page.Contents.read_bytes() for page in pdf.pages)
+    assert hashlib.sha256(NOTICE_PDF).hexdigest().encode() in text
+    assert b"mailbox.message.send" in text
+    assert b"Bereitgestellt am" in text
+
+
+def test_another_towns_clerk_gets_no_evidence(
+    client_a: Client, client_b: Client, mailbox_a: Municipality, mailbox_b: Municipality
+) -> None:
+    make_staff(mailbox_a, client_a, CLERK, email="steuer@example.org")
+    citizen(mailbox_a)
+    sent = _send(client_a)
+    public_id = sent["Location"].rstrip("/").rsplit("/", 1)[-1]  # type: ignore[index]
+    make_staff(mailbox_b, client_b, CLERK, email="steuer@example.org")
+
+    for suffix in ("evidence.pdf", "evidence.json"):
+        assert client_b.get(f"/staff/mailbox/messages/{public_id}/{suffix}").status_code == 404
