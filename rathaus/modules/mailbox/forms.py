@@ -79,3 +79,11 @@ class ReplyForm(forms.Form):
     documents = MultipleFileField(
         label=_("Anlagen (PDF)"), required=False, help_text=_("Eine oder mehrere PDF-Dateien.")
     )
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grund der Löschsperre"),
+        help_text=_("Zum Beispiel: Klageverfahren, Aktenzeichen des Gerichts."),
+        max_length=300,
+    )

@@ -157,3 +157,24 @@ class Document(models.Model):
         if self.pk is not None and not self._state.adding:
             raise ImmutableMessageError(f"document {self.pk} of a provided message never changes")
         super().save(*args, **kwargs)
+
+
+class LegalHold(models.Model):
+    """A legal hold on a message: while it stands, retention never deletes the message.
+
+    Kept beside the message, which never changes once provided.
+    """
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="legal_hold")
+    reason = models.CharField(_("Grund"), max_length=300)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("gesetzt am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Löschsperre")
+        verbose_name_plural = _("Löschsperren")
+
+    def __str__(self) -> str:
+        return f"hold on {self.message_id}: {self.reason}"

@@ -39,11 +39,17 @@ class Mailbox(Module):
             "schedule": crontab(hour=2, minute=30),
             "options": {"expires": 3600},
         },
+        # Messages kept past their retention (and not on hold) are deleted, and audited.
+        "expire": {
+            "task": "mailbox.expire",
+            "schedule": crontab(hour=3, minute=40),
+            "options": {"expires": 3600},
+        },
     }
     # The outbox's "mailbox" channel: services deliver "to a person" into it.
     channels = ("rathaus.modules.mailbox.channel.MailboxChannel",)
 
-    personal_models = ("DeliveryConsent", "Message", "Reply", "Document")
+    personal_models = ("DeliveryConsent", "Message", "Reply", "Document", "LegalHold")
 
     @classmethod
     def personal_data_export(cls, *, user: User) -> dict[str, Any]:

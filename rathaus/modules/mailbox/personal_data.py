@@ -10,9 +10,9 @@ from typing import Any
 from django.db import transaction
 
 from rathaus.platform.identity.models import User
-from rathaus.platform.storage.private import private_storage
 
 from .models import DeliveryConsent, Document, Message, Reply
+from .services import files_delete
 
 
 def _iso(value: Any) -> str | None:
@@ -62,10 +62,4 @@ def mailbox_data_erase(*, user: User) -> None:
     Message.objects.filter(owner=user).delete()
     Reply.objects.filter(author=user).delete()
     DeliveryConsent.objects.filter(account=user).delete()
-    transaction.on_commit(lambda: _files_delete(names))
-
-
-def _files_delete(names: list[str]) -> None:
-    storage = private_storage()
-    for name in names:
-        storage.delete(name)
+    transaction.on_commit(lambda: files_delete(names))

@@ -106,7 +106,8 @@ def _documents_store(
         )
 
 
-def _files_remove(names: Sequence[str]) -> None:
+def files_delete(names: Sequence[str]) -> None:
+    """Deletes stored documents from the town's private storage (after their rows went)."""
     storage = private_storage()
     for name in names:
         storage.delete(name)
@@ -186,7 +187,7 @@ def message_provide(
             _documents_store(message=message, documents=checked, stored=stored)
             _notify(message=message, owner=owner)
     except Exception:
-        _files_remove(stored)
+        files_delete(stored)
         raise
     return message
 
@@ -339,7 +340,7 @@ def reply_send(
             )
             _documents_store(message=message, documents=checked, stored=stored, reply=reply)
     except Exception:
-        _files_remove(stored)
+        files_delete(stored)
         raise
     return reply
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("send/", views.send, name="send"),
     path("messages/<uuid:public_id>/", views.message, name="message"),
     path("messages/<uuid:public_id>/evidence.json", views.evidence, name="evidence"),
+    path("messages/<uuid:public_id>/hold/", views.hold, name="hold"),
     path("messages/<uuid:public_id>/evidence.pdf", views.evidence_document, name="evidence-pdf"),
 ]

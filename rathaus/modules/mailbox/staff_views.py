@@ -19,7 +19,9 @@ from rathaus.tenants.current import current_town
 from . import selectors
 from .errors import MailboxError
 from .evidence_pdf import evidence_pdf
-from .forms import SendForm, SentFilterForm
+from .forms import HoldForm, SendForm, SentFilterForm
+from .models import LegalHold
+from .retention import kept_until, legal_hold_lift, legal_hold_set
 from .services import NewDocument, message_send
 
 clerk = staff_required(module="mailbox", role="clerk")
@@ -90,6 +92,9 @@ def message(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "message": found,
             "proof": selectors.message_proof(message=found),
+            "kept_until": kept_until(found),
+            "hold": LegalHold.objects.filter(message=found).first(),
+            "hold_form": HoldForm(),
             "replies": [
                 {
                     "reply": reply,
@@ -136,3 +141,33 @@ def evidence_document(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     response = HttpResponse(evidence_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="nachweis-{found.public_id}.pdf"'
     return response
+
+
+@clerk
+@require_http_methods(["POST"])
+def hold(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Sets (with a reason) or lifts the legal hold that keeps a message past its retention."""
+    found = selectors.message_sent(public_id=public_id)
+    if found is None:
+        raise Http404("No such message")
+    town, actor = current_town(), request_actor(request)
+    if "lift" in request.POST:
+        if legal_hold_lift(town=town, message=found, actor=actor):
+            flash.success(request, _("Die Löschsperre ist aufgehoben."))
+        return redirect("staff-mailbox:message", public_id=found.public_id)
+    form = HoldForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise MailboxError(_("Bitte nennen Sie den Grund der Löschsperre."))
+        legal_hold_set(
+            town=town,
+            message=found,
+            reason=form.cleaned_data["reason"],
+            actor=actor,
+            by=request.user if isinstance(request.user, User) else None,
+        )
+    except MailboxError as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Die Nachricht ist gegen das Löschen gesperrt."))
+    return redirect("staff-mailbox:message", public_id=found.public_id)
