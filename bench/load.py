@@ -32,7 +32,9 @@ from _setup import ROOT, _manage, bench_setup
 
 bench = bench_setup("load", timeout=1500, django=False)
 
-from tests.local_servers import free_port, wait_for_port  # noqa: E402 (ROOT on the path now)
+from _servers import gunicorn_serving  # noqa: E402 (after the bench's set-up)
+
+from tests.local_servers import free_port  # noqa: E402 (ROOT on the path now)
 
 GOAL_OVERHEAD = 1.05
 
@@ -52,17 +54,7 @@ def _warm_up(port: int) -> None:
 def run_load(*, seconds: int, citizens: int, staff: int) -> int:
     port = free_port()
     env = {**os.environ, "TRUSTED_PROXIES": "1", "LOG_LEVEL": "ERROR"}
-    gunicorn = subprocess.Popen(  # noqa: S603 (our own interpreter)
-        [
-            sys.executable, "-m", "gunicorn", "rathaus.config.wsgi",
-            "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-            "--workers", "2", "--threads", "4", "--log-level", "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    try:
-        wait_for_port(port, gunicorn, name="gunicorn", timeout=60)
+    with gunicorn_serving(port, env):
         _warm_up(port)
         with tempfile.TemporaryDirectory() as folder:
             prefix = str(Path(folder) / "load")
@@ -84,9 +76,6 @@ def run_load(*, seconds: int, citizens: int, staff: int) -> int:
             if not Path(f"{prefix}_stats.csv").exists():
                 raise SystemExit(f"[bench] locust failed:\n{locust.stderr[-3000:]}")
             return _report(Path(f"{prefix}_stats.csv"))
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
 
 
 def _report(stats: Path) -> int:

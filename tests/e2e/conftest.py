@@ -19,27 +19,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, syn
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
 from tests.conftest import ROOT, _test_database_url
+from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS, axe_violations
 from tests.local_servers import free_port, local_server
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The viewports every journey walks: a common phone and a desktop.
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-# WCAG 2.2 A and AA, the standard a German authority's site is held to (BITV 2.0, EN 301 549).
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Without these, Chromium keeps trying to reach Google's hosts, which this
-# machine's closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -126,22 +112,7 @@ def look(page: Page, name: str) -> None:
         pytest.fail(f"axe-core not found at {AXE}: run `make test`, which installs it")
     blocked = page.evaluate("window.__cspViolations || []")
     assert not blocked, f"the Content-Security-Policy blocked on {name} ({page.url}): {blocked}"
-    # Evaluated, not added as a <script>: the page's CSP rightly refuses inline scripts.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        "tags => axe.run(document, "
-        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-        AXE_TAGS,
-    )
-    problems = [
-        {
-            "rule": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "where": [node["target"] for node in violation["nodes"]][:5],
-        }
-        for violation in result["violations"]
-    ]
+    problems = axe_violations(page)
     assert not problems, f"axe found on {name} ({page.url}):\n{json.dumps(problems, indent=2)}"
     # Against the configured width, not innerWidth: a mobile context widens its layout
     # viewport to the content, so a too-wide page would look as wide as the window.

@@ -16,13 +16,12 @@ from rathaus.tenants.current import current_town
 
 # What the service worker keeps for offline use: the look of the site, nothing personal.
 OFFLINE_ASSETS = (
-    "kern/fonts/fira-sans.css",
     "kern/kern.min.css",
     "design/rathaus.css",
     "design/rathaus.js",
 )
 # Bump to make every installed app drop its old cache.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 @require_safe
