@@ -354,6 +354,33 @@ def payment_refresh(*, town: Municipality, payment: Payment) -> bool:
         return False
 
 
+def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, actor: Actor) -> bool:
+    """Pays ``amount`` of a paid payment back through its provider, then records it.
+
+    The provider is asked first (no transaction open); what it answers (its refund's
+    reference) goes into the audit entry. Raises ``PaymentError`` for a payment not
+    paid, an amount beyond what is left, or a provider that refused.
+    """
+    value, _code = amount_checked(amount, payment.currency)
+    payment.refresh_from_db()
+    if payment.state not in states.REFUNDABLE:
+        raise PaymentError(f"payment {payment.kassenzeichen} is {payment.state}, not paid")
+    if value > payment.amount - payment.refunded_amount:
+        raise PaymentError(f"refund of {value} is more than what is left")
+    config = provider_config(key=payment.provider, enabled_only=False)
+    if config is None:
+        raise ProviderUnavailable(f"payment provider {payment.provider!r} is not set up here")
+    reference = providers[payment.provider].refund(payment=payment, amount=value, config=config)
+    return payment_move(
+        town=town,
+        payment=payment,
+        to=State.REFUNDED,
+        actor=actor,
+        refunded=value,
+        note=reference,
+    )
+
+
 # --- providers' events ------------------------------------------------------------------
 
 
