@@ -27,6 +27,7 @@ from rathaus.tenants.hosts import AllowedHosts
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_create, town_host
 from tests.local_servers import free_port, local_server
+from tests.print_standin import PrintStandin
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,12 +157,26 @@ def worker_sms(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def print_standin() -> Iterator[PrintStandin]:
+    """The print partner's stand-in (Pingen's API); this process and the worker use it."""
+    standin = PrintStandin().start()
+    for name, value in standin.env().items():
+        setattr(settings, name, value)
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
 def celery_worker(
-    towns: dict[str, Municipality], smtp_sink: SmtpSink, worker_sms: Path
+    towns: dict[str, Municipality],
+    smtp_sink: SmtpSink,
+    worker_sms: Path,
+    print_standin: PrintStandin,
 ) -> Iterator[None]:
     """A real Celery worker process on the test database and the test queue.
 
-    Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``.
+    Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``,
+    its letters to ``print_standin``.
     """
     from rathaus.config.celery import app
 
@@ -174,6 +189,7 @@ def celery_worker(
         "EMAIL_PORT": str(smtp_sink.port),
         "TEST_SMS_BACKEND": "rathaus.platform.messaging.contrib.sms.backends.FileSmsBackend",
         "SMS_FILE_PATH": str(worker_sms.parent),
+        **print_standin.env(),
     }
     app.control.purge()
     worker = subprocess.Popen(

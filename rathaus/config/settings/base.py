@@ -400,6 +400,20 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=10)
 MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=600)
 MESSAGING_LOST_AFTER = env.int("MESSAGING_LOST_AFTER", default=600)
 
+# --- bulk notices (rathaus.modules.notices) ------------------------------------
+
+# The postage of one standard letter in euros (the run page's estimate).
+NOTICES_POSTAGE = env.str("NOTICES_POSTAGE", default="0.95")
+# The print-and-mail partner the letters go to, and its API (Pingen's v2).
+NOTICES_PRINT_PARTNER = env.str("NOTICES_PRINT_PARTNER", default="pingen")
+NOTICES_PINGEN_API_URL = env.str("NOTICES_PINGEN_API_URL", default="https://api.pingen.com")
+NOTICES_PINGEN_IDENTITY_URL = env.str(
+    "NOTICES_PINGEN_IDENTITY_URL", default="https://identity.pingen.com"
+)
+NOTICES_PINGEN_CLIENT_ID = env.str("NOTICES_PINGEN_CLIENT_ID", default="")
+NOTICES_PINGEN_CLIENT_SECRET = env.str("NOTICES_PINGEN_CLIENT_SECRET", default="")
+NOTICES_PINGEN_ORGANISATION = env.str("NOTICES_PINGEN_ORGANISATION", default="")
+
 # --- background work ----------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/1")
