@@ -122,12 +122,6 @@ def provider_configure(
     return config
 
 
-def providers_enabled() -> list[str]:
-    """The keys of the providers switched on in the current town, in the registry's order."""
-    on = set(ProviderConfig.objects.filter(enabled=True).values_list("provider", flat=True))
-    return [provider.key for provider in providers if provider.key in on]
-
-
 # --- payments --------------------------------------------------------------------------
 
 
@@ -352,6 +346,20 @@ def payment_refresh(*, town: Municipality, payment: Payment) -> bool:
     except OutcomeRefused:
         logger.warning("payment %s: the provider's answer was refused", payment.kassenzeichen)
         return False
+
+
+def payment_cancel(*, town: Municipality, payment: Payment, actor: Actor) -> bool:
+    """Gives up an open payment (the citizen pays another way): stopped at the provider
+    first, so it can no longer take money; raises ``PaymentError`` if the provider says
+    it was paid meanwhile (then the payment is brought up to date instead)."""
+    config = provider_config(key=payment.provider, enabled_only=False)
+    if config is not None and payment.state in states.OPEN:
+        try:
+            providers[payment.provider].cancel(payment=payment, config=config)
+        except PaymentError:
+            payment_refresh(town=town, payment=payment)
+            raise
+    return payment_move(town=town, payment=payment, to=State.CANCELLED, actor=actor)
 
 
 def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, actor: Actor) -> bool:

@@ -6,68 +6,29 @@ import json
 from decimal import Decimal
 from typing import Any
 
-import pytest
 import stripe
-from django.test import Client, TestCase
+from django.test import Client
 from django_tenants.utils import tenant_context
 
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.payments.models import Payment, ProviderConfig, ProviderEvent
 from rathaus.platform.payments.services import (
     payment_refund,
-    provider_configure,
-    provider_event_apply,
 )
-from rathaus.platform.payments.tasks import payments_event_apply
 from rathaus.platform.payments.tokens import payment_path
 from rathaus.tenants.models import Municipality
-from tests.platform.payments.conftest import SYSTEM, ask
-from tests.stripe_standin import signed, standin, stripe_events
+from tests.platform.payments.conftest import (
+    SYSTEM,
+    WEBHOOK,
+    apply_all,
+    ask,
+    deliver,
+    secret_of,
+    stripe_on,
+)
+from tests.stripe_standin import standin, stripe_events
 
-WEBHOOK = "/payments/webhook/stripe/"
 State = Payment.State
-
-
-def stripe_on(town: Municipality) -> None:
-    with tenant_context(town):
-        provider_configure(
-            town=town,
-            key="stripe",
-            enabled=True,
-            options={},
-            secrets={"secret_key": f"sk_test_{town.slug}", "webhook_secret": secret_of(town)},
-            actor=SYSTEM,
-        )
-
-
-def secret_of(town: Municipality) -> str:
-    return f"whsec_{town.slug}"
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The events the webhook queued for applying (the test applies them itself)."""
-    rows: list[int] = []
-    monkeypatch.setattr(
-        payments_event_apply, "apply_async", lambda args, **kwargs: rows.append(args[0])
-    )
-    return rows
-
-
-def deliver(client: Client, event: dict[str, Any], town: Municipality, secret: str = "") -> Any:
-    body = json.dumps(event).encode()
-    with TestCase.captureOnCommitCallbacks(execute=True):  # as after the request's commit
-        return client.post(
-            WEBHOOK,
-            body,
-            content_type="application/json",
-            HTTP_STRIPE_SIGNATURE=signed(body, secret=secret or secret_of(town)),
-        )
-
-
-def apply_all(town: Municipality, rows: list[int]) -> list[bool]:
-    with tenant_context(town):
-        return [provider_event_apply(town=town, event_pk=pk) for pk in rows]
 
 
 def pay_on_stripe(client: Client, payment: Payment, town: Municipality, **data: str) -> Any:

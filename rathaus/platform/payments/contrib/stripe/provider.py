@@ -180,6 +180,18 @@ class StripeProvider(Provider):
             outcome = Outcome(outcome.payment, "failed", outcome.amount, outcome.currency)
         return outcome
 
+    def cancel(self, *, payment: "Payment", config: "ProviderConfig") -> None:
+        if not payment.provider_ref:
+            return
+        session = _retrieve(config, payment.provider_ref)
+        if session.get("status") == "open":
+            try:
+                _client(config).v1.checkout.sessions.expire(payment.provider_ref)
+            except stripe.StripeError as error:
+                raise PaymentError(f"Stripe: {error.user_message or error}") from error
+        elif session.get("status") == "complete":
+            raise PaymentError(f"payment {payment.kassenzeichen} was completed at Stripe")
+
     def refund(self, *, payment: "Payment", amount: Decimal, config: "ProviderConfig") -> str:
         session = _retrieve(config, payment.provider_ref) if payment.provider_ref else {}
         intent = session.get("payment_intent")
