@@ -362,12 +362,13 @@ def payment_cancel(*, town: Municipality, payment: Payment, actor: Actor) -> boo
     return payment_move(town=town, payment=payment, to=State.CANCELLED, actor=actor)
 
 
-def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, actor: Actor) -> bool:
-    """Pays ``amount`` of a paid payment back through its provider, then records it.
+def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, actor: Actor) -> str:
+    """Pays ``amount`` of a paid payment back through its provider, then records it; returns
+    the provider's reference of the refund (``""`` for one paid back by hand).
 
-    The provider is asked first (no transaction open); what it answers (its refund's
-    reference) goes into the audit entry. Raises ``PaymentError`` for a payment not
-    paid, an amount beyond what is left, or a provider that refused.
+    The provider is asked first (no transaction open); its reference goes into the audit
+    entry. Raises ``PaymentError`` for a payment not paid, an amount beyond what is left,
+    or a provider that refused. Staff go through ``refunds.refund_request`` (four eyes).
     """
     value, _code = amount_checked(amount, payment.currency)
     payment.refresh_from_db()
@@ -379,14 +380,10 @@ def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, act
     if config is None:
         raise ProviderUnavailable(f"payment provider {payment.provider!r} is not set up here")
     reference = providers[payment.provider].refund(payment=payment, amount=value, config=config)
-    return payment_move(
-        town=town,
-        payment=payment,
-        to=State.REFUNDED,
-        actor=actor,
-        refunded=value,
-        note=reference,
+    payment_move(
+        town=town, payment=payment, to=State.REFUNDED, actor=actor, refunded=value, note=reference
     )
+    return reference
 
 
 # --- providers' events ------------------------------------------------------------------
