@@ -476,6 +476,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 600},
         "tenant_schemas": ["public"],
     },
+    # In every active town, once a night: the payment providers are asked about every
+    # payment not final yet, and webhook events whose task was lost are applied.
+    "payments-reconcile": {
+        "task": "payments.reconcile",
+        "schedule": crontab(hour=2, minute=41),
+        "options": {"expires": 3600},
+    },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }
 

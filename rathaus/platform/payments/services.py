@@ -422,3 +422,26 @@ def provider_event_apply(*, town: Municipality, event_pk: int) -> bool:
         applied_at=timezone.now(), outcome=note[:200]
     )
     return moved
+
+
+def payments_reconcile(*, town: Municipality, events_older_than: int = 600) -> dict[str, int]:
+    """The nightly reconciliation of the current town: asks the provider about every payment
+    that is not final (a lost webhook, a citizen who never came back) and applies what it
+    says; applies stored events whose task was lost (stored more than
+    ``events_older_than`` seconds ago). Idempotent; returns what it did."""
+    import datetime as dt
+
+    asked = moved = events = 0
+    for payment in Payment.objects.filter(state__in=states.OPEN).exclude(provider_ref=""):
+        asked += 1
+        try:
+            moved += bool(payment_refresh(town=town, payment=payment))
+        except PaymentError as error:
+            logger.warning("reconciling %s: %s", payment.kassenzeichen, error)
+    stale = timezone.now() - dt.timedelta(seconds=events_older_than)
+    for pk in ProviderEvent.objects.filter(
+        applied_at__isnull=True, received_at__lt=stale
+    ).values_list("pk", flat=True):
+        events += 1
+        moved += bool(provider_event_apply(town=town, event_pk=pk))
+    return {"asked": asked, "events": events, "moved": moved}

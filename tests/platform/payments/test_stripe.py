@@ -269,3 +269,30 @@ def test_the_secrets_are_stored_encrypted_and_never_shown_again(
         config = ProviderConfig.objects.get(provider="stripe")
     assert "geheim" not in raw
     assert "sk_test_geheim" in (config.secrets or "")
+
+
+def test_the_nightly_reconciliation_finds_a_payment_whose_webhook_was_lost(
+    client_a: Client,
+    town_a: Municipality,
+    stripe_api: stripe.StripeClient,
+    heard: list[tuple[str, str, str]],
+) -> None:
+    from rathaus.platform.payments.services import payments_reconcile
+
+    stripe_on(town_a)
+    paid = ask(town_a, provider="stripe", ref="A-1")
+    left = ask(town_a, provider="stripe", ref="A-2")
+    pay_on_stripe(client_a, paid, town_a)  # the citizen closed the tab; no webhook came
+    with tenant_context(town_a):
+        path = payment_path(payment=left)
+    client_a.post(f"{path}pay/")  # at Stripe's page, not paid yet
+
+    with tenant_context(town_a):
+        first = payments_reconcile(town=town_a)
+        again = payments_reconcile(town=town_a)
+        states = dict(Payment.objects.values_list("owner_ref", "state"))
+
+    assert first == {"asked": 2, "events": 0, "moved": 1}
+    assert again == {"asked": 1, "events": 0, "moved": 0}
+    assert states == {"A-1": State.PAID, "A-2": State.STARTED}
+    assert heard == [("paid", paid.kassenzeichen, "A-1")]
