@@ -1,7 +1,10 @@
 """The outbox's ``letter`` channel: a message written for it is printed and posted.
 
 A kind for this channel renders the letter as a PDF attachment (the first one is
-printed); the address is the postal address, one line each. ``send`` hands it to
+printed); the address is the postal address, one line each. A kind whose
+documents carry no address of their own (a mailbox notice that fell back to a
+letter) sets the header ``Letter-Cover: yes``: a DIN 5008 cover page with the
+address, the subject and the body goes in front of all its PDFs. ``send`` hands it to
 the configured print partner (``printing.registry``) under the outbox key as the
 idempotency key and records a ``PrintJob`` (partner, id, status, later the posting
 date). The module framework registers it (``Module.channels``), so it reaches
@@ -24,6 +27,7 @@ from rathaus.platform.messaging.registry import (
 )
 from rathaus.tenants.models import Municipality
 
+from .letters import pdfs_join
 from .models import PrintJob
 from .printing.registry import (
     PartnerRefused,
@@ -32,6 +36,7 @@ from .printing.registry import (
     PrintPartner,
     print_partner,
 )
+from .render import cover_letter
 
 
 class LetterSession:
@@ -42,13 +47,20 @@ class LetterSession:
         row, content = envelope.message, envelope.content
         if PrintJob.objects.filter(key=row.key).exists():
             return  # handed over before (a crash after the partner took it)
-        pdfs = [item for item in content.attachments if item.mimetype == "application/pdf"]
+        pdfs = [item.content for item in content.attachments if item.mimetype == "application/pdf"]
+        headers = {name.lower(): value for name, value in content.headers.items()}
+        if headers.get("letter-cover") == "yes":
+            # Documents without an address of their own: a cover page in front, then them all.
+            cover = cover_letter(
+                address=row.address.splitlines(), subject=content.subject, body=content.body
+            )
+            pdfs = [pdfs_join([cover, *pdfs])]
         if not pdfs:
             raise PermanentFailure("a letter needs a PDF attachment")
         try:
             partner_id = self.partner.upload(
-                pdf=pdfs[0].content,
-                filename=pdfs[0].filename,
+                pdf=pdfs[0],
+                filename="brief.pdf",
                 idempotency_key=row.key,
                 options=PrintOptions(),
             )

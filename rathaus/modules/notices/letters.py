@@ -207,9 +207,19 @@ def pdfa_make(pdf: bytes) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class PreflightProblem:
-    message: str
+def pdfs_join(pdfs: Sequence[bytes]) -> bytes:
+    """The PDFs one after the other in one file."""
+    with pikepdf.new() as joined:
+        opened = [pikepdf.open(io.BytesIO(pdf)) for pdf in pdfs]
+        try:
+            for document in opened:
+                joined.pages.extend(document.pages)
+            out = io.BytesIO()
+            joined.save(out)
+        finally:
+            for document in opened:
+                document.close()
+    return out.getvalue()
 
 
 def preflight(rendered: Rendered) -> list[str]:

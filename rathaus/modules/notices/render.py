@@ -48,6 +48,34 @@ def letterhead_for(template: Template) -> Letterhead:
     )
 
 
+def town_letterhead() -> Letterhead:
+    """The current town's letterhead from its branding alone (a cover letter's)."""
+    branding = current_branding()
+    authority = branding.authority_name or current_town().name
+    address = _lines(branding.address)
+    contact = [line for line in (branding.contact_phone, branding.contact_email) if line]
+    return Letterhead(
+        authority=authority,
+        sender_line=" · ".join([authority, *address])[:90],
+        contact=contact,
+        coat_of_arms=_coat_of_arms(branding),
+    )
+
+
+def cover_letter(*, address: Sequence[str], subject: str, body: str) -> bytes:
+    """A DIN 5008 cover page with the address in the window, for documents that have none."""
+    paragraphs = [part.strip() for part in body.replace("\r\n", "\n").split("\n\n") if part.strip()]
+    return letter_render(
+        head=town_letterhead(),
+        letter=Letter(
+            address=address,
+            subject=subject,
+            paragraphs=paragraphs,
+            date_line=timezone.localdate().strftime("%d.%m.%Y"),
+        ),
+    ).pdf
+
+
 def placeholder_values(
     *, name: str, recipient_key: str, values: Mapping[str, str]
 ) -> dict[str, str]:

@@ -142,3 +142,14 @@ def test_a_letter_too_long_or_an_address_too_wide_fails_the_preflight(
     assert "Die Anschrift passt nicht in das Adressfenster." in page
     assert "Der Text ist zu lang für eine Seite" in page
     assert "Zeile 3" not in page.split("Druckprüfung")[1].split("Freigeben")[0]
+
+
+def test_the_shipped_sample_file_has_2100_good_rows_a_third_for_the_mailbox() -> None:
+    from rathaus.modules.notices.demo_data import SAMPLE_FILE, sample_lines
+
+    content = SAMPLE_FILE.read_bytes()
+    assert content.decode().splitlines() == sample_lines()
+    checked = file_check(filename=SAMPLE_FILE.name, content=content, needed=["betrag", "jahr"])
+    assert checked.ok, checked.problems[:3]
+    assert len(checked.rows) == 2100
+    assert sum("@" in row.recipient_key for row in checked.rows) == 700
