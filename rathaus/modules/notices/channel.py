@@ -27,7 +27,7 @@ from rathaus.platform.messaging.registry import (
 )
 from rathaus.tenants.models import Municipality
 
-from .letters import pdfs_join
+from .letters import pdf_problems, pdfs_join
 from .models import PrintJob
 from .printing.registry import (
     PartnerRefused,
@@ -55,6 +55,10 @@ class LetterSession:
                 address=row.address.splitlines(), subject=content.subject, body=content.body
             )
             pdfs = [pdfs_join([cover, *pdfs])]
+        elif pdfs:
+            problems = pdf_problems(pdfs[0])
+            if problems:
+                raise PermanentFailure(" ".join(problems))
         if not pdfs:
             raise PermanentFailure("a letter needs a PDF attachment")
         try:

@@ -88,9 +88,10 @@ class Rendered:
 
 
 class _Page:
-    """A canvas that notes each string's box (in mm from the top left)."""
+    """A canvas that notes each string's box (in mm from the top left); without a canvas it
+    only measures (the layout for the preflight, no PDF made)."""
 
-    def __init__(self, canvas: Canvas) -> None:
+    def __init__(self, canvas: Canvas | None) -> None:
         self.canvas = canvas
         self.boxes: list[Box] = []
 
@@ -100,8 +101,9 @@ class _Page:
         font = BOLD if bold else FONT
         width = pdfmetrics.stringWidth(line, font, size)
         baseline = top + size * 0.8
-        self.canvas.setFont(font, size)
-        self.canvas.drawString(x, A4_HEIGHT - baseline, line)
+        if self.canvas is not None:
+            self.canvas.setFont(font, size)
+            self.canvas.drawString(x, A4_HEIGHT - baseline, line)
         self.boxes.append(Box(what, x / mm, top / mm, (x + width) / mm, (top + size) / mm))
 
     def wrap(self, text: str, *, width: float, size: float = 10) -> list[str]:
@@ -121,15 +123,17 @@ class _Page:
 
 def _marks(page: _Page) -> None:
     canvas = page.canvas
-    canvas.setLineWidth(0.3)
+    if canvas is not None:
+        canvas.setLineWidth(0.3)
     for top, length in ((FOLD_MARKS[0], 4 * mm), (HOLE_MARK, 6 * mm), (FOLD_MARKS[1], 4 * mm)):
         left = PRINT_MARGIN
-        canvas.line(left, A4_HEIGHT - top, left + length, A4_HEIGHT - top)
+        if canvas is not None:
+            canvas.line(left, A4_HEIGHT - top, left + length, A4_HEIGHT - top)
         page.boxes.append(Box("mark", left / mm, top / mm, (left + length) / mm, top / mm))
 
 
 def _letterhead(page: _Page, head: Letterhead) -> None:
-    if head.coat_of_arms:
+    if head.coat_of_arms and page.canvas is not None:
         try:
             image = ImageReader(io.BytesIO(head.coat_of_arms))
         except Exception:
@@ -170,6 +174,21 @@ def letter_render(*, head: Letterhead, letter: Letter) -> Rendered:
     canvas.setTitle(letter.subject)
     canvas.setAuthor(head.authority)
     page = _Page(canvas)
+    _draw(page, head, letter)
+    canvas.showPage()
+    canvas.save()
+    return Rendered(pdf=pdfa_make(buffer.getvalue()), boxes=page.boxes)
+
+
+def letter_layout(*, head: Letterhead, letter: Letter) -> list[Box]:
+    """Where everything of the letter goes, measured the way ``letter_render`` draws it,
+    without making the PDF (fast: the preflight of a whole file at upload)."""
+    page = _Page(None)
+    _draw(page, head, letter)
+    return page.boxes
+
+
+def _draw(page: _Page, head: Letterhead, letter: Letter) -> None:
     _marks(page)
     _letterhead(page, head)
     top = WINDOW[1] + 17.7 * mm
@@ -189,9 +208,6 @@ def letter_render(*, head: Letterhead, letter: Letter) -> Rendered:
             top += 4.5 * mm
         top += 2.5 * mm
     _footer(page, head)
-    canvas.showPage()
-    canvas.save()
-    return Rendered(pdf=pdfa_make(buffer.getvalue()), boxes=page.boxes)
 
 
 def pdfa_make(pdf: bytes) -> bytes:
@@ -223,15 +239,15 @@ def pdfs_join(pdfs: Sequence[bytes]) -> bytes:
 
 
 def preflight(rendered: Rendered) -> list[str]:
-    """What makes the letter unfit for print: empty when it passes.
+    """What makes the letter unfit for print: empty when it passes (``pdf_problems`` of
+    the file and ``layout_problems`` of what was drawn)."""
+    return list(dict.fromkeys([*pdf_problems(rendered.pdf), *layout_problems(rendered.boxes)]))
 
-    The file must be one A4 portrait page; everything drawn must lie within the
-    printable area (``PRINT_MARGIN`` from every edge) and outside the address
-    window, except the address and return lines, which must lie inside it; the
-    body must end above the footer.
-    """
+
+def pdf_problems(pdf: bytes) -> list[str]:
+    """The file must be one A4 portrait page."""
     problems: list[str] = []
-    with pikepdf.open(io.BytesIO(rendered.pdf)) as document:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
         if len(document.pages) != 1:
             problems.append(
                 _("Der Brief hat %(n)s Seiten statt einer.") % {"n": len(document.pages)}
@@ -244,11 +260,19 @@ def preflight(rendered: Rendered) -> list[str]:
                     _("Seite %(n)s ist nicht A4 hochkant (%(w)s × %(h)s mm).")
                     % {"n": number, "w": round(width / mm), "h": round(height / mm)}
                 )
+    return problems
+
+
+def layout_problems(boxes: Sequence[Box]) -> list[str]:
+    """Everything drawn must lie within the printable area (``PRINT_MARGIN`` from every
+    edge); the address and return lines inside the address window, at most
+    ``ADDRESS_LINES`` of address; the body above the footer."""
+    problems: list[str] = []
     margin = PRINT_MARGIN / mm
     left, top, wide, high = (value / mm for value in WINDOW)
     outside = {
         box.what
-        for box in rendered.boxes
+        for box in boxes
         if box.left < margin - 0.01
         or box.top < margin - 0.01
         or box.right > A4_WIDTH / mm - margin + 0.01
@@ -256,7 +280,7 @@ def preflight(rendered: Rendered) -> list[str]:
     }
     if outside:
         problems.append(_("Etwas liegt außerhalb des druckbaren Bereichs."))
-    for box in rendered.boxes:
+    for box in boxes:
         inside = (
             box.left >= left
             and box.right <= left + wide
@@ -266,9 +290,9 @@ def preflight(rendered: Rendered) -> list[str]:
         if box.what in ("address", "return") and not inside:
             problems.append(_("Die Anschrift passt nicht in das Adressfenster."))
             break
-    if sum(1 for box in rendered.boxes if box.what == "address") > ADDRESS_LINES:
+    if sum(1 for box in boxes if box.what == "address") > ADDRESS_LINES:
         problems.append(_("Die Anschrift hat mehr als %(n)s Zeilen.") % {"n": ADDRESS_LINES})
-    if any(box.what == "body" and box.bottom > BODY_BOTTOM / mm for box in rendered.boxes):
+    if any(box.what == "body" and box.bottom > BODY_BOTTOM / mm for box in boxes):
         problems.append(_("Der Text ist zu lang für eine Seite und reicht in die Fußzeile."))
     return list(dict.fromkeys(problems))
 

@@ -82,6 +82,28 @@ def placeholder_values(
     return {**values, "name": name, "schluessel": recipient_key}
 
 
+def letter_build(
+    *,
+    template: Template,
+    address: Sequence[str],
+    values: Mapping[str, str],
+    reference: str = "",
+) -> Letter:
+    """One notice from ``template`` with ``values`` for its placeholders."""
+    paragraphs = [
+        placeholders_fill(paragraph.strip(), values)
+        for paragraph in template.body.replace("\r\n", "\n").split("\n\n")
+        if paragraph.strip()
+    ]
+    return Letter(
+        address=address,
+        subject=placeholders_fill(template.subject, values),
+        paragraphs=paragraphs,
+        date_line=timezone.localdate().strftime("%d.%m.%Y"),
+        reference=reference,
+    )
+
+
 def letter_for(
     *,
     template: Template,
@@ -91,20 +113,9 @@ def letter_for(
     reference: str = "",
 ) -> Rendered:
     """Renders one notice from ``template`` with ``values`` for its placeholders."""
-    paragraphs = [
-        placeholders_fill(paragraph.strip(), values)
-        for paragraph in template.body.replace("\r\n", "\n").split("\n\n")
-        if paragraph.strip()
-    ]
     return letter_render(
         head=head,
-        letter=Letter(
-            address=address,
-            subject=placeholders_fill(template.subject, values),
-            paragraphs=paragraphs,
-            date_line=timezone.localdate().strftime("%d.%m.%Y"),
-            reference=reference,
-        ),
+        letter=letter_build(template=template, address=address, values=values, reference=reference),
     )
 
 

@@ -28,9 +28,9 @@ from rathaus.platform.messaging.services import NewMessage, messages_enqueue_man
 from rathaus.tenants.models import Municipality
 
 from .datafile import Checked, Problem, Row, file_check
-from .letters import preflight
+from .letters import Letterhead, layout_problems, letter_layout
 from .models import Recipient, Run, Template
-from .render import letter_for, letterhead_for, placeholder_values, template_placeholders
+from .render import letter_build, letterhead_for, placeholder_values, template_placeholders
 
 MAILBOX_KIND = "notices.notice.mailbox"
 LETTER_KIND = "notices.notice.letter"
@@ -137,21 +137,21 @@ def _recipient(run: Run, row: Row, account: User | None) -> Recipient:
     )
 
 
-def _preflight_print(*, run: Run, template: Template, head: object) -> int:
-    """Renders every letter for print and keeps what its preflight found; returns how many
-    failed."""
+def _preflight_print(*, run: Run, template: Template, head: Letterhead) -> int:
+    """Lays out every letter for print as it will be rendered and keeps what the preflight
+    found; returns how many failed. (The file itself, one A4 portrait page, is checked
+    again when the letter is handed to print: ``channel.LetterSession``.)"""
     failing: list[Recipient] = []
     for recipient in run.recipients.filter(route=Recipient.Route.PRINT).iterator(chunk_size=500):
-        rendered = letter_for(
+        letter = letter_build(
             template=template,
-            head=head,  # type: ignore[arg-type]
             address=recipient.address_lines,
             values=placeholder_values(
                 name=recipient.name, recipient_key=recipient.recipient_key, values=recipient.values
             ),
             reference=recipient.recipient_key,
         )
-        problems = preflight(rendered)
+        problems = layout_problems(letter_layout(head=head, letter=letter))
         if problems:
             recipient.preflight = problems
             failing.append(recipient)

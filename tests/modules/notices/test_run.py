@@ -12,8 +12,14 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.mailbox.models import Message
-from rathaus.modules.notices.models import PrintJob, Run, Template
-from rathaus.modules.notices.services import print_jobs_refresh, run_drive, run_release
+from rathaus.modules.notices.models import PrintJob, Recipient, Run, Template
+from rathaus.modules.notices.services import (
+    print_jobs_refresh,
+    run_drive,
+    run_pause,
+    run_release,
+    run_resume,
+)
 from rathaus.modules.services import module_allow
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
@@ -152,3 +158,22 @@ def test_a_run_of_town_a_is_not_found_on_town_b(
         assert client_b.get(base + path).status_code == 404, path
     assert client_b.post(base + "release/").status_code == 404
     assert client_b.get(f"/staff/notices/templates/{template_a.pk}/preview.pdf").status_code == 404
+
+
+def test_a_paused_run_hands_nothing_over_until_it_is_resumed_and_each_notice_once(
+    client_a: Client, template_a: Template, notices_a: Municipality
+) -> None:
+    _first, other = clerks(notices_a, client_a, Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]))
+    run = _uploaded(client_a, template_a, rows(250), notices_a)
+    with tenant_context(notices_a):
+        actor = Actor.staff(other)
+        run_release(town=notices_a, actor=actor, run=run, released_by=other)
+        run_pause(town=notices_a, actor=actor, run=run)
+        assert run_drive(run_id=run.pk, claim="paused") == 0
+        assert not OutboxMessage.objects.filter(group=run.group).exists()
+        run_resume(town=notices_a, actor=actor, run=run)
+        assert run_drive(run_id=run.pk, claim="first", chunk=100) == 250
+        # A second drive (a redelivered task) finds nothing left; each key is in the outbox once.
+        assert run_drive(run_id=run.pk, claim="second", chunk=100) == 0
+        assert OutboxMessage.objects.filter(group=run.group, channel="letter").count() == 250
+        assert not Recipient.objects.filter(run=run, state=Recipient.State.WAITING).exists()
