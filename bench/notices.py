@@ -176,7 +176,7 @@ def main() -> None:
                     break
                 if time.perf_counter() - started > 600:
                     raise SystemExit("the run did not finish within 600 s")
-                time.sleep(0.2)
+                time.sleep(0.5)
             seconds = time.perf_counter() - started
             progress = run_progress(run=run)
             mailbox_messages = Message.objects.filter(source_key__startswith="notices:").count()
