@@ -57,5 +57,18 @@ class SettingsForm(forms.Form):
     )
 
 
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label=_("Kontoauszug (camt.053, XML)"),
+        help_text=_("Die Datei aus dem Online-Banking der Kommune, höchstens 10 MB."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Die Datei ist größer als 10 MB."))
+        return upload
+
+
 class EnabledForm(forms.Form):
     enabled = forms.BooleanField(label=_("Diesen Zahlweg anbieten"), required=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", staff_views.index, name="index"),
     path("export.csv", staff_views.export, name="export"),
     path("settings/", staff_views.payment_rules, name="settings"),
+    path("statement/", staff_views.statement, name="statement"),
     path("providers/", staff_views.providers_overview, name="providers"),
     path("providers/<str:key>/", staff_views.provider_edit, name="provider"),
     path("<str:kassenzeichen>/", staff_views.detail, name="detail"),

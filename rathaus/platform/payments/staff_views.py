@@ -18,8 +18,16 @@ from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.current import current_town
 
 from . import refunds, selectors, services, states
+from .camt import StatementRefused, statement_import
 from .export import payments_csv
-from .forms import EnabledForm, MarkPaidForm, PaymentFilterForm, RefundForm, SettingsForm
+from .forms import (
+    EnabledForm,
+    MarkPaidForm,
+    PaymentFilterForm,
+    RefundForm,
+    SettingsForm,
+    StatementForm,
+)
 from .models import Payment, ProviderConfig, Refund
 from .registry import PaymentError, providers
 
@@ -187,6 +195,29 @@ def mark_paid(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
     else:
         messages.error(request, _("Diese Zahlung ist nicht mehr offen."))
     return redirect("staff-payments:detail", kassenzeichen=payment.kassenzeichen)
+
+
+@admin
+@require_http_methods(["GET", "HEAD", "POST"])
+def statement(request: HttpRequest) -> HttpResponse:
+    """A bank statement's transfers matched to open payments; the rest listed."""
+    form = StatementForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = statement_import(
+                town=current_town(),
+                raw=form.cleaned_data["file"].read(),
+                actor=request_actor(request),
+            )
+        except StatementRefused as error:
+            form.add_error("file", _("Die Datei passt nicht: %(error)s") % {"error": error})
+    return render(
+        request,
+        "payments/staff/statement.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
 
 
 @admin
