@@ -41,6 +41,8 @@ class PrintStandin:
     creates: Counter[str] = field(default_factory=Counter)
     uploads: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The next creates answered with HTTP 503 after the letter was made (an answer lost).
+    lose_answers: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
 
@@ -62,9 +64,13 @@ class PrintStandin:
         with self.lock:
             return [letter.key for letter in self.letters.values()]
 
+    def letters_per_key(self) -> Counter[str]:
+        with self.lock:
+            return Counter(letter.key for letter in self.letters.values())
+
     def duplicates(self) -> int:
-        """Letters created more than once under one key (a repeat answered with the first
-        counts too: it must never come)."""
+        """Creates beyond the first under one key (strict: even a repeat the key answers
+        with the first letter counts)."""
         with self.lock:
             return sum(n - 1 for n in self.creates.values() if n > 1)
 
@@ -73,6 +79,7 @@ class PrintStandin:
             self.letters.clear()
             self.creates.clear()
             self.uploads.clear()
+            self.lose_answers = 0
 
     def set_status(self, letter_id: str, status: str, submitted_at: str = "") -> None:
         with self.lock:
@@ -156,6 +163,11 @@ class PrintStandin:
                             attributes=attributes,
                         )
                         standin.letters[letter.id] = letter
+                        lost = standin.lose_answers > 0
+                        standin.lose_answers -= int(lost)
+                    if lost:
+                        self._send(503, {"errors": [{"title": "Service Unavailable"}]})
+                        return
                     self._send(201, self._letter_json(letter))
                     return
                 self._send(404, {"errors": [{"title": "Not found"}]})

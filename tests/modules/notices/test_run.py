@@ -177,3 +177,34 @@ def test_a_paused_run_hands_nothing_over_until_it_is_resumed_and_each_notice_onc
         assert run_drive(run_id=run.pk, claim="second", chunk=100) == 0
         assert OutboxMessage.objects.filter(group=run.group, channel="letter").count() == 250
         assert not Recipient.objects.filter(run=run, state=Recipient.State.WAITING).exists()
+
+
+def test_a_lost_answer_of_the_print_partner_is_retried_under_the_same_key_one_letter(
+    client_a: Client, template_a: Template, notices_a: Municipality, print_standin: PrintStandin
+) -> None:
+    from django.utils import timezone
+
+    from tests.platform.messaging.helpers import deliver_waiting
+
+    print_standin.clear()
+    _first, other = clerks(notices_a, client_a, Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]))
+    run = _uploaded(client_a, template_a, rows(3), notices_a)
+    with tenant_context(notices_a):
+        run_release(town=notices_a, actor=Actor.staff(other), run=run, released_by=other)
+        run_drive(run_id=run.pk, claim="test")
+    print_standin.lose_answers = 1  # the first letter is made, its answer lost
+
+    deliver_waiting(notices_a, kinds=["notices.notice.letter"])
+    with tenant_context(notices_a):
+        # The partner seems down: the batch is tried again later, the reason kept.
+        waiting = OutboxMessage.objects.filter(group=run.group, state="pending")
+        assert waiting.count() == 3
+        assert any("503" in row.error for row in waiting)
+        waiting.update(next_attempt_at=timezone.now())
+    deliver_waiting(notices_a, kinds=["notices.notice.letter"])
+
+    with tenant_context(notices_a):
+        assert OutboxMessage.objects.filter(group=run.group, state="sent").count() == 3
+        assert PrintJob.objects.count() == 3
+    assert len(print_standin.letters) == 3
+    assert set(print_standin.letters_per_key().values()) == {1}  # one letter per recipient
