@@ -15,6 +15,7 @@ import datetime as dt
 import threading
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -63,6 +64,10 @@ class Pingen(PrintPartner):
         self._token = ""
         self._expires = 0.0
         self._session = requests.Session()
+        # The environment's proxies, looked up once per host: requests would on every call
+        # (a few milliseconds each, three calls a letter).
+        self._session.trust_env = False
+        self._proxies: dict[str, dict[str, str]] = {}
 
     def _token_get(self) -> str:
         with self._lock:
@@ -90,9 +95,12 @@ class Pingen(PrintPartner):
         headers = dict(kwargs.pop("headers", {}))
         if auth:
             headers["Authorization"] = f"Bearer {self._token_get()}"
+        host = urlsplit(url).netloc
+        if host not in self._proxies:
+            self._proxies[host] = requests.utils.get_environ_proxies(url)
         try:
             response = self._session.request(
-                method, url, headers=headers, timeout=TIMEOUT, **kwargs
+                method, url, headers=headers, timeout=TIMEOUT, proxies=self._proxies[host], **kwargs
             )
         except requests.RequestException as exc:
             raise PartnerUnavailable(f"Pingen: {exc}") from exc
