@@ -3,7 +3,8 @@
 localstripe's own command listens on every interface and keeps its state in
 /tmp/localstripe.pickle, shared by every instance on the machine. This keeps
 the state in memory (tests) or in the file given with ``--state`` (``make run``),
-and adds the billing routes localstripe lacks (``infra/stripe_billing_standin.py``).
+and adds the billing routes and Checkout that localstripe lacks
+(``infra/stripe_billing_standin.py``, ``infra/stripe_checkout_standin.py``).
 
     python infra/localstripe_server.py --port PORT [--state var/localstripe.pickle]
 
@@ -18,6 +19,7 @@ from aiohttp import web
 from localstripe import resources
 from localstripe.server import app
 from stripe_billing_standin import billing_middleware
+from stripe_checkout_standin import checkout_middleware
 
 
 def _persist_in(path: Path | None) -> None:
@@ -48,6 +50,8 @@ def main() -> None:
     # Before localstripe's authentication (the stand-in checks the key itself, and
     # serves invoice PDFs to a browser without one), after its error handling.
     app.middlewares.insert(1, billing_middleware)
+    # Checkout (citizens' payments) likewise, before the billing routes.
+    app.middlewares.insert(1, checkout_middleware)
     web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 

@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_django.fixtures as pytest_django_fixtures
+import stripe
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -24,6 +26,8 @@ from rathaus.tenants.db import tenant_connection
 from rathaus.tenants.hosts import AllowedHosts
 from rathaus.tenants.models import Municipality
 from rathaus.tenants.services import municipality_create, town_host
+from tests.local_servers import free_port, local_server
+from tests.print_standin import PrintStandin
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,12 +157,26 @@ def worker_sms(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def print_standin() -> Iterator[PrintStandin]:
+    """The print partner's stand-in (Pingen's API); this process and the worker use it."""
+    standin = PrintStandin().start()
+    for name, value in standin.env().items():
+        setattr(settings, name, value)
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(scope="session")
 def celery_worker(
-    towns: dict[str, Municipality], smtp_sink: SmtpSink, worker_sms: Path
+    towns: dict[str, Municipality],
+    smtp_sink: SmtpSink,
+    worker_sms: Path,
+    print_standin: PrintStandin,
 ) -> Iterator[None]:
     """A real Celery worker process on the test database and the test queue.
 
-    Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``.
+    Its e-mail goes over SMTP to ``smtp_sink``, its SMS to the file ``worker_sms``,
+    its letters to ``print_standin``.
     """
     from rathaus.config.celery import app
 
@@ -171,6 +189,7 @@ def celery_worker(
         "EMAIL_PORT": str(smtp_sink.port),
         "TEST_SMS_BACKEND": "rathaus.platform.messaging.contrib.sms.backends.FileSmsBackend",
         "SMS_FILE_PATH": str(worker_sms.parent),
+        **print_standin.env(),
     }
     app.control.purge()
     worker = subprocess.Popen(
@@ -199,3 +218,25 @@ def celery_worker(
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> Iterator[str]:
+    """The base URL of a localstripe process that lives for the test session (state in memory)."""
+    port = free_port()
+    command = [sys.executable, str(ROOT / "infra" / "localstripe_server.py"), "--port", str(port)]
+    with local_server(command, port=port, name="localstripe", cwd=ROOT):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def stripe_api(localstripe_url: str, settings: Any) -> stripe.StripeClient:
+    """Points the app at localstripe, emptied for this test; the client to look at what it holds."""
+    settings.STRIPE_API_BASE = localstripe_url
+    client = stripe.StripeClient(
+        settings.STRIPE_API_KEY, base_addresses={"api": localstripe_url}, max_network_retries=0
+    )
+    # Our own local server over http: not an arbitrary URL (S310).
+    flush = urllib.request.Request(f"{localstripe_url}/_config/data", method="DELETE")  # noqa: S310
+    urllib.request.urlopen(flush, timeout=5).close()  # noqa: S310
+    return client

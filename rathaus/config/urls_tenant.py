@@ -19,6 +19,8 @@ urlpatterns = [
     path("barrierefreiheit/", portal.accessibility, name="accessibility"),
     path("", include("rathaus.platform.catalogue.urls")),
     path("accounts/", include("rathaus.platform.identity.urls")),
+    # Apps acting for a person: authorize (consent), token, revoke, connected apps.
+    path("oauth/", include("rathaus.platform.oauth.urls")),
     path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/billing/", include("rathaus.billing.staff_urls")),
     path("staff/payments/", include("rathaus.platform.payments.staff_urls")),

@@ -18,7 +18,7 @@ from rathaus.billing.webhooks import stripe_event_apply
 from rathaus.modules.models import ModuleActivation
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
-from tests.billing.conftest import list_prices, localstripe_url, stripe_api  # noqa: F401 (fixtures)
+from tests.billing.conftest import list_prices  # noqa: F401 (fixtures)
 from tests.billing.helpers import allow_only, standin
 from tests.e2e.conftest import DESKTOP, PHONE, look
 from tests.factories import PASSWORD

@@ -115,6 +115,10 @@ TENANT_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rathaus.platform.federation",
+    # Apps (the town's mobile app) act for a person with an OAuth 2.0 token of this
+    # town: applications, grants and tokens live in each town's schema.
+    "rathaus.platform.oauth",
+    "oauth2_provider",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -352,7 +356,10 @@ USE_TZ = True
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A bearer token of the town's OAuth 2.0 server (rathaus.platform.oauth) first, so a
+    # missing or bad one answers 401 with WWW-Authenticate; then the browser's session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rathaus.platform.oauth.authentication.AppTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -367,6 +374,40 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["rathaus.modules.openapi.drop_inactive_module_endpoints"],
+}
+
+# --- apps: OAuth 2.0 (rathaus.platform.oauth, django-oauth-toolkit) -------------
+
+# The toolkit's own application model (named, so migrations can depend on it).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "rathaus.platform.oauth.scopes.AppScopes",
+    "OAUTH2_VALIDATOR_CLASS": "rathaus.platform.oauth.validators.TownOAuth2Validator",
+    # Authorization code with PKCE, S256 only ("plain" is refused).
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    # Tokens are stored as their SHA-256 only; a leaked table holds no usable token.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Tokens only in the Authorization header, never in a URL's query.
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=60 * 60),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env.int(
+        "OAUTH_REFRESH_TOKEN_SECONDS", default=90 * 24 * 60 * 60
+    ),
+    # Each refresh gives a new refresh token; the used one is refused, and using it
+    # again (a stolen copy) revokes the whole chain.
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Once a person allowed an app these scopes, the app's next login skips the consent page.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    # Redirect URIs an app may register: https (claimed links) and the private-use
+    # schemes of the native apps (RFC 8252, reverse domain names), never plain http.
+    "ALLOWED_REDIRECT_URI_SCHEMES": env.list(
+        "OAUTH_REDIRECT_URI_SCHEMES", default=["https", "de.rathaus.app"]
+    ),
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
 }
 
 # --- e-mail -------------------------------------------------------------------
@@ -399,6 +440,20 @@ MESSAGING_MAX_ATTEMPTS = env.int("MESSAGING_MAX_ATTEMPTS", default=10)
 # due for longer than MESSAGING_LOST_AFTER lost its task and beat queues it again.
 MESSAGING_CLAIM_TIMEOUT = env.int("MESSAGING_CLAIM_TIMEOUT", default=600)
 MESSAGING_LOST_AFTER = env.int("MESSAGING_LOST_AFTER", default=600)
+
+# --- bulk notices (rathaus.modules.notices) ------------------------------------
+
+# The postage of one standard letter in euros (the run page's estimate).
+NOTICES_POSTAGE = env.str("NOTICES_POSTAGE", default="0.95")
+# The print-and-mail partner the letters go to, and its API (Pingen's v2).
+NOTICES_PRINT_PARTNER = env.str("NOTICES_PRINT_PARTNER", default="pingen")
+NOTICES_PINGEN_API_URL = env.str("NOTICES_PINGEN_API_URL", default="https://api.pingen.com")
+NOTICES_PINGEN_IDENTITY_URL = env.str(
+    "NOTICES_PINGEN_IDENTITY_URL", default="https://identity.pingen.com"
+)
+NOTICES_PINGEN_CLIENT_ID = env.str("NOTICES_PINGEN_CLIENT_ID", default="")
+NOTICES_PINGEN_CLIENT_SECRET = env.str("NOTICES_PINGEN_CLIENT_SECRET", default="")
+NOTICES_PINGEN_ORGANISATION = env.str("NOTICES_PINGEN_ORGANISATION", default="")
 
 # --- background work ----------------------------------------------------------
 
@@ -461,6 +516,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "options": {"expires": 600},
         "tenant_schemas": ["public"],
+    },
+    # In every active town, once a night: the payment providers are asked about every
+    # payment not final yet, and webhook events whose task was lost are applied.
+    "payments-reconcile": {
+        "task": "payments.reconcile",
+        "schedule": crontab(hour=2, minute=41),
+        "options": {"expires": 3600},
     },
     # Each module's periodic tasks join at start-up (Module.periodic_tasks).
 }

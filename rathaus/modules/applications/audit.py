@@ -42,13 +42,23 @@ def applications_audit_words(
             "before": _status(before),
             "after": _status(after),
         }
+    if action == "applications.case.paid":
+        payment = after.get("payment", "") if isinstance(after, dict) else ""
+        return _(
+            "Die Gebühr zum Antrag %(reference)s ist bezahlt (Kassenzeichen %(payment)s); "
+            "der Antrag ist jetzt eingegangen."
+        ) % {"reference": target, "payment": payment}
     return None
 
 
 def applications_switch_off_consequences() -> list[str]:
     said = []
     open_cases = Submission.objects.filter(
-        status__in=[Submission.Status.RECEIVED, Submission.Status.IN_PROGRESS]
+        status__in=[
+            Submission.Status.AWAITING_PAYMENT,
+            Submission.Status.RECEIVED,
+            Submission.Status.IN_PROGRESS,
+        ]
     ).count()
     if open_cases:
         said.append(

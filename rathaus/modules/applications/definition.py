@@ -23,7 +23,7 @@ from .logic import RULE_KEYS, rule_holds, rule_money, rule_problems
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
 # Parts of the module's own addresses a form's slug must not take.
-RESERVED_SLUGS = frozenset({"account"})
+RESERVED_SLUGS = frozenset({"account", "pay"})
 # What a citizen types in; a text block and a declaration are read, not filled in.
 INPUT_TYPES = frozenset(
     {
@@ -99,6 +99,9 @@ def _semantic_problems(definition: dict[str, Any]) -> Iterator[str]:
                     yield from rule_problems(
                         field[name], path=f"$.steps[{s}].fields[{f}].{name}", keys=keys
                     )
+    payment = definition.get("payment")
+    if payment is not None and field_types.get(payment["amount"]) != "computed":
+        yield f"$.payment.amount: '{payment['amount']}' is no computed field of the form"
     receipt = definition.get("receipt_email")
     if receipt is not None and field_types.get(receipt) != "email":
         yield f"$.receipt_email: '{receipt}' is no e-mail field of the form"

@@ -640,6 +640,17 @@ class StatusForm(forms.Form):
         )
 
 
+class PayMethodForm(forms.Form):
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"] = forms.ChoiceField(
+            label=_("Wie möchten Sie bezahlen?"),
+            choices=choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Wählen Sie aus, wie Sie bezahlen möchten.")},
+        )
+
+
 class InboxFilterForm(forms.Form):
     form = forms.ModelChoiceField(
         label=gettext_lazy("Formular"),

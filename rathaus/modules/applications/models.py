@@ -73,6 +73,8 @@ class Submission(models.Model):
     """An application a citizen sent: the answers, with the version they were given to."""
 
     class Status(models.TextChoices):
+        # Sent, with a fee to pay online first; paid, it is received by itself.
+        AWAITING_PAYMENT = "awaiting_payment", _("wartet auf Zahlung")
         RECEIVED = "received", _("eingegangen")
         IN_PROGRESS = "in_progress", _("in Bearbeitung")
         DONE = "done", _("abgeschlossen")

@@ -37,6 +37,8 @@ class Applications(Module):
         ),
     )
     price = "module_applications"
+    # A form's fee is paid through the platform's payments port (``fees.py``).
+    payment_listener = "rathaus.modules.applications.fees.ApplicationFees"
 
     personal_models = ("Submission", "Draft")
     exempt_models = {

@@ -21,12 +21,16 @@ from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from .definition import definition_parse, text_in
+from .fees import fee_due
 from .models import CaseCounter, Draft, Form, FormVersion, Submission
 
 RECEIPT = "applications.receipt"
 
-# The way a case goes: eingegangen → in Bearbeitung → abgeschlossen / abgelehnt.
+# The way a case goes: (wartet auf Zahlung →) eingegangen → in Bearbeitung → abgeschlossen /
+# abgelehnt. Staff may reject a case still waiting for its fee; its payment moves it on
+# to "eingegangen" (``fees.ApplicationFees``), never a person.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Submission.Status.AWAITING_PAYMENT: (Submission.Status.REJECTED,),
     Submission.Status.RECEIVED: (Submission.Status.IN_PROGRESS,),
     Submission.Status.IN_PROGRESS: (Submission.Status.DONE, Submission.Status.REJECTED),
     Submission.Status.DONE: (),
@@ -125,6 +129,9 @@ def submission_create(
     """Stores a sent application with its version and queues the receipt e-mail."""
     definition = version.definition
     email = ""
+    status = Submission.Status.RECEIVED
+    if fee_due(definition=definition, answers=answers) is not None:
+        status = Submission.Status.AWAITING_PAYMENT
     if key := definition.get("receipt_email"):
         email = str(answers.get(key) or "")
     if not email and user is not None:
@@ -136,6 +143,7 @@ def submission_create(
         answers=answers,
         user=user,
         email=email,
+        status=status,
         language=(get_language() or settings.LANGUAGE_CODE)[:2],
     )
     if email:

@@ -15,6 +15,7 @@ from rathaus.tenants.current import current_town
 
 from . import selectors, services
 from .definition import SCHEMA_PATH, text_in
+from .fees import case_payments
 from .forms import InboxFilterForm, StatusForm, UploadForm
 from .models import Form, FormVersion, Submission
 
@@ -48,6 +49,7 @@ def _case_context(case: Submission, status_form: StatusForm) -> dict[str, object
             definition=case.version.definition, answers=case.answers
         ),
         "status_form": status_form if services.TRANSITIONS[case.status] else None,
+        "payments": case_payments(submission=case),
     }
 
 

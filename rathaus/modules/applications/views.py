@@ -5,6 +5,7 @@ with the version they were given to: a reload or a new version published meanwhi
 loses nothing, and the application is sent with the version it was begun with.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,16 +13,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from rathaus.platform.federation.models import TrustLevel
 from rathaus.platform.federation.trust import session_trust_level, trust_sufficient
+from rathaus.platform.payments.registry import PaymentError
+from rathaus.platform.payments.selectors import methods_offered
+from rathaus.platform.payments.tokens import payment_path
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
 from .definition import Step, answers_kept, declarations_of, logic_data, steps_of, text_in
-from .forms import DeclarationForm, StepForm, computed_display, step_initial
-from .models import Draft, Form, FormVersion
+from .fees import case_payment_start, case_payments, pay_path, submission_from_pay_token
+from .forms import DeclarationForm, PayMethodForm, StepForm, computed_display, step_initial
+from .models import Draft, Form, FormVersion, Submission
 from .prefill import prefill_answers, prefill_mark
 from .selectors import answers_by_step, forms_published, submissions_of_user
 from .services import (
@@ -346,7 +352,54 @@ def done(request: HttpRequest, slug: str) -> HttpResponse:
             "application": form,
             "title": text_in(submission.version.definition["title"]),
             "submission": submission,
+            "pay_href": pay_path(submission=submission)
+            if submission.status == Submission.Status.AWAITING_PAYMENT
+            else "",
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pay(request: HttpRequest, token: str) -> HttpResponse:
+    """The case's fee: how it stands, the attempts so far, and a way to pay (again)."""
+    submission = submission_from_pay_token(token)
+    spec = submission.version.definition.get("payment") if submission else None
+    if submission is None or not spec:
+        raise Http404("No such case with a fee in this town")
+    waiting = submission.status == Submission.Status.AWAITING_PAYMENT
+    methods = methods_offered()
+    form = PayMethodForm(
+        request.POST if request.method == "POST" else None,
+        choices=methods,
+        initial={"method": methods[0][0]} if len(methods) == 1 else None,
+    )
+    if request.method == "POST" and waiting and form.is_valid():
+        try:
+            payment = case_payment_start(
+                town=current_town(),
+                submission=submission,
+                provider=form.cleaned_data["method"],
+                user=request.user if request.user.is_authenticated else None,
+            )
+        except PaymentError:
+            form.add_error(None, _("Das hat nicht geklappt. Bitte versuchen Sie es noch einmal."))
+        else:
+            return redirect(payment_path(payment=payment))
+    return render(
+        request,
+        "applications/pay.html",
+        {
+            "submission": submission,
+            "title": text_in(submission.version.definition["title"]),
+            "fee": Decimal(str(submission.answers.get(spec["amount"]) or "0")),
+            "payments": [
+                {"payment": p, "href": payment_path(payment=p)}
+                for p in case_payments(submission=submission)
+            ],
+            "form": form if waiting and methods else None,
+            "waiting": waiting,
+        },
+        status=400 if form.errors else 200,
     )
 
 
@@ -356,7 +409,12 @@ def account(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:  # login_required let no one else in
         raise Http404
     rows = [
-        {"submission": s, "title": text_in(s.version.definition["title"])}
+        {
+            "submission": s,
+            "title": text_in(s.version.definition["title"]),
+            "payment": next(iter(case_payments(submission=s)), None),
+            "pay_href": pay_path(submission=s) if s.version.definition.get("payment") else "",
+        }
         for s in submissions_of_user(user=request.user)
     ]
     drafts = [

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.platform.abuse.limits import rate_limit
+from rathaus.platform.oauth.permissions import AppScope
 from rathaus.tenants.current import current_town
 
 from . import selectors, services
@@ -51,7 +52,8 @@ def _not_found() -> Response:
 
 
 class ServiceList(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(responses=ServiceSerializer(many=True), summary="Bookable services")
     def get(self, request: Request) -> Response:
@@ -59,7 +61,8 @@ class ServiceList(APIView):
 
 
 class LocationList(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(
         parameters=[OpenApiParameter("service", int, description="Only locations offering it")],
@@ -78,7 +81,8 @@ class LocationList(APIView):
 
 
 class SlotList(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(
         parameters=[SlotQuerySerializer],
@@ -106,8 +110,11 @@ class SlotList(APIView):
 
 @method_decorator(rate_limit(BOOKING, block=False), name="post")
 class BookingList(APIView):
+    oauth_scope = "appointments"
+
     def get_permissions(self) -> list[Any]:
-        return [IsAuthenticated()] if self.request.method == "GET" else [AllowAny()]
+        who = IsAuthenticated() if self.request.method == "GET" else AllowAny()
+        return [who, AppScope()]
 
     @extend_schema(responses=BookingSerializer(many=True), summary="My upcoming bookings")
     def get(self, request: Request) -> Response:
@@ -162,7 +169,8 @@ def _booking(token: str) -> Booking | None:
 
 
 class BookingDetail(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(responses={200: BookingSerializer, 404: ErrorSerializer}, summary="One booking")
     def get(self, request: Request, token: str) -> Response:
@@ -171,7 +179,8 @@ class BookingDetail(APIView):
 
 
 class BookingCancel(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(request=None, responses={200: BookingSerializer, **ERRORS}, summary="Cancel")
     def post(self, request: Request, token: str) -> Response:
@@ -186,7 +195,8 @@ class BookingCancel(APIView):
 
 
 class BookingMove(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "appointments"
 
     @extend_schema(
         request=MoveRequestSerializer,

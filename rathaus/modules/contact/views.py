@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from rathaus.platform.oauth.scopes import OPEN_TO_APPS
 from rathaus.tenants.current import current_town
 
 from .selectors import contact_details
@@ -28,3 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def contact_api(request: Request) -> Response:
     details = contact_details(town=current_town())
     return Response(ContactSettings(details).data)
+
+
+# Public: an app may call it with its token too.
+contact_api.cls.oauth_scope = OPEN_TO_APPS  # type: ignore[attr-defined]

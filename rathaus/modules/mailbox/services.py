@@ -22,6 +22,7 @@ from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.keys import address_digest
 from rathaus.platform.messaging.models import OutboxMessage
+from rathaus.platform.messaging.persons import person_message_enqueue
 from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.storage.private import private_file_save, private_storage
 from rathaus.tenants.models import Municipality
@@ -32,6 +33,9 @@ from .proof import PROVISION, RETRIEVAL, delivery_judge
 from .selectors import consent_given
 
 NOTIFICATION = "mailbox.notification"
+# The notice that fell back, as a letter over the outbox's ``letter`` channel (where a
+# module provides one in the town): its documents behind a cover page with the address.
+FALLBACK_LETTER = "mailbox.fallback.letter"
 PDF = "application/pdf"
 ALLOWED_TYPES = {PDF: b"%PDF-"}
 
@@ -348,7 +352,9 @@ def reply_send(
 def messages_fall_back(*, town: Municipality, now: dt.datetime | None = None) -> list[str]:
     """Nightly: marks every message under the retrieval rule that was not retrieved within
     ``proof.FALLBACK_DAYS`` of its notification as fallen back (not delivered; the notice
-    goes by letter) and audits each; idempotent. Returns the public ids marked."""
+    goes by letter: enqueued once, in the same transaction, over the outbox's ``letter``
+    channel where the town has one and the account a postal address) and audits each;
+    idempotent. Returns the public ids marked."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     marked: list[str] = []
@@ -378,12 +384,21 @@ def messages_fall_back(*, town: Municipality, now: dt.datetime | None = None) ->
                 pk=message.pk, first_opened_at__isnull=True, fell_back_at__isnull=True
             ).update(fell_back_at=now)
             if changed:
+                letter = person_message_enqueue(
+                    key=f"{FALLBACK_LETTER}:{message.public_id}",
+                    recipient=message.owner,
+                    kinds_by_channel={"letter": FALLBACK_LETTER},
+                    context={"message": str(message.public_id)},
+                )
                 audit_record(
                     town=town,
                     actor=Actor.system("mailbox"),
                     action="mailbox.message.fallback",
                     target=str(message.public_id),
-                    after={"fallback_due_on": str(judged.fallback_due_on)},
+                    after={
+                        "fallback_due_on": str(judged.fallback_due_on),
+                        "letter": "" if letter.letter_needed else letter.channel,
+                    },
                 )
                 marked.append(str(message.public_id))
     return marked

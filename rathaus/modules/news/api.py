@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.oauth.permissions import AppScope
 from rathaus.tenants.current import current_town
 
 from . import selectors, services
@@ -23,7 +24,8 @@ from .serializers import (
 
 
 class TopicList(APIView):
-    permission_classes = [AllowAny]
+    permission_classes = [AllowAny, AppScope]
+    oauth_scope = "news"
 
     @extend_schema(responses=TopicSerializer(many=True), summary="Topics of the town's news")
     def get(self, request: Request) -> Response:
@@ -67,7 +69,8 @@ class Subscribe(APIView):
 
 
 class MySubscription(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, AppScope]
+    oauth_scope = "news"
 
     def _state(self, request: Request) -> Response:
         subscriber = selectors.subscriber_for_user(user=request.user)

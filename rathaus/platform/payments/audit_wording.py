@@ -30,6 +30,21 @@ def payments_words(entry: AuditEntry, actor: str) -> AuditWords | None:
             if after.get("secrets_changed")
             else [],
         )
+    if action == "refund.request":
+        values["amount"] = after.get("amount", "")
+        return AuditWords(
+            _("%(actor)s hat %(amount)s € der Zahlung %(kz)s zur Erstattung angewiesen.") % values,
+            [str(after["reason"])] if after.get("reason") else [],
+        )
+    if action == "settings":
+        values.update(before=str(entry.before), after=str(entry.after))
+        return AuditWords(
+            _(
+                "%(actor)s hat die Vier-Augen-Grenze für Erstattungen von %(before)s € auf "
+                "%(after)s € gesetzt."
+            )
+            % values
+        )
     if action == "payment.request":
         values["amount"] = f"{after.get('amount', '')} {after.get('currency', '')}"
         return AuditWords(_("Zahlung %(kz)s über %(amount)s angelegt.") % values)

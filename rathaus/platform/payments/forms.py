@@ -1,5 +1,7 @@
 """The staff's forms: filter the payments, mark one paid."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,40 @@ class MarkPaidForm(forms.Form):
         required=False,
         help_text=_("z. B. „bar an der Kasse“ oder „Überweisung vom 03.12.“"),
     )
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Betrag (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+    )
+    reason = forms.CharField(label=_("Grund"), max_length=200)
+
+
+class SettingsForm(forms.Form):
+    four_eyes_above = forms.DecimalField(
+        label=_("Erstattungen über diesem Betrag gibt eine zweite Person frei (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        localize=True,
+    )
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label=_("Kontoauszug (camt.053, XML)"),
+        help_text=_("Die Datei aus dem Online-Banking der Kommune, höchstens 10 MB."),
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("Die Datei ist größer als 10 MB."))
+        return upload
 
 
 class EnabledForm(forms.Form):

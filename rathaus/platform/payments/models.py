@@ -139,3 +139,53 @@ class ProviderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+class PaymentSettings(models.Model):
+    """The town's payment rules (one row): above which amount a refund needs four eyes."""
+
+    refund_four_eyes_above = models.DecimalField(
+        _("Erstattungen über diesem Betrag gibt eine zweite Person frei (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("100.00"),
+    )
+
+    class Meta:
+        verbose_name = _("Einstellungen der Zahlungen")
+        verbose_name_plural = _("Einstellungen der Zahlungen")
+
+    def __str__(self) -> str:
+        return f"four eyes above {self.refund_four_eyes_above}"
+
+
+class Refund(models.Model):
+    """Money paid back on a payment: asked for by staff, freed by a second person above the
+    town's amount, then sent to the provider once."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("wartet auf Freigabe")
+        SENDING = "sending", _("wird erstattet")
+        DONE = "done", _("erstattet")
+        FAILED = "failed", _("fehlgeschlagen")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("Betrag"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("Grund"), max_length=200)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.CharField(max_length=254)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.CharField(max_length=254, blank=True)
+    provider_ref = models.CharField(max_length=255, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("Erstattung")
+        verbose_name_plural = _("Erstattungen")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payments_refund_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id}: {self.amount} {self.state}"

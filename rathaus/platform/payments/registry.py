@@ -11,7 +11,8 @@ The contract of a provider
     returns its ``Event``s (raises ``WebhookRefused`` otherwise); ``event_outcome``
     turns one stored event into an ``Outcome`` (asking the provider for the current
     state; the event's own amount is never trusted). ``refund(payment=..., amount=...,
-    config=...)`` asks the provider to pay back ``amount`` and returns its reference.
+    config=...)`` asks the provider to pay back ``amount`` and returns its reference;
+    ``cancel`` stops an open payment at the provider before it is given up.
     A provider never changes a payment itself: the services apply its outcomes, so
     every state change goes through one conditional UPDATE and one audit entry.
 
@@ -95,6 +96,10 @@ class Provider(Plugin):
 
     def event_outcome(self, *, event: Event, config: "ProviderConfig") -> Outcome | None:
         return None
+
+    def cancel(self, *, payment: "Payment", config: "ProviderConfig") -> None:
+        """Stops an open payment at the provider (its Checkout page no longer takes money);
+        raises ``PaymentError`` when it cannot be stopped any more (paid meanwhile)."""
 
     def refund(self, *, payment: "Payment", amount: Decimal, config: "ProviderConfig") -> str:
         """Pays ``amount`` back through the provider; returns the provider's reference."""

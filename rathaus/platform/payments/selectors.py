@@ -4,7 +4,19 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from .models import Payment
+from .models import Payment, ProviderConfig
+from .registry import Text, providers
+
+
+def providers_enabled() -> list[str]:
+    """The keys of the providers switched on in the current town, in the registry's order."""
+    on = set(ProviderConfig.objects.filter(enabled=True).values_list("provider", flat=True))
+    return [provider.key for provider in providers if provider.key in on]
+
+
+def methods_offered() -> list[tuple[str, Text]]:
+    """The ways to pay the current town offers, as (key, label) for a choice."""
+    return [(key, providers[key].label) for key in providers_enabled()]
 
 
 def payments_of(*, owner: str, owner_ref: str) -> QuerySet[Payment]:

@@ -122,12 +122,6 @@ def provider_configure(
     return config
 
 
-def providers_enabled() -> list[str]:
-    """The keys of the providers switched on in the current town, in the registry's order."""
-    on = set(ProviderConfig.objects.filter(enabled=True).values_list("provider", flat=True))
-    return [provider.key for provider in providers if provider.key in on]
-
-
 # --- payments --------------------------------------------------------------------------
 
 
@@ -354,6 +348,44 @@ def payment_refresh(*, town: Municipality, payment: Payment) -> bool:
         return False
 
 
+def payment_cancel(*, town: Municipality, payment: Payment, actor: Actor) -> bool:
+    """Gives up an open payment (the citizen pays another way): stopped at the provider
+    first, so it can no longer take money; raises ``PaymentError`` if the provider says
+    it was paid meanwhile (then the payment is brought up to date instead)."""
+    config = provider_config(key=payment.provider, enabled_only=False)
+    if config is not None and payment.state in states.OPEN:
+        try:
+            providers[payment.provider].cancel(payment=payment, config=config)
+        except PaymentError:
+            payment_refresh(town=town, payment=payment)
+            raise
+    return payment_move(town=town, payment=payment, to=State.CANCELLED, actor=actor)
+
+
+def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, actor: Actor) -> str:
+    """Pays ``amount`` of a paid payment back through its provider, then records it; returns
+    the provider's reference of the refund (``""`` for one paid back by hand).
+
+    The provider is asked first (no transaction open); its reference goes into the audit
+    entry. Raises ``PaymentError`` for a payment not paid, an amount beyond what is left,
+    or a provider that refused. Staff go through ``refunds.refund_request`` (four eyes).
+    """
+    value, _code = amount_checked(amount, payment.currency)
+    payment.refresh_from_db()
+    if payment.state not in states.REFUNDABLE:
+        raise PaymentError(f"payment {payment.kassenzeichen} is {payment.state}, not paid")
+    if value > payment.amount - payment.refunded_amount:
+        raise PaymentError(f"refund of {value} is more than what is left")
+    config = provider_config(key=payment.provider, enabled_only=False)
+    if config is None:
+        raise ProviderUnavailable(f"payment provider {payment.provider!r} is not set up here")
+    reference = providers[payment.provider].refund(payment=payment, amount=value, config=config)
+    payment_move(
+        town=town, payment=payment, to=State.REFUNDED, actor=actor, refunded=value, note=reference
+    )
+    return reference
+
+
 # --- providers' events ------------------------------------------------------------------
 
 
@@ -390,3 +422,26 @@ def provider_event_apply(*, town: Municipality, event_pk: int) -> bool:
         applied_at=timezone.now(), outcome=note[:200]
     )
     return moved
+
+
+def payments_reconcile(*, town: Municipality, events_older_than: int = 600) -> dict[str, int]:
+    """The nightly reconciliation of the current town: asks the provider about every payment
+    that is not final (a lost webhook, a citizen who never came back) and applies what it
+    says; applies stored events whose task was lost (stored more than
+    ``events_older_than`` seconds ago). Idempotent; returns what it did."""
+    import datetime as dt
+
+    asked = moved = events = 0
+    for payment in Payment.objects.filter(state__in=states.OPEN).exclude(provider_ref=""):
+        asked += 1
+        try:
+            moved += bool(payment_refresh(town=town, payment=payment))
+        except PaymentError as error:
+            logger.warning("reconciling %s: %s", payment.kassenzeichen, error)
+    stale = timezone.now() - dt.timedelta(seconds=events_older_than)
+    for pk in ProviderEvent.objects.filter(
+        applied_at__isnull=True, received_at__lt=stale
+    ).values_list("pk", flat=True):
+        events += 1
+        moved += bool(provider_event_apply(town=town, event_pk=pk))
+    return {"asked": asked, "events": events, "moved": moved}

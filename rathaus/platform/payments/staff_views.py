@@ -17,11 +17,19 @@ from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.current import current_town
 
-from . import selectors, services
+from . import refunds, selectors, services, states
+from .camt import StatementRefused, statement_import
 from .export import payments_csv
-from .forms import EnabledForm, MarkPaidForm, PaymentFilterForm
-from .models import Payment, ProviderConfig
-from .registry import providers
+from .forms import (
+    EnabledForm,
+    MarkPaidForm,
+    PaymentFilterForm,
+    RefundForm,
+    SettingsForm,
+    StatementForm,
+)
+from .models import Payment, ProviderConfig, Refund
+from .registry import PaymentError, providers
 
 PAGE_SIZE = 50
 admin = staff_required()
@@ -73,14 +81,99 @@ def _payment_or_404(kassenzeichen: str) -> Payment:
     return payment
 
 
-@admin
-@require_safe
-def detail(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
-    payment = _payment_or_404(kassenzeichen)
+def _detail(
+    request: HttpRequest,
+    payment: Payment,
+    *,
+    mark_paid: MarkPaidForm | None = None,
+    refund: RefundForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "payments/staff/detail.html",
-        {"payment": payment, "mark_paid": MarkPaidForm(), "open": not payment.is_final},
+        {
+            "payment": payment,
+            "mark_paid": mark_paid or MarkPaidForm(),
+            "open": not payment.is_final,
+            "refund_form": (refund or RefundForm()) if payment.state in states.REFUNDABLE else None,
+            "refunds": payment.refunds.all(),
+            "four_eyes_above": refunds.payment_settings().refund_four_eyes_above,
+            "me": request_actor(request).label,
+        },
+        status=status,
+    )
+
+
+@admin
+@require_safe
+def detail(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
+    return _detail(request, _payment_or_404(kassenzeichen))
+
+
+@admin
+@require_POST
+def refund(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
+    payment = _payment_or_404(kassenzeichen)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            done = refunds.refund_request(
+                town=current_town(),
+                payment=payment,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                actor=request_actor(request),
+            )
+        except PaymentError as error:
+            form.add_error(None, _("Nicht erstattet: %(error)s") % {"error": error})
+        else:
+            if done.state == Refund.State.DONE:
+                messages.success(request, _("Der Betrag ist erstattet."))
+            else:
+                messages.info(
+                    request, _("Die Erstattung wartet auf die Freigabe durch eine zweite Person.")
+                )
+            return redirect("staff-payments:detail", kassenzeichen=kassenzeichen)
+    return _detail(request, payment, refund=form, status=400)
+
+
+@admin
+@require_POST
+def refund_approve(request: HttpRequest, kassenzeichen: str, pk: int) -> HttpResponse:
+    payment = _payment_or_404(kassenzeichen)
+    found = payment.refunds.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such refund")
+    try:
+        refunds.refund_approve(town=current_town(), refund=found, actor=request_actor(request))
+    except refunds.FourEyes:
+        messages.error(request, _("Eine zweite Person muss diese Erstattung freigeben."))
+    except PaymentError as error:
+        messages.error(request, _("Nicht erstattet: %(error)s") % {"error": error})
+    else:
+        messages.success(request, _("Die Erstattung ist freigegeben."))
+    return redirect("staff-payments:detail", kassenzeichen=kassenzeichen)
+
+
+@admin
+@require_http_methods(["GET", "HEAD", "POST"])
+def payment_rules(request: HttpRequest) -> HttpResponse:
+    current = refunds.payment_settings()
+    form = SettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"four_eyes_above": current.refund_four_eyes_above},
+    )
+    if request.method == "POST" and form.is_valid():
+        refunds.payment_settings_save(
+            town=current_town(),
+            four_eyes_above=form.cleaned_data["four_eyes_above"],
+            actor=request_actor(request),
+        )
+        messages.success(request, _("Gespeichert."))
+        return redirect("staff-payments:index")
+    return render(
+        request, "payments/staff/settings.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
@@ -90,12 +183,7 @@ def mark_paid(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
     payment = _payment_or_404(kassenzeichen)
     form = MarkPaidForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "payments/staff/detail.html",
-            {"payment": payment, "mark_paid": form, "open": not payment.is_final},
-            status=400,
-        )
+        return _detail(request, payment, mark_paid=form, status=400)
     moved = services.payment_mark_paid(
         town=current_town(),
         payment=payment,
@@ -107,6 +195,29 @@ def mark_paid(request: HttpRequest, kassenzeichen: str) -> HttpResponse:
     else:
         messages.error(request, _("Diese Zahlung ist nicht mehr offen."))
     return redirect("staff-payments:detail", kassenzeichen=payment.kassenzeichen)
+
+
+@admin
+@require_http_methods(["GET", "HEAD", "POST"])
+def statement(request: HttpRequest) -> HttpResponse:
+    """A bank statement's transfers matched to open payments; the rest listed."""
+    form = StatementForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = statement_import(
+                town=current_town(),
+                raw=form.cleaned_data["file"].read(),
+                actor=request_actor(request),
+            )
+        except StatementRefused as error:
+            form.add_error("file", _("Die Datei passt nicht: %(error)s") % {"error": error})
+    return render(
+        request,
+        "payments/staff/statement.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
 
 
 @admin

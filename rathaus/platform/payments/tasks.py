@@ -11,3 +11,11 @@ def payments_event_apply(event_pk: int) -> bool:
     from .services import provider_event_apply
 
     return provider_event_apply(town=current_town(), event_pk=event_pk)
+
+
+@shared_task(name="payments.reconcile", ignore_result=True)
+def payments_reconcile() -> dict[str, int]:
+    """Nightly in every active town: asks the providers about every payment not final."""
+    from .services import payments_reconcile as reconcile
+
+    return reconcile(town=current_town())

@@ -17,6 +17,7 @@ from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
 from tests.factories import PASSWORD
 from tests.modules.conftest import switch_on
+from tests.platform.payments.conftest import queued  # noqa: F401 (a fixture of the fee tests)
 
 SYSTEM = Actor.system("test")
 DEMO = Path("rathaus/modules/applications/demo/hund-anmelden.json")

@@ -98,7 +98,10 @@ def test_errors_have_a_code_and_a_german_message(client_a: Client, office_a: Off
 
 
 def test_a_logged_in_citizen_lists_their_bookings(client_a: Client, office_a: Office) -> None:
-    assert client_a.get(f"{API}/bookings/").status_code == 403
+    # Not logged in: 401, asking for a bearer token (an app's) or a session.
+    stranger = client_a.get(f"{API}/bookings/")
+    assert stranger.status_code == 401
+    assert stranger["WWW-Authenticate"].startswith("Bearer")
     with tenant_context(office_a.town):
         UserFactory.create(email="app@example.org")
     log_in(client_a, "app@example.org")

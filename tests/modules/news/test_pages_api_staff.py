@@ -83,7 +83,7 @@ def test_a_citizen_manages_topics_in_the_api(client_a: Client, news_a: Municipal
     make_topic(news_a, "Freibad")
     with tenant_context(news_a):
         UserFactory(email="max@example.org")
-    assert client_a.get("/api/v1/news/subscription/").status_code == 403
+    assert client_a.get("/api/v1/news/subscription/").status_code == 401  # log in first
     log_in(client_a, "max@example.org")
 
     put = client_a.put(
