@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.platform.identity.models import User
+from rathaus.platform.oauth.permissions import AppScope
 from rathaus.platform.storage.downloads import private_file_link
 from rathaus.platform.storage.readers import Account
 from rathaus.tenants.current import current_town
@@ -78,7 +79,8 @@ def _detail(message: Message) -> dict[str, Any]:
 
 
 class MessageList(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, AppScope]
+    oauth_scope = "mailbox"
 
     @extend_schema(
         parameters=[
@@ -96,7 +98,8 @@ class MessageList(APIView):
 
 
 class MessageDetail(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, AppScope]
+    oauth_scope = "mailbox"
 
     @extend_schema(
         responses={200: MessageSerializer, 404: NOT_FOUND},
@@ -110,7 +113,8 @@ class MessageDetail(APIView):
 
 
 class MessageReply(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, AppScope]
+    oauth_scope = "mailbox"
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
@@ -149,7 +153,8 @@ class MessageReply(APIView):
 
 
 class Consent(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, AppScope]
+    oauth_scope = "mailbox"
 
     @extend_schema(responses=ConsentSerializer, summary="Whether notices may come electronically")
     def get(self, request: Request) -> Response:

@@ -16,6 +16,10 @@ SCOPES: dict[str, Promise] = {
     "applications:read": _("Ihre Online-Anträge und ihren Stand sehen"),
     "applications:write": _("Online-Anträge für Sie stellen"),
     "mailbox:read": _("Nachrichten und Bescheide in Ihrem Postfach lesen"),
+    "mailbox:write": _(
+        "Auf Nachrichten in Ihrem Postfach antworten und Ihre Zustimmung zur "
+        "elektronischen Zustellung ändern"
+    ),
 }
 # The ``oauth_scope`` of a public API view: any token of the town may call it, with no scope.
 OPEN_TO_APPS = "public"

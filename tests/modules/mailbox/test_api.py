@@ -130,3 +130,40 @@ def test_nobody_else_and_no_other_town_sees_a_message(
     log_in(client_b, erika_b.email)
     assert client_b.get(detail).status_code == 404
     assert client_b.get(f"{API}/messages/").json()["count"] == 0
+
+
+def test_an_app_reads_the_mailbox_with_its_token_and_writes_only_with_the_write_scope(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    from rathaus.tenants.services import town_host
+    from tests.conftest import host_client
+    from tests.platform.oauth.helpers import allow, bearer, exchange, pkce, register_app
+
+    provide(mailbox_a, erika)
+    app = register_app(mailbox_a)
+    log_in(client_a, erika.email)
+    app_client = host_client(town_host(slug=mailbox_a.slug))  # no cookies of the browser
+
+    def token(scope: str) -> str:
+        proof = pkce()
+        code = allow(client_a, app, proof, scope)
+        return str(exchange(app_client, app, code, proof.verifier).json()["access_token"])
+
+    reader = bearer(token("mailbox:read"))
+    listed = app_client.get(f"{API}/messages/", headers=reader)
+    refused = app_client.put(
+        f"{API}/consent/", {"consented": False}, content_type=JSON, headers=reader
+    )
+    changed = app_client.put(
+        f"{API}/consent/",
+        {"consented": False},
+        content_type=JSON,
+        headers=bearer(token("mailbox:read mailbox:write")),
+    )
+
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 1
+    assert refused.status_code == 403
+    assert "mailbox:write" in refused.json()["detail"]
+    assert changed.status_code == 200
+    assert changed.json()["consented"] is False
