@@ -374,6 +374,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["rathaus.modules.openapi.drop_inactive_module_endpoints"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rathaus.modules.openapi.drop_empty_email_defaults",
+    ],
 }
 
 # --- apps: OAuth 2.0 (rathaus.platform.oauth, django-oauth-toolkit) -------------

@@ -11,6 +11,10 @@ class OAuthConfig(AppConfig):
 
         from rathaus.platform.identity.account_sections import account_links_provider
         from rathaus.platform.oauth import admin as oauth_admin
+        from rathaus.platform.oauth import (
+            audit_wording,  # noqa: F401  (the log's words)
+            openapi,  # noqa: F401  (the schema's security scheme)
+        )
         from rathaus.platform.oauth.account import connected_apps_link
 
         # django-oauth-toolkit registers its models in the Django admin, which only the

@@ -102,6 +102,20 @@ def app_register(
     return application
 
 
+DEMO_APP_NAME = "Rathaus-App (Demo)"
+DEMO_REDIRECT_URI = "de.rathaus.app:/oauth/callback"
+
+
+def demo_app_ensure(*, town: Municipality, actor: Actor) -> AbstractApplication:
+    """The demo towns' sample app (a public client), registered once; runs in the town."""
+    existing = get_application_model().objects.filter(name=DEMO_APP_NAME).first()
+    if existing is not None:
+        return existing
+    return app_register(
+        town=town, name=DEMO_APP_NAME, redirect_uris=[DEMO_REDIRECT_URI], actor=actor
+    )
+
+
 @transaction.atomic
 def app_delete(*, town: Municipality, application_id: int, actor: Actor) -> bool:
     """Removes an app from ``town``: every token of it stops working at once."""

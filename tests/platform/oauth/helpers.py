@@ -14,6 +14,8 @@ from oauth2_provider.models import AbstractApplication
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.oauth.services import app_register
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.services import town_host
+from tests.conftest import host_client
 
 REDIRECT_URI = "de.rathaus.app:/oauth/callback"
 
@@ -23,6 +25,11 @@ def register_app(town: Municipality, name: str = "Rathaus-App") -> AbstractAppli
         return app_register(
             town=town, name=name, redirect_uris=[REDIRECT_URI], actor=Actor.system("test")
         )
+
+
+def app_client(town: Municipality) -> Client:
+    """The app's own HTTP client: no cookies of the browser."""
+    return host_client(town_host(slug=town.slug))
 
 
 @dataclass

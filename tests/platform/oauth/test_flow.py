@@ -10,8 +10,6 @@ from oauth2_provider.models import AbstractApplication
 from rathaus.modules.appointments.services import appointment_book
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
-from rathaus.tenants.services import town_host
-from tests.conftest import host_client
 from tests.factories import UserFactory
 from tests.modules.appointments.conftest import (
     CITIZEN,
@@ -22,7 +20,16 @@ from tests.modules.appointments.conftest import (
     set_up_office,
 )
 
-from .helpers import allow, authorize_query, bearer, exchange, pkce, refresh, register_app
+from .helpers import (
+    allow,
+    app_client,
+    authorize_query,
+    bearer,
+    exchange,
+    pkce,
+    refresh,
+    register_app,
+)
 
 BOOKINGS = "/api/v1/appointments/bookings/"
 
@@ -56,11 +63,6 @@ def person(office_a: Office) -> User:
 @pytest.fixture
 def app_a(town_a: Municipality) -> AbstractApplication:
     return register_app(town_a)
-
-
-def app_client(town: Municipality) -> Client:
-    """The app's own HTTP client: no cookies of the browser."""
-    return host_client(town_host(slug=town.slug))
 
 
 def connect(browser: Client, app: AbstractApplication, town: Municipality, scope: str) -> Any:

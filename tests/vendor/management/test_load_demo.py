@@ -20,6 +20,8 @@ def test_the_demo_loads_twice_and_every_service_answers(
     call_command("load_demo", stdout=StringIO())
 
     assert "admin@tangerhuette.localhost / rathaus-demo" in out.getvalue()
+    # The demo app (a public OAuth client) of each town, printed with its client_id.
+    assert out.getvalue().count("app (OAuth)  client_id ") == 2
     town = Municipality.objects.get(slug="tangerhuette")
     assert active_module_keys(town=town) == set(modules.keys())
     browser = Client(HTTP_HOST="tangerhuette.localhost")

@@ -8,6 +8,7 @@ from django_tenants.utils import schema_context
 
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
+from rathaus.platform.oauth.services import DEMO_REDIRECT_URI, demo_app_ensure
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_set_roles
 from rathaus.tenants.services import municipality_create, town_host
@@ -47,10 +48,13 @@ class Command(BaseCommand):
                 staff_set_roles(town=town, user=admin, roles=[TOWN_ADMIN], actor=DEMO_ACTOR)
                 _ensure_user(citizen_email, first_name="Erika", last_name="Mustermann")
             demo_content_load(town=town, actor=DEMO_ACTOR)
+            with schema_context(town.schema_name):
+                app = demo_app_ensure(town=town, actor=DEMO_ACTOR)
             lines.append(f"  {town.name:<16} http://{town_host(slug=town.slug)}:{port}/")
             lines.append(f"      back office  http://{town_host(slug=town.slug)}:{port}/staff/")
             lines.append(f"      town admin   {admin_email} / {DEMO_PASSWORD}")
             lines.append(f"      citizen      {citizen_email} / {DEMO_PASSWORD}")
+            lines.append(f"      app (OAuth)  client_id {app.client_id}  {DEMO_REDIRECT_URI}")
         lines.append(f"  health           http://{settings.BASE_DOMAIN}:{port}/healthz")
         self.stdout.write("\n".join(lines) + "\n")
 
