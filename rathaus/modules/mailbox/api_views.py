@@ -60,22 +60,23 @@ def _not_found() -> Response:
     )
 
 
-def _links(message: Message) -> dict[int, str]:
-    """A short-lived link for each document of the message (its own and the replies')."""
+def _links(message: Message, reader: User) -> dict[int, str]:
+    """A short-lived link for each document of the message (its own and the replies'),
+    for the person reading it (the owner, or a member of the owning organisation)."""
     town = current_town()
     return {
         document.pk: private_file_link(
             town=town,
             name=document.stored_name,
-            readers=[Account(message.owner_id)],
+            readers=[Account(reader.pk)],
             filename=document.filename,
         )
         for document in message.documents.all()
     }
 
 
-def _detail(message: Message) -> dict[str, Any]:
-    return dict(MessageSerializer(message, context={"links": _links(message)}).data)
+def _detail(message: Message, reader: User) -> dict[str, Any]:
+    return dict(MessageSerializer(message, context={"links": _links(message, reader)}).data)
 
 
 class MessageList(APIView):
@@ -109,7 +110,7 @@ class MessageDetail(APIView):
         found = message_of(owner=_owner(request), public_id=public_id)
         if found is None:
             return _not_found()
-        return Response(_detail(message_open(message=found)))
+        return Response(_detail(message_open(message=found), _owner(request)))
 
 
 class MessageReply(APIView):
@@ -148,7 +149,7 @@ class MessageReply(APIView):
             )
         except MailboxError as exc:
             return Response({"code": "invalid", "detail": str(exc)}, status=400)
-        links = _links(found)
+        links = _links(found, _owner(request))
         return Response(ReplySerializer(reply, context={"links": links}).data, status=201)
 
 

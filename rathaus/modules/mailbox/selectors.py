@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from rathaus.platform.audit.models import AuditEntry
-from rathaus.platform.identity.models import User
+from rathaus.platform.identity.models import Membership, User
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.current import current_town
 
@@ -26,10 +26,19 @@ def consent_given(*, account: User) -> bool:
     return bool(current and current.consented)
 
 
+def mailbox_accounts(*, reader: User) -> list[int]:
+    """The accounts whose mailbox ``reader`` reads: their own, and that of each association
+    or company they are a member of (any role: the members share it; the organisation's
+    admins also decide on its consent)."""
+    organisations = Membership.objects.filter(member=reader, organisation__is_active=True)
+    return [reader.pk, *organisations.values_list("organisation_id", flat=True)]
+
+
 def messages_of(*, owner: User, query: str = "") -> QuerySet[Message]:
-    """The messages in ``owner``'s mailbox, newest first; ``query`` searches subject, text,
-    sender, reference and the documents' names (every word must occur)."""
-    messages = Message.objects.filter(owner=owner)
+    """The messages ``owner`` reads (their own and their organisations', see
+    ``mailbox_accounts``), newest first; ``query`` searches subject, text, sender,
+    reference and the documents' names (every word must occur)."""
+    messages = Message.objects.filter(owner_id__in=mailbox_accounts(reader=owner))
     for word in query.split()[:8]:
         messages = messages.filter(
             Q(subject__icontains=word)
@@ -38,17 +47,20 @@ def messages_of(*, owner: User, query: str = "") -> QuerySet[Message]:
             | Q(reference__icontains=word)
             | Exists(Document.objects.filter(message=OuterRef("pk"), filename__icontains=word))
         )
-    return messages.prefetch_related("documents")
+    return messages.select_related("owner").prefetch_related("documents")
 
 
 def messages_unread_count(*, owner: User) -> int:
-    return Message.objects.filter(owner=owner, first_opened_at__isnull=True).count()
+    readable = mailbox_accounts(reader=owner)
+    return Message.objects.filter(owner_id__in=readable, first_opened_at__isnull=True).count()
 
 
 def message_of(*, owner: User, public_id: uuid.UUID | str) -> Message | None:
-    """``owner``'s message with ``public_id``; ``None`` for anyone else's or none."""
+    """The message with ``public_id`` if ``owner`` reads it (their own or one of their
+    organisations'); ``None`` for anyone else's or none."""
     return (
-        Message.objects.filter(owner=owner, public_id=public_id)
+        Message.objects.filter(owner_id__in=mailbox_accounts(reader=owner), public_id=public_id)
+        .select_related("owner")
         .prefetch_related("documents", "replies__documents")
         .first()
     )

@@ -33,6 +33,9 @@ class ReplySerializer(serializers.ModelSerializer[Reply]):
 class MessageSummarySerializer(serializers.ModelSerializer[Message]):
     id = serializers.UUIDField(source="public_id", read_only=True)
     unread = serializers.SerializerMethodField()
+    addressee = serializers.SerializerMethodField(
+        help_text="Whose mailbox it is in: the person's own or an organisation's they act for."
+    )
 
     class Meta:
         model = Message
@@ -45,7 +48,12 @@ class MessageSummarySerializer(serializers.ModelSerializer[Message]):
             "provided_at",
             "unread",
             "allows_reply",
+            "addressee",
         ]
+
+    def get_addressee(self, message: Message) -> str:
+        owner = message.owner
+        return owner.organisation_name or owner.get_full_name() or owner.email
 
     def get_unread(self, message: Message) -> bool:
         return message.is_unread

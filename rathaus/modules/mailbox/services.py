@@ -30,7 +30,7 @@ from rathaus.tenants.models import Municipality
 from .errors import MailboxError
 from .models import DeliveryConsent, Document, Message, Reply
 from .proof import PROVISION, RETRIEVAL, delivery_judge
-from .selectors import consent_given
+from .selectors import consent_given, mailbox_accounts
 
 NOTIFICATION = "mailbox.notification"
 # The notice that fell back, as a letter over the outbox's ``letter`` channel (where a
@@ -326,7 +326,7 @@ def reply_send(
     is empty or too long, or a file is no PDF or too large; then nothing is stored."""
     if not message.allows_reply:
         raise MailboxError(_("Auf diese Nachricht kann nicht geantwortet werden."))
-    if message.owner_id != author.pk:
+    if message.owner_id not in mailbox_accounts(reader=author):
         raise MailboxError(_("Nur der Empfänger kann auf diese Nachricht antworten."))
     text = body.strip()
     if not text:

@@ -60,7 +60,8 @@ def _links(message: Message, request: HttpRequest) -> list[dict[str, object]]:
             "url": private_file_link(
                 town=town,
                 name=document.stored_name,
-                readers=[Account(message.owner_id)],
+                # The person looking (the owner, or a member of the owning organisation).
+                readers=[Account(request.user.pk)],
                 filename=document.filename,
             ),
         }

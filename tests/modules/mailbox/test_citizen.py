@@ -168,3 +168,40 @@ def test_the_mailbox_wants_a_login(client_a: Client, mailbox_a: Municipality, pa
     response = client_a.get(path)
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_an_associations_mailbox_is_shared_by_its_members(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    from rathaus.modules.mailbox.services import consent_record
+    from rathaus.platform.identity.models import AccountKind, MemberRole, Membership
+    from tests.factories import UserFactory
+
+    with tenant_context(mailbox_a):
+        club = UserFactory.create(
+            email="vorstand@heimatverein.example",
+            kind=AccountKind.ASSOCIATION,
+            organisation_name="Heimatverein Tangerhütte",
+        )
+        consent_record(account=club, consented=True)
+        Membership.objects.create(organisation=club, member=erika, role=MemberRole.MEMBER)
+    notice = provide(mailbox_a, club, subject="Zuwendungsbescheid Dorffest")
+    max_ = citizen(mailbox_a, email="max@example.org")
+
+    log_in(client_a, erika.email)
+    listing = text_of(client_a.get("/mailbox/").content.decode())
+    page = client_a.get(f"/mailbox/{notice.public_id}/").content.decode()
+    download = client_a.get(_path(_document_link(page)))
+    api = client_a.get("/api/v1/mailbox/messages/").json()["results"]
+
+    assert "Zuwendungsbescheid Dorffest" in listing
+    assert "für Heimatverein Tangerhütte" in listing
+    assert download.status_code == 200
+    assert api[0]["addressee"] == "Heimatverein Tangerhütte"
+    with tenant_context(mailbox_a):
+        assert Message.objects.get(pk=notice.pk).first_opened_at is not None
+    # Someone who is no member sees nothing of it.
+    client_a.post("/accounts/logout/")
+    log_in(client_a, max_.email)
+    assert "Zuwendungsbescheid" not in client_a.get("/mailbox/").content.decode()
+    assert client_a.get(f"/mailbox/{notice.public_id}/").status_code == 404
