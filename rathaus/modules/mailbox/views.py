@@ -61,7 +61,7 @@ def _links(message: Message, request: HttpRequest) -> list[dict[str, object]]:
                 town=town,
                 name=document.stored_name,
                 # The person looking (the owner, or a member of the owning organisation).
-                readers=[Account(request.user.pk)],
+                readers=[Account(_owner(request).pk)],
                 filename=document.filename,
             ),
         }
