@@ -24,6 +24,7 @@ urlpatterns = [
     path("staff/modules/", include("rathaus.modules.staff_urls")),
     path("staff/billing/", include("rathaus.billing.staff_urls")),
     path("staff/payments/", include("rathaus.platform.payments.staff_urls")),
+    path("staff/apps/", include("rathaus.platform.oauth.staff_urls")),
     path("staff/", include("rathaus.platform.staff.urls")),
     path("federation/", include("rathaus.platform.federation.urls")),
     path("payments/", include("rathaus.platform.payments.urls")),

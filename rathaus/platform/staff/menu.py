@@ -76,6 +76,13 @@ def _own_pages() -> list[StaffPage]:
             order=42,
         ),
         StaffPage(
+            _("Apps"),
+            reverse("staff-apps:index"),
+            _("Apps, die für Bürgerinnen und Bürger handeln dürfen (OAuth 2.0)"),
+            admin=True,
+            order=44,
+        ),
+        StaffPage(
             _("Nachrichten"),
             reverse("staff:messages"),
             _("Versandte E-Mails und SMS, und welche nicht sicher angekommen sind"),
