@@ -16,6 +16,7 @@ class Notices(Module):
         "Tausende persönliche Bescheide aus einer Datei: ins Postfach, wer zugestimmt hat, "
         "sonst als Brief über einen Druckdienstleister, keiner doppelt."
     )
+    citizen_urls = "rathaus.modules.notices.urls"
     staff_urls = "rathaus.modules.notices.staff_urls"
     nav = (NavEntry(_("Massenbescheide"), "index", staff_only=True),)
     roles = (
