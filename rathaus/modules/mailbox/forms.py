@@ -20,6 +20,14 @@ class ConsentForm(forms.Form):
     )
 
 
+class SmsChoiceForm(forms.Form):
+    by_sms = forms.BooleanField(
+        label=_("Zusätzlich per SMS benachrichtigen"),
+        help_text=_("Die SMS sagt nur, dass etwas angekommen ist, nie was."),
+        required=False,
+    )
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

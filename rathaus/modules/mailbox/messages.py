@@ -12,7 +12,7 @@ from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
 from .models import Message
-from .services import FALLBACK_LETTER, NOTIFICATION, PDF
+from .services import FALLBACK_LETTER, NOTIFICATION, NOTIFICATION_SMS, PDF
 
 
 @kinds.register(NOTIFICATION)
@@ -32,6 +32,24 @@ class NotificationMessage(MessageKind):
         )
         subject = gettext("Neue Nachricht in Ihrem Postfach bei %(town)s") % {"town": town.name}
         return Rendered(subject=subject, body=body)
+
+
+@kinds.register(NOTIFICATION_SMS)
+class NotificationSms(MessageKind):
+    """The same news as the e-mail, by SMS for those who chose it: the town and the link."""
+
+    channel = "sms"
+    label = gettext_lazy("SMS über eine neue Postfachnachricht")
+
+    def render(self, message: OutboxMessage) -> Rendered | None:
+        if not Message.objects.filter(public_id=message.context.get("message")).exists():
+            return None  # erased since
+        town = current_town()
+        url = town_url(town=town, path=reverse("mailbox:index"))
+        return Rendered(
+            body=gettext("Neue Nachricht in Ihrem Postfach bei %(town)s: %(url)s")
+            % {"town": town.name, "url": url}
+        )
 
 
 @kinds.register(FALLBACK_LETTER)

@@ -178,3 +178,21 @@ class LegalHold(models.Model):
 
     def __str__(self) -> str:
         return f"hold on {self.message_id}: {self.reason}"
+
+
+class NotificationChoice(models.Model):
+    """How the account wants to hear that something arrived: always by e-mail, and by SMS
+    where it chose so (to its confirmed mobile number)."""
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    by_sms = models.BooleanField(_("auch per SMS"), default=False)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigungswunsch")
+        verbose_name_plural = _("Benachrichtigungswünsche")
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: sms={self.by_sms}"

@@ -49,7 +49,14 @@ class Mailbox(Module):
     # The outbox's "mailbox" channel: services deliver "to a person" into it.
     channels = ("rathaus.modules.mailbox.channel.MailboxChannel",)
 
-    personal_models = ("DeliveryConsent", "Message", "Reply", "Document", "LegalHold")
+    personal_models = (
+        "DeliveryConsent",
+        "Message",
+        "Reply",
+        "Document",
+        "LegalHold",
+        "NotificationChoice",
+    )
 
     @classmethod
     def personal_data_export(cls, *, user: User) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from rathaus.platform.identity.models import User
 
-from .models import DeliveryConsent, Document, Message, Reply
+from .models import DeliveryConsent, Document, Message, NotificationChoice, Reply
 from .services import files_delete
 
 
@@ -47,6 +47,7 @@ def mailbox_data_export(*, user: User) -> dict[str, Any]:
             }
             for message in messages.order_by("provided_at", "pk")
         ],
+        "sms_notification": NotificationChoice.objects.filter(account=user, by_sms=True).exists(),
         "replies_written": [
             {"message": str(reply.message.public_id), "sent_at": _iso(reply.sent_at)}
             for reply in Reply.objects.filter(author=user).select_related("message")
@@ -62,4 +63,5 @@ def mailbox_data_erase(*, user: User) -> None:
     Message.objects.filter(owner=user).delete()
     Reply.objects.filter(author=user).delete()
     DeliveryConsent.objects.filter(account=user).delete()
+    NotificationChoice.objects.filter(account=user).delete()
     transaction.on_commit(lambda: files_delete(names))

@@ -11,7 +11,7 @@ from rathaus.platform.identity.models import Membership, User
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.tenants.current import current_town
 
-from .models import DeliveryConsent, Document, Message
+from .models import DeliveryConsent, Document, Message, NotificationChoice
 from .proof import Delivery, delivery_judge
 
 
@@ -24,6 +24,14 @@ def consent_given(*, account: User) -> bool:
     """Whether official notices may reach ``account`` electronically now."""
     current = consent_current(account=account)
     return bool(current and current.consented)
+
+
+def sms_notification_on(*, account: User) -> bool:
+    """Whether the account is also told by SMS that something arrived: it chose so and its
+    mobile number is confirmed."""
+    if not account.phone or account.phone_verified_at is None:
+        return False
+    return NotificationChoice.objects.filter(account=account, by_sms=True).exists()
 
 
 def mailbox_accounts(*, reader: User) -> list[int]:

@@ -28,11 +28,12 @@ from rathaus.platform.storage.private import private_file_save, private_storage
 from rathaus.tenants.models import Municipality
 
 from .errors import MailboxError
-from .models import DeliveryConsent, Document, Message, Reply
+from .models import DeliveryConsent, Document, Message, NotificationChoice, Reply
 from .proof import PROVISION, RETRIEVAL, delivery_judge
-from .selectors import consent_given, mailbox_accounts
+from .selectors import consent_given, mailbox_accounts, sms_notification_on
 
 NOTIFICATION = "mailbox.notification"
+NOTIFICATION_SMS = "mailbox.notification-sms"
 # The notice that fell back, as a letter over the outbox's ``letter`` channel (where a
 # module provides one in the town): its documents behind a cover page with the address.
 FALLBACK_LETTER = "mailbox.fallback.letter"
@@ -228,7 +229,17 @@ def _message_write(
 
 
 def _notify(*, message: Message, owner: User) -> None:
-    """Queues the e-mail that says something arrived (never what) and keeps its key."""
+    """Queues the e-mail that says something arrived (never what) and keeps its key; and
+    the same news by SMS where the owner chose so (``sms_notification_on``)."""
+    if sms_notification_on(account=owner):
+        phone = str(owner.phone)
+        message_enqueue(
+            key=f"{NOTIFICATION_SMS}:{message.public_id}:{address_digest(phone)}",
+            kind=NOTIFICATION_SMS,
+            address=phone,
+            context={"message": str(message.public_id)},
+            recipient=owner,
+        )
     email = (owner.email or "").strip()
     if not email:
         return
@@ -242,6 +253,17 @@ def _notify(*, message: Message, owner: User) -> None:
     )
     message.notification_key = key
     message.save(update_fields=["notification_key"])
+
+
+def sms_notification_set(*, account: User, by_sms: bool) -> NotificationChoice:
+    """Records whether ``account`` also hears of new messages by SMS. Raises
+    ``MailboxError`` when SMS is chosen without a confirmed mobile number."""
+    if by_sms and (not account.phone or account.phone_verified_at is None):
+        raise MailboxError(_("Bitte bestätigen Sie zuerst Ihre Mobilnummer."))
+    choice, _created = NotificationChoice.objects.update_or_create(
+        account=account, defaults={"by_sms": by_sms}
+    )
+    return choice
 
 
 def message_open(*, message: Message, now: dt.datetime | None = None) -> Message:

@@ -15,10 +15,16 @@ from rathaus.platform.storage.readers import Account
 from rathaus.tenants.current import current_town
 
 from .errors import MailboxError
-from .forms import ConsentForm, ReplyForm, SearchForm
+from .forms import ConsentForm, ReplyForm, SearchForm, SmsChoiceForm
 from .models import Message
-from .selectors import consent_current, message_of, messages_of
-from .services import NewDocument, consent_record, message_open, reply_send
+from .selectors import consent_current, message_of, messages_of, sms_notification_on
+from .services import (
+    NewDocument,
+    consent_record,
+    message_open,
+    reply_send,
+    sms_notification_set,
+)
 
 PAGE_SIZE = 20
 
@@ -135,4 +141,35 @@ def consent(request: HttpRequest) -> HttpResponse:
             else _("Bescheide gehen Ihnen ab jetzt per Brief zu."),
         )
         return redirect("mailbox:index")
-    return render(request, "mailbox/consent.html", {"form": form, "current": current})
+    return render(
+        request,
+        "mailbox/consent.html",
+        {
+            "form": form,
+            "current": current,
+            "sms_form": SmsChoiceForm(
+                initial={"by_sms": sms_notification_on(account=_owner(request))}
+            ),
+            "phone_confirmed": bool(_owner(request).phone_verified_at and _owner(request).phone),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Whether new messages are also announced by SMS (to the confirmed mobile number)."""
+    form = SmsChoiceForm(request.POST)
+    by_sms = form.is_valid() and form.cleaned_data["by_sms"]
+    try:
+        sms_notification_set(account=_owner(request), by_sms=by_sms)
+    except MailboxError as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(
+            request,
+            _("Neue Nachrichten kündigen wir Ihnen auch per SMS an.")
+            if by_sms
+            else _("Neue Nachrichten kündigen wir Ihnen nur per E-Mail an."),
+        )
+    return redirect("mailbox:consent")

@@ -205,3 +205,40 @@ def test_an_associations_mailbox_is_shared_by_its_members(
     log_in(client_a, max_.email)
     assert "Zuwendungsbescheid" not in client_a.get("/mailbox/").content.decode()
     assert client_a.get(f"/mailbox/{notice.public_id}/").status_code == 404
+
+
+def test_who_chose_it_also_hears_by_sms_that_something_arrived_but_never_what(
+    client_a: Client, mailbox_a: Municipality, erika: User
+) -> None:
+    from django.utils import timezone
+
+    from rathaus.platform.messaging.contrib.sms import backends as sms
+
+    log_in(client_a, erika.email)
+    refused = client_a.post("/mailbox/notifications/", {"by_sms": "on"}, follow=True)
+    assert "Bitte bestätigen Sie zuerst Ihre Mobilnummer." in text_of(refused.content.decode())
+    page = text_of(client_a.get("/mailbox/consent/").content.decode())
+    assert "Mobilnummer hinterlegen" in page
+    with tenant_context(mailbox_a):
+        User.objects.filter(pk=erika.pk).update(
+            phone="+4915112345678", phone_verified_at=timezone.now()
+        )
+        erika.refresh_from_db()
+    client_a.post("/mailbox/notifications/", {"by_sms": "on"})
+    sms.outbox.clear()
+
+    provide(mailbox_a, erika)
+    deliver_waiting(mailbox_a, kinds=["mailbox.notification-sms", "mailbox.notification"])
+
+    [text] = [message for message in sms.outbox if message.to == "+4915112345678"]
+    assert "Neue Nachricht in Ihrem Postfach bei Tangerhütte" in text.body
+    assert "/mailbox/" in text.body
+    for secret in ("Hundesteuer", "Steueramt", "HSt-2026", "Mustermann"):
+        assert secret not in text.body
+    assert len(mail.outbox) == 1  # the e-mail goes as well
+
+    client_a.post("/mailbox/notifications/", {})  # unticked: e-mail only again
+    sms.outbox.clear()
+    provide(mailbox_a, erika, subject="Grundsteuerbescheid")
+    deliver_waiting(mailbox_a, kinds=["mailbox.notification-sms"])
+    assert sms.outbox == []
