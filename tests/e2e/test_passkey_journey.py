@@ -1,14 +1,19 @@
-"""A citizen sets up a passkey on the phone, logs in with it, adds the laptop as a second
-device and removes the phone's passkey: Chromium's virtual authenticators (the DevTools
-WebAuthn domain) stand in for the fingerprint sensors; axe checks every page."""
+"""A citizen sets up a passkey on the phone, logs in with it and books an appointment, adds
+the laptop as a second device and removes the phone's passkey: Chromium's virtual
+authenticators (the DevTools WebAuthn domain) stand in for the fingerprint sensors; axe
+checks every page."""
 
 import pytest
 from django_tenants.utils import tenant_context
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from rathaus.modules.appointments.models import Booking
 from rathaus.platform.identity.models import Passkey
 from rathaus.tenants.models import Municipality
 from tests.e2e.conftest import DESKTOP, E2E_EMAIL, E2E_PASSWORD, PHONE, look
+from tests.e2e.test_citizen_booking_journey import _book, town_with_appointments
+
+__all__ = ["town_with_appointments"]  # the fixture, used by name below
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +66,11 @@ def _log_out(page: Page) -> None:
 
 
 def test_a_citizen_logs_in_by_fingerprint_on_the_phone_and_the_laptop(
-    browser: Browser, live_port: int, e2e_citizen: str, live_towns: dict[str, Municipality]
+    browser: Browser,
+    live_port: int,
+    e2e_citizen: str,
+    live_towns: dict[str, Municipality],
+    town_with_appointments: Municipality,
 ) -> None:
     base = f"http://tangerhuette.localhost:{live_port}"
     phone, phone_page = _device(browser, viewport=PHONE, is_mobile=True, has_touch=True)
@@ -84,6 +93,10 @@ def test_a_citizen_logs_in_by_fingerprint_on_the_phone_and_the_laptop(
     phone_page.goto(f"{base}/accounts/passkeys/")
     expect(phone_page.get_by_text("zuletzt benutzt am")).to_be_visible()
     look(phone_page, "passkey-phone-3-used")
+    # Logged in by fingerprint, the citizen books an appointment as herself.
+    reference = _book(phone_page, base, "passkey-phone-3b")
+    with tenant_context(live_towns["a"]):
+        assert Booking.objects.get(reference=reference).user.email == E2E_EMAIL  # type: ignore[union-attr]
 
     # The laptop is a second device with a passkey of its own; from it the phone's is removed.
     _log_in_with_password(laptop_page, base)
