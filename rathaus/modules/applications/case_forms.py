@@ -27,6 +27,10 @@ class QueryForm(forms.Form):
         error_messages={"required": gettext_lazy("Schreiben Sie Ihre Frage auf.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "query-%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
@@ -37,8 +41,9 @@ class AnswerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "answer-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
-        label = _("Unterlagen (freiwillig)")
+        label = _("Unterlagen")
         self.fields["files"] = UploadsField(
             label=label,
             accept=ANSWER_ACCEPT,
@@ -59,9 +64,14 @@ class NoteForm(forms.Form):
         error_messages={"required": gettext_lazy("Schreiben Sie die Notiz auf.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "note-%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+
 
 class AssignForm(forms.Form):
     def __init__(self, *args: Any, clerks: list[User], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "assign-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
         self.clerks = {str(user.pk): user for user in clerks}
         self.fields["assignee"] = forms.ChoiceField(
@@ -96,6 +106,7 @@ class DecisionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decision-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
         self.fields["document"] = UploadsField(
             label=_("Oder: Bescheid als PDF hochladen"),
