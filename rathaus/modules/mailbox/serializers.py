@@ -92,6 +92,10 @@ class ConsentSerializer(serializers.Serializer[Any]):
     recorded_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    detail = serializers.CharField()
+class MessagePageSerializer(serializers.Serializer[Any]):
+    """One page of the message list (``PageNumberPagination``'s shape)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MessageSummarySerializer(many=True)
