@@ -8,7 +8,7 @@ from rathaus.modules.registry import AccountItem, AccountSection
 from rathaus.platform.identity.models import User
 
 from .definition import text_in
-from .selectors import submissions_of_user
+from .selectors import citizen_status, submissions_of_user
 
 SHOWN = 3
 
@@ -29,7 +29,7 @@ def applications_account_sections(*, user: User) -> list[AccountSection]:
             % {
                 "reference": submission.reference,
                 "when": formats.date_format(timezone.localtime(submission.submitted_at), "d.m.Y"),
-                "status": submission.get_status_display(),
+                "status": citizen_status(submission=submission),
             },
         )
         for submission in mine

@@ -8,4 +8,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The receipt e-mail the platform's outbox sends for a submitted application.
-        from . import messages  # noqa: F401
+        from . import case_messages, messages  # noqa: F401

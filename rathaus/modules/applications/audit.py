@@ -42,6 +42,46 @@ def applications_audit_words(
             "before": _status(before),
             "after": _status(after),
         }
+    if action == "applications.case.query":
+        return _("%(actor)s hat zum Antrag %(reference)s eine Rückfrage gestellt.") % {
+            "actor": actor,
+            "reference": target,
+        }
+    if action == "applications.case.answer":
+        files = int(after.get("files", 0)) if isinstance(after, dict) else 0
+        return ngettext(
+            "Die Rückfrage zum Antrag %(reference)s ist beantwortet (%(n)s Datei).",
+            "Die Rückfrage zum Antrag %(reference)s ist beantwortet (%(n)s Dateien).",
+            files,
+        ) % {"reference": target, "n": files}
+    if action == "applications.case.assign":
+        if after:
+            return _("%(actor)s hat den Antrag %(reference)s %(who)s zugewiesen.") % {
+                "actor": actor,
+                "reference": target,
+                "who": after,
+            }
+        return _("%(actor)s hat den Antrag %(reference)s niemandem mehr zugewiesen.") % {
+            "actor": actor,
+            "reference": target,
+        }
+    if action == "applications.case.note":
+        return _("%(actor)s hat zum Antrag %(reference)s eine interne Notiz geschrieben.") % {
+            "actor": actor,
+            "reference": target,
+        }
+    if action == "applications.case.decision":
+        return _(
+            "%(actor)s hat über den Antrag %(reference)s entschieden (%(after)s) "
+            "und den Bescheid gesendet."
+        ) % {"actor": actor, "reference": target, "after": _status(after)}
+    if action == "applications.case.export":
+        count = int(after.get("count", 0)) if isinstance(after, dict) else 0
+        return ngettext(
+            "%(actor)s hat %(n)s Antrag als CSV-Datei heruntergeladen.",
+            "%(actor)s hat %(n)s Anträge als CSV-Datei heruntergeladen.",
+            count,
+        ) % {"actor": actor, "n": count}
     if action == "applications.case.paid":
         payment = after.get("payment", "") if isinstance(after, dict) else ""
         return _(

@@ -105,6 +105,9 @@ def _semantic_problems(definition: dict[str, Any]) -> Iterator[str]:
     receipt = definition.get("receipt_email")
     if receipt is not None and field_types.get(receipt) != "email":
         yield f"$.receipt_email: '{receipt}' is no e-mail field of the form"
+    applicant = definition.get("applicant_name")
+    if applicant is not None and field_types.get(applicant) != "text":
+        yield f"$.applicant_name: '{applicant}' is no text field of the form"
 
 
 def definition_problems(definition: object) -> list[str]:

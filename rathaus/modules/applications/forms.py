@@ -33,7 +33,6 @@ from .definition import (
     text_in,
 )
 from .logic import rule_money
-from .models import Form, Submission
 
 YES, NO = "yes", "no"
 
@@ -649,24 +648,3 @@ class PayMethodForm(forms.Form):
             widget=forms.RadioSelect,
             error_messages={"required": _("Wählen Sie aus, wie Sie bezahlen möchten.")},
         )
-
-
-class InboxFilterForm(forms.Form):
-    form = forms.ModelChoiceField(
-        label=gettext_lazy("Formular"),
-        queryset=Form.objects.all(),
-        required=False,
-        empty_label=gettext_lazy("alle Formulare"),
-        to_field_name="slug",
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        choices=[("", gettext_lazy("alle")), *Submission.Status.choices],
-        required=False,
-    )
-    q = forms.CharField(
-        label=gettext_lazy("Aktenzeichen"),
-        help_text=gettext_lazy("z. B. A-2026-000123"),
-        required=False,
-        max_length=20,
-    )

@@ -6,12 +6,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from rathaus.platform.messaging.models import OutboxMessage
-from rathaus.platform.messaging.registry import MessageKind, Rendered, kinds
+from rathaus.platform.messaging.registry import Attachment, MessageKind, Rendered, kinds
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
 from .definition import declarations_of, text_in
 from .models import Submission
+from .pdf import receipt_pdf
 from .selectors import answers_by_step
 from .services import RECEIPT
 
@@ -54,4 +55,10 @@ class ReceiptMessage(MessageKind):
             "title": title,
             "reference": submission.reference,
         }
-        return Rendered(subject=subject, body=body)
+        # The receipt as an accessible PDF (answers and attachments listed), made at send time.
+        pdf = Attachment(
+            filename=f"eingangsbestaetigung-{submission.reference}.pdf",
+            content=receipt_pdf(town=town, submission=submission),
+            mimetype="application/pdf",
+        )
+        return Rendered(subject=subject, body=body, attachments=(pdf,))

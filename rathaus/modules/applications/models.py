@@ -77,6 +77,8 @@ class Submission(models.Model):
         AWAITING_PAYMENT = "awaiting_payment", _("wartet auf Zahlung")
         RECEIVED = "received", _("eingegangen")
         IN_PROGRESS = "in_progress", _("in Bearbeitung")
+        # Staff asked the citizen something; their answer moves it back to "in Bearbeitung".
+        QUERY = "query", _("Rückfrage")
         DONE = "done", _("abgeschlossen")
         REJECTED = "rejected", _("abgelehnt")
 
@@ -99,6 +101,16 @@ class Submission(models.Model):
     language = models.CharField(max_length=8, blank=True)
     submitted_at = models.DateTimeField(_("eingegangen am"), auto_now_add=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Who applied, as the inbox searches and lists it (the form's ``applicant_name`` field).
+    applicant_name = models.CharField(_("Antragsteller"), max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application_cases",
+        verbose_name=_("zuständig"),
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -139,3 +151,43 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.form.slug} draft {self.pk}"
+
+
+class CaseEvent(models.Model):
+    """What happened on a case besides its status: a question to the citizen (Rückfrage),
+    their answer, an internal note of staff, the decision sent.
+
+    ``files`` lists stored private files in the shape ``services.uploads_store`` gives
+    (name, file, size, sha256, type). Notes are internal; everything else the citizen sees.
+    """
+
+    class Kind(models.TextChoices):
+        QUERY = "query", _("Rückfrage")
+        ANSWER = "answer", _("Antwort")
+        NOTE = "note", _("interne Notiz")
+        DECISION = "decision", _("Bescheid")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    text = models.TextField(_("Text"), blank=True)
+    files = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application_case_events",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("Vorgang zum Antrag")
+        verbose_name_plural = _("Vorgänge zu Anträgen")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.kind}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.NOTE

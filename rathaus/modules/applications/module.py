@@ -40,7 +40,7 @@ class Applications(Module):
     # A form's fee is paid through the platform's payments port (``fees.py``).
     payment_listener = "rathaus.modules.applications.fees.ApplicationFees"
 
-    personal_models = ("Submission", "Draft")
+    personal_models = ("Submission", "Draft", "CaseEvent")
     exempt_models = {
         "Form": "a service the town offers online",
         "FormVersion": "the definition of a form (fields and texts)",

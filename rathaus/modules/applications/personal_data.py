@@ -11,8 +11,8 @@ from django.db import transaction
 from rathaus.platform.identity.models import User
 
 from .definition import text_in
-from .models import Draft, Submission
-from .selectors import answers_by_step, submissions_of_user
+from .models import CaseEvent, Draft, Submission
+from .selectors import answers_by_step, case_events, submissions_of_user
 
 
 def applications_data_export(*, user: User) -> dict[str, Any]:
@@ -25,6 +25,15 @@ def applications_data_export(*, user: User) -> dict[str, Any]:
                 "status": submission.status,
                 "submitted_at": submission.submitted_at.isoformat(),
                 "email": submission.email,
+                "history": [
+                    {
+                        "what": event.get_kind_display(),
+                        "at": event.created_at.isoformat(),
+                        "text": event.text,
+                        "files": [item.get("name", "") for item in event.files],
+                    }
+                    for event in case_events(submission=submission, internal=False)
+                ],
                 "answers": {
                     row["label"]: row["value"]
                     for part in answers_by_step(
@@ -51,7 +60,11 @@ def applications_data_export(*, user: User) -> dict[str, Any]:
 def applications_data_erase(*, user: User) -> None:
     """Anonymises the person's applications: the case (number, form, status) stays in the
     town's records, the answers, the address and the link to the account go."""
-    Submission.objects.filter(pk__in=submissions_of_user(user=user).values("pk")).update(
-        answers={}, email="", user=None
+    mine = list(submissions_of_user(user=user).values_list("pk", flat=True))
+    Submission.objects.filter(pk__in=mine).update(
+        answers={}, email="", user=None, applicant_name=""
     )
+    # What was said on the case (questions, answers, decisions) is about the person too.
+    CaseEvent.objects.filter(submission_id__in=mine).update(text="", files=[], author=None)
+    CaseEvent.objects.filter(author=user).update(author=None)
     Draft.objects.filter(user=user).delete()

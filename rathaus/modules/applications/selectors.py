@@ -1,15 +1,18 @@
 """What the pages read: published forms, a person's applications, the staff inbox."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from rathaus.platform.identity.models import User
 from rathaus.platform.identity.selectors import account_proven_email
+from rathaus.platform.staff.selectors import may_work_on
 
 from .definition import logic_data, steps_of, text_in
 from .forms import answer_display, computed_display
-from .models import Form, Submission
+from .models import CaseEvent, Form, Submission
 
 
 def forms_published() -> QuerySet[Form]:
@@ -24,18 +27,75 @@ def submissions_of_user(*, user: User) -> QuerySet[Submission]:
     return Submission.objects.filter(mine).select_related("form", "version")
 
 
+NOBODY = "none"
+
+
 def inbox(
-    *, form: Form | None = None, status: str = "", reference: str = ""
+    *,
+    form: Form | None = None,
+    status: str = "",
+    reference: str = "",
+    assignee: User | str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
 ) -> QuerySet[Submission]:
-    """The town's cases, newest first, filtered by form, status and case number."""
-    cases = Submission.objects.select_related("form", "version").order_by("-submitted_at", "-pk")
+    """The town's cases, newest first, filtered by form, status, assignee (a clerk, or
+    ``NOBODY`` for cases given to no one), the day they came in (both ends included) and
+    ``reference``: a part of the case number or of the applicant's name."""
+    cases = Submission.objects.select_related("form", "version", "assignee").order_by(
+        "-submitted_at", "-pk"
+    )
     if form is not None:
         cases = cases.filter(form=form)
     if status:
         cases = cases.filter(status=status)
+    if assignee == NOBODY:
+        cases = cases.filter(assignee__isnull=True)
+    elif isinstance(assignee, User):
+        cases = cases.filter(assignee=assignee)
+    if since is not None:
+        cases = cases.filter(submitted_at__gte=_day_start(since))
+    if until is not None:
+        cases = cases.filter(submitted_at__lt=_day_start(until + dt.timedelta(days=1)))
     if reference := reference.strip():
-        cases = cases.filter(reference__icontains=reference)
+        cases = cases.filter(
+            Q(reference__icontains=reference) | Q(applicant_name__icontains=reference)
+        )
     return cases
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of ``day`` in the town's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def clerks() -> list[User]:
+    """The town's staff who may work the cases (the module's clerks and the town admins)."""
+    return [
+        user
+        for user in User.objects.filter(is_staff=True, is_active=True).order_by("email")
+        if may_work_on(user=user, module="applications", role="clerk")
+    ]
+
+
+def case_events(*, submission: Submission, internal: bool) -> QuerySet[CaseEvent]:
+    """What happened on the case, oldest first; the citizen's view (``internal=False``)
+    leaves out staff's notes."""
+    events = submission.events.select_related("author").order_by("created_at", "pk")
+    if not internal:
+        events = events.exclude(kind=CaseEvent.Kind.NOTE)
+    return events
+
+
+def submission_files(*, submission: Submission) -> list[dict[str, Any]]:
+    """The files uploaded with the application (each as ``uploads_store`` gave it)."""
+    return [
+        item
+        for value in submission.answers.values()
+        if isinstance(value, list)
+        for item in value
+        if isinstance(item, dict) and "sha256" in item and "file" in item
+    ]
 
 
 def answers_by_step(*, definition: dict[str, Any], answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -67,3 +127,12 @@ def answers_by_step(*, definition: dict[str, Any], answers: dict[str, Any]) -> l
         ]
         parts.append({"step": step, "rows": rows})
     return parts
+
+
+def citizen_status(*, submission: Submission) -> str:
+    """The status as the citizen sees it: a status the form keeps internal
+    (``internal_statuses``) shows as "eingegangen"."""
+    status = submission.status
+    if status in submission.version.definition.get("internal_statuses", ()):
+        status = Submission.Status.RECEIVED
+    return str(dict(Submission.Status.choices)[status])

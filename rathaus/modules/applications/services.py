@@ -33,6 +33,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Submission.Status.AWAITING_PAYMENT: (Submission.Status.REJECTED,),
     Submission.Status.RECEIVED: (Submission.Status.IN_PROGRESS,),
     Submission.Status.IN_PROGRESS: (Submission.Status.DONE, Submission.Status.REJECTED),
+    # A Rückfrage is asked with its question (``cases.case_query_ask``); the answer, or
+    # staff who stop waiting for one, move the case on.
+    Submission.Status.QUERY: (
+        Submission.Status.IN_PROGRESS,
+        Submission.Status.DONE,
+        Submission.Status.REJECTED,
+    ),
     Submission.Status.DONE: (),
     Submission.Status.REJECTED: (),
 }
@@ -136,6 +143,11 @@ def submission_create(
         email = str(answers.get(key) or "")
     if not email and user is not None:
         email = user.email
+    applicant = ""
+    if key := definition.get("applicant_name"):
+        applicant = str(answers.get(key) or "")[:200]
+    elif user is not None:
+        applicant = user.get_full_name()[:200]
     submission = Submission.objects.create(
         reference=_next_reference(),
         form=version.form,
@@ -144,6 +156,7 @@ def submission_create(
         user=user,
         email=email,
         status=status,
+        applicant_name=applicant,
         language=(get_language() or settings.LANGUAGE_CODE)[:2],
     )
     if email:

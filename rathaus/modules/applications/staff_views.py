@@ -1,9 +1,8 @@
-"""Staff pages: the inbox of cases, a case with its answers and status, the forms."""
+"""Staff pages of the forms: upload, versions, publish, export (cases: ``case_staff_views``)."""
 
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,80 +12,13 @@ from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import staff_required
 from rathaus.tenants.current import current_town
 
-from . import selectors, services
-from .definition import SCHEMA_PATH, text_in
-from .fees import case_payments
-from .forms import InboxFilterForm, StatusForm, UploadForm
-from .models import Form, FormVersion, Submission
+from . import services
+from .definition import SCHEMA_PATH
+from .forms import UploadForm
+from .models import Form, FormVersion
 
 clerk = staff_required(module="applications", role="clerk")
 PAGE_SIZE = 50
-
-
-@clerk
-@require_safe
-def index(request: HttpRequest) -> HttpResponse:
-    filters = InboxFilterForm(request.GET or None)
-    chosen = filters.cleaned_data if filters.is_valid() else {}
-    cases = selectors.inbox(
-        form=chosen.get("form"), status=chosen.get("status", ""), reference=chosen.get("q", "")
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "applications/staff/index.html",
-        {"filters": filters, "page": page, "query": query.urlencode()},
-    )
-
-
-def _case_context(case: Submission, status_form: StatusForm) -> dict[str, object]:
-    return {
-        "case": case,
-        "title": text_in(case.version.definition["title"], "de"),
-        "parts": selectors.answers_by_step(
-            definition=case.version.definition, answers=case.answers
-        ),
-        "status_form": status_form if services.TRANSITIONS[case.status] else None,
-        "payments": case_payments(submission=case),
-    }
-
-
-def _status_form(case: Submission, data: object = None) -> StatusForm:
-    labels = dict(Submission.Status.choices)
-    choices = [(s, str(labels[s])) for s in services.TRANSITIONS[case.status]]
-    return StatusForm(data, choices=choices)
-
-
-@clerk
-@require_safe
-def case(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Submission.objects.select_related("form", "version", "user"), pk=pk)
-    return render(
-        request, "applications/staff/case.html", _case_context(found, _status_form(found))
-    )
-
-
-@clerk
-@require_POST
-def case_status(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Submission.objects.select_related("form", "version", "user"), pk=pk)
-    form = _status_form(found, request.POST)
-    if form.is_valid():
-        try:
-            services.case_status_change(
-                town=current_town(),
-                submission=found,
-                status=form.cleaned_data["status"],
-                actor=request_actor(request),
-            )
-        except services.TransitionRefused:
-            form.add_error("status", _("Der Antrag hat inzwischen einen anderen Status."))
-        else:
-            messages.success(request, _("Der Status ist geändert."))
-            return redirect("staff-applications:case", pk=pk)
-    return render(request, "applications/staff/case.html", _case_context(found, form), status=400)
 
 
 @clerk

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import case_views, views
 
 urlpatterns = [
     path("", views.index, name="index"),
     # Before the forms' addresses: "account" and "pay" are no form's slug (RESERVED_SLUGS).
     path("account/", views.account, name="account"),
+    path("account/<str:reference>/", case_views.case, name="case"),
+    path("account/<str:reference>/receipt.pdf", case_views.receipt, name="receipt"),
     path("pay/<str:token>/", views.pay, name="pay"),
     path("<slug:slug>/", views.start, name="start"),
     path("<slug:slug>/step/<int:number>/", views.step, name="step"),

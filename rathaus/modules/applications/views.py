@@ -29,7 +29,7 @@ from .fees import case_payment_start, case_payments, pay_path, submission_from_p
 from .forms import DeclarationForm, PayMethodForm, StepForm, computed_display, step_initial
 from .models import Draft, Form, FormVersion, Submission
 from .prefill import prefill_answers, prefill_mark
-from .selectors import answers_by_step, forms_published, submissions_of_user
+from .selectors import answers_by_step, citizen_status, forms_published, submissions_of_user
 from .services import (
     DRAFT_DAYS,
     DraftLinkExpired,
@@ -412,6 +412,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "submission": s,
             "title": text_in(s.version.definition["title"]),
+            "status": citizen_status(submission=s),
             "payment": next(iter(case_payments(submission=s)), None),
             "pay_href": pay_path(submission=s) if s.version.definition.get("payment") else "",
         }
