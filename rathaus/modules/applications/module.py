@@ -21,6 +21,7 @@ class Applications(Module):
     )
     citizen_urls = "rathaus.modules.applications.urls"
     staff_urls = "rathaus.modules.applications.staff_urls"
+    api_urls = "rathaus.modules.applications.api"
     nav = (
         NavEntry(_("Online-Anträge"), "index"),
         NavEntry(_("Anträge bearbeiten"), "index", staff_only=True),

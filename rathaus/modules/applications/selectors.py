@@ -129,10 +129,15 @@ def answers_by_step(*, definition: dict[str, Any], answers: dict[str, Any]) -> l
     return parts
 
 
-def citizen_status(*, submission: Submission) -> str:
+def citizen_status_code(*, submission: Submission) -> str:
     """The status as the citizen sees it: a status the form keeps internal
-    (``internal_statuses``) shows as "eingegangen"."""
+    (``internal_statuses``) shows as "eingegangen" (``received``)."""
     status = submission.status
     if status in submission.version.definition.get("internal_statuses", ()):
         status = Submission.Status.RECEIVED
-    return str(dict(Submission.Status.choices)[status])
+    return str(status)
+
+
+def citizen_status(*, submission: Submission) -> str:
+    """The words of ``citizen_status_code``: "eingegangen", "Rückfrage", ..."""
+    return str(dict(Submission.Status.choices)[citizen_status_code(submission=submission)])
