@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.platform.api.errors import ErrorSerializer
-from rathaus.platform.api.query import query_validated
+from rathaus.platform.api.query import PageQuery, query_validated
 from rathaus.platform.identity.models import User
 from rathaus.platform.oauth.permissions import AppScope
 from rathaus.platform.storage.downloads import private_file_link
@@ -32,7 +32,6 @@ from .models import Message
 from .selectors import consent_current, message_of, messages_of
 from .serializers import (
     ConsentSerializer,
-    MessagePageSerializer,
     MessageSerializer,
     MessageSummarySerializer,
     ReplyRequestSerializer,
@@ -81,25 +80,23 @@ def _detail(message: Message, reader: User) -> dict[str, Any]:
     return dict(MessageSerializer(message, context={"links": _links(message, reader)}).data)
 
 
-class MessageQuery(serializers.Serializer[Any]):
+class MessageQuery(PageQuery):
     q = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=100,
         help_text="Search subject, sender and reference",
     )
-    page = serializers.IntegerField(
-        required=False, min_value=1, help_text="Page number, 20 messages a page"
-    )
 
 
 class MessageList(APIView):
     permission_classes = [IsAuthenticated, AppScope]
     oauth_scope = "mailbox"
+    pagination_class = MessagePages  # the schema then shows the page's shape
 
     @extend_schema(
         parameters=[MessageQuery],
-        responses=MessagePageSerializer,
+        responses=MessageSummarySerializer(many=True),
         summary="My messages, newest first",
     )
     def get(self, request: Request) -> Response:

@@ -90,12 +90,3 @@ class ConsentSerializer(serializers.Serializer[Any]):
         help_text="Whether official notices may be delivered into the mailbox (else by letter)."
     )
     recorded_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
-class MessagePageSerializer(serializers.Serializer[Any]):
-    """One page of the message list (``PageNumberPagination``'s shape)."""
-
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = MessageSummarySerializer(many=True)

@@ -40,3 +40,9 @@ def query_validated(serializer_class: type[serializers.Serializer[Any]], request
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class PageQuery(serializers.Serializer[Any]):
+    """``?page=N`` of a paged list (DRF's ``PageNumberPagination``)."""
+
+    page = serializers.IntegerField(required=False, min_value=1, help_text="Page number")
