@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pikepdf
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -67,6 +68,36 @@ def test_the_receipt_pdf_lists_the_answers_and_comes_with_the_email_and_in_my_ac
     root: Any = reader.trailer["/Root"]
     assert root.get("/Lang") == "de"
     assert f"Eingangsbestätigung {case.reference}" in _titles(reader.outline)
+    assert_tagged(download.content, sections=True)
+
+
+def assert_tagged(pdf: bytes, *, sections: bool = False) -> None:
+    """A tagged PDF: marked content on every page, each sequence in the structure tree
+    (Document > H1, H2, P, Table > TR > TH, TD), declared PDF/UA-1."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        root = document.Root
+        assert bool(root.MarkInfo.Marked)
+        assert str(root.Lang) == "de"
+        tree = root.StructTreeRoot
+        [top] = list(tree.K)
+        assert pikepdf.Name.Document == top.S
+        tags = [str(kid.S) for kid in top.K]
+        assert tags[:3] == ["/P", "/H1", "/Table"]
+        assert ("/H2" in tags) is sections
+        first_row = next(kid for kid in top.K if pikepdf.Name.Table == kid.S).K[0]
+        assert [str(cell.S) for cell in first_row.K] == ["/TH", "/TD"]
+        nums = list(tree.ParentTree.Nums)
+        for index, page in enumerate(document.pages):
+            assert int(page.obj.StructParents) == index
+            marked = [
+                item
+                for item in pikepdf.parse_content_stream(page)
+                if isinstance(item, pikepdf.ContentStreamInstruction)
+                and str(item.operator) == "BDC"
+            ]
+            assert len(marked) == len(nums[2 * index + 1]) > 0
+        with document.open_metadata() as meta:
+            assert meta["pdfuaid:part"] == "1"
 
 
 def test_the_clerk_decides_with_a_text_and_the_citizen_gets_the_pdf_by_email_and_online(
@@ -97,6 +128,7 @@ def test_the_clerk_decides_with_a_text_and_the_citizen_gets_the_pdf_by_email_and
     [(filename, attached, _mimetype)] = email.attachments
     assert filename == f"bescheid-{case.reference}.pdf"
     assert "Die Steuermarke geht Ihnen per Post zu." in _text(attached)
+    assert_tagged(attached)
     assert "abgeschlossen" in mine
     assert "Bescheid herunterladen" in page
     link = LINK.findall(page)[0]  # in the decision's box and in the history
