@@ -42,3 +42,7 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# JSON error answers under /api/, the site's pages elsewhere.
+handler404 = "rathaus.platform.api.views.not_found"
+handler500 = "rathaus.platform.api.views.server_error"

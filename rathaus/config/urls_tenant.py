@@ -38,3 +38,7 @@ urlpatterns = [
     *module_urls.staff_patterns(),
     *module_urls.api_patterns(),
 ]
+
+# JSON error answers under /api/, the site's pages elsewhere.
+handler404 = "rathaus.platform.api.views.not_found"
+handler500 = "rathaus.platform.api.views.server_error"

@@ -12,12 +12,14 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import authentication, exceptions, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.modules.registry import modules as module_registry
 from rathaus.modules.services import module_allow
+from rathaus.platform.api.parsers import StrictJSONParser
 from rathaus.platform.audit.services import Actor
 from rathaus.platform.identity.models import User
 from rathaus.tenants.current import current_town_or_none
@@ -153,6 +155,9 @@ class VendorView(APIView):
 
 
 class TownListView(VendorView):
+    # JSON, or a form with the coat of arms as a file.
+    parser_classes = [StrictJSONParser, MultiPartParser]
+
     @extend_schema(responses=TownSerializer(many=True), summary="All towns")
     def get(self, request: Request) -> Response:
         return Response(TownSerializer(all_tenants_overview(), many=True).data)

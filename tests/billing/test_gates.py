@@ -16,7 +16,7 @@ from rathaus.tenants.models import Municipality
 from rathaus.vendor.vendor_tokens import vendor_token_create
 from tests.billing.helpers import allow_only, items_by_module
 from tests.factories import UserFactory
-from tests.html import text_of
+from tests.html import api_error_paths, text_of
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_the_vendor_api_allows_a_module(
         content_type="application/json",
     )
     assert bad.status_code == 400
-    assert "nonsense" in str(bad.json()["module"])
+    assert "nonsense" in api_error_paths(bad)["$.module"]
     assert queued == []
 
 

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -49,6 +48,7 @@ from rathaus.tenants.services import town_host
 from tests.factories import PASSWORD, UserFactory
 from tests.modules.appointments.conftest import SYSTEM, at, open_day, set_up_office
 from tests.modules.conftest import switch_on
+from tests.security.helpers import row_counts, session_cookie
 
 SECRET = "Geheim-A-7f3c"  # in town A's location, service and people; never on B's host
 
@@ -159,28 +159,6 @@ def concrete_paths(route: str, values: dict[str, list[str]]) -> list[str]:
     return paths
 
 
-def _session_cookie(town: Municipality, email: str) -> str:
-    client = Client(HTTP_HOST=town_host(slug=town.slug))
-    response = client.post("/accounts/login/", {"username": email, "password": PASSWORD})
-    assert response.status_code == 302, f"{email} could not log in on {town.slug}"
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
-
-
-def _row_counts(schema: str) -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = %s AND table_type = 'BASE TABLE'",
-            [schema],
-        )
-        tables = [row[0] for row in cursor.fetchall()]
-        counts = {}
-        for table in tables:
-            cursor.execute(f'SELECT count(*) FROM "{schema}"."{table}"')  # noqa: S608
-            counts[table] = cursor.fetchone()[0]
-    return counts
-
-
 def test_the_matrix_covers_every_route_of_the_town_urlconf() -> None:
     routes = town_routes()
 
@@ -201,8 +179,8 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
     victim = _victim(town_a)
     identities: dict[str, str | None] = {
         "anonymous": None,
-        "citizen of A": _session_cookie(town_a, "buergerin-a@example.org"),
-        "admin of A": _session_cookie(town_a, "admin-a@example.org"),
+        "citizen of A": session_cookie(town_a, "buergerin-a@example.org"),
+        "admin of A": session_cookie(town_a, "admin-a@example.org"),
     }
     secrets = [
         SECRET,
@@ -218,7 +196,7 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
     assert SECRET in own.get("/staff/team/").content.decode()
     manage = appointment_tokens.manage_token(victim.booking)
     assert SECRET in own.get(f"/appointments/termin/{manage}/").content.decode()
-    before = _row_counts(victim.town.schema_name)
+    before = row_counts(victim.town.schema_name)
     b_host = town_host(slug=town_b.slug)
     failures: list[str] = []
     requests = 0
@@ -243,7 +221,7 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
 
     assert not failures, "\n".join(failures)
     assert requests > 600
-    after = _row_counts(victim.town.schema_name)
+    after = row_counts(victim.town.schema_name)
     changed = {t: (before[t], after.get(t)) for t in before if after.get(t) != before[t]}
     assert not changed, f"requests on town B's host changed town A's tables: {changed}"
     with tenant_context(victim.town):

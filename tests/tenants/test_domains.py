@@ -13,6 +13,7 @@ from rathaus.tenants.models import Domain, Municipality
 from rathaus.tenants.services import domain_add
 from rathaus.vendor.vendor_tokens import vendor_token_create
 from tests.factories import PASSWORD, UserFactory
+from tests.html import api_error_paths
 
 
 def _domain_error(town: Municipality, host: str) -> list[str]:
@@ -114,6 +115,6 @@ def test_the_vendor_api_names_a_bad_host(town_a: Municipality) -> None:
     )
 
     assert response.status_code == 400
-    assert response.json() == {
-        "domain": ["Dieser Host-Name gehört dem Betreiber, nicht einer Kommune: www.localhost"]
+    assert api_error_paths(response) == {
+        "$.domain": "Dieser Host-Name gehört dem Betreiber, nicht einer Kommune: www.localhost"
     }

@@ -355,7 +355,10 @@ USE_TZ = True
 # --- API ----------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents the error answers each operation can give (400, 401, 403, 404, 415).
+    "DEFAULT_SCHEMA_CLASS": "rathaus.platform.api.schema.RathausAutoSchema",
+    # Every error answer in one shape: {"code", "detail", "errors": [{"path", ...}]}.
+    "EXCEPTION_HANDLER": "rathaus.platform.api.errors.api_exception_handler",
     # A bearer token of the town's OAuth 2.0 server (rathaus.platform.oauth) first, so a
     # missing or bad one answers 401 with WWW-Authenticate; then the browser's session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -363,6 +366,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies only (a view that takes files says so): form encodings read a missing
+    # field as false or empty, so a malformed request would be accepted as valid.
+    # No NUL characters either: PostgreSQL cannot store them (a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": ["rathaus.platform.api.parsers.StrictJSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI from the app (drf-spectacular-sidecar), not a CDN the CSP would block.

@@ -6,7 +6,7 @@ town, is simply not there (404)."""
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.api.query import PageQuery, query_validated
 from rathaus.platform.identity.models import User
 from rathaus.platform.oauth.permissions import AppScope
 from rathaus.platform.storage.downloads import private_file_link
@@ -82,13 +83,15 @@ def _links(events: list[CaseEvent], reader: User) -> dict[str, str]:
 class ApplicationList(APIView):
     permission_classes = [IsAuthenticated, AppScope]
     oauth_scope = "applications"
+    pagination_class = ApplicationPages  # the schema then shows the page's shape
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int, description="Page number, 20 a page")],
+        parameters=[PageQuery],
         responses=ApplicationSummarySerializer(many=True),
         summary="My applications with their status, newest first",
     )
     def get(self, request: Request) -> Response:
+        query_validated(PageQuery, request)
         pages = ApplicationPages()
         found = submissions_of_user(user=_person(request)).order_by("-submitted_at", "-pk")
         page = pages.paginate_queryset(found, request)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.platform.abuse.limits import rate_limit
+from rathaus.platform.api.errors import ErrorSerializer
+from rathaus.platform.api.query import query_validated
 from rathaus.platform.oauth.permissions import AppScope
 from rathaus.tenants.current import current_town
 
@@ -23,7 +25,7 @@ from .models import Booking
 from .serializers import (
     BookingRequestSerializer,
     BookingSerializer,
-    ErrorSerializer,
+    LocationQuerySerializer,
     LocationSerializer,
     MoveRequestSerializer,
     ServiceSerializer,
@@ -65,16 +67,15 @@ class LocationList(APIView):
     oauth_scope = "appointments"
 
     @extend_schema(
-        parameters=[OpenApiParameter("service", int, description="Only locations offering it")],
+        parameters=[LocationQuerySerializer],
         responses=LocationSerializer(many=True),
         summary="Bookable locations",
     )
     def get(self, request: Request) -> Response:
+        query = query_validated(LocationQuerySerializer, request)
         service = None
-        if request.query_params.get("service", "").isdigit():
-            service = get_object_or_404(
-                selectors.bookable_services(), pk=int(request.query_params["service"])
-            )
+        if query.get("service") is not None:
+            service = get_object_or_404(selectors.bookable_services(), pk=query["service"])
         return Response(
             LocationSerializer(selectors.bookable_locations(service=service), many=True).data
         )
@@ -90,20 +91,17 @@ class SlotList(APIView):
         summary="Free times of a service at a location",
     )
     def get(self, request: Request) -> Response:
-        query = SlotQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        service = get_object_or_404(
-            selectors.bookable_services(), pk=query.validated_data["service"]
-        )
+        query = query_validated(SlotQuerySerializer, request)
+        service = get_object_or_404(selectors.bookable_services(), pk=query["service"])
         location = get_object_or_404(
-            selectors.bookable_locations(service=service), pk=query.validated_data["location"]
+            selectors.bookable_locations(service=service), pk=query["location"]
         )
         slots = selectors.free_slots(
             town=current_town(),
             service=service,
             location=location,
-            start=query.validated_data.get("start") or timezone.localdate(),
-            days=query.validated_data["days"],
+            start=query.get("start") or timezone.localdate(),
+            days=query["days"],
         )
         return Response(SlotSerializer(slots, many=True).data)
 

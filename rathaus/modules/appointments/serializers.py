@@ -71,6 +71,12 @@ class SlotSerializer(serializers.Serializer):
     free = serializers.IntegerField(help_text="Places still free at this time")
 
 
+class LocationQuerySerializer(serializers.Serializer):
+    service = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only locations offering it"
+    )
+
+
 class SlotQuerySerializer(serializers.Serializer):
     service = serializers.IntegerField()
     location = serializers.IntegerField()
@@ -132,8 +138,3 @@ class BookingSerializer(serializers.ModelSerializer[Booking]):
         from .tokens import manage_token
 
         return manage_token(booking)
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()

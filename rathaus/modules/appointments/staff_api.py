@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.api.query import query_validated
 from rathaus.platform.staff.actors import request_actor
 from rathaus.platform.staff.permissions import module_staff
 from rathaus.tenants.current import current_town
@@ -76,9 +77,8 @@ class StatisticsSerializer(serializers.Serializer):
 
 
 def _range(request: Request) -> tuple[dt.date, dt.date]:
-    query = RangeQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data["start"], query.validated_data["end"]
+    query = query_validated(RangeQuery, request)
+    return query["start"], query["end"]
 
 
 class StaffView(APIView):

@@ -9,16 +9,18 @@ message of someone else, or of another town, is simply not there (404).
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.api.errors import ErrorSerializer
+from rathaus.platform.api.query import PageQuery, query_validated
 from rathaus.platform.identity.models import User
 from rathaus.platform.oauth.permissions import AppScope
 from rathaus.platform.storage.downloads import private_file_link
@@ -30,7 +32,6 @@ from .models import Message
 from .selectors import consent_current, message_of, messages_of
 from .serializers import (
     ConsentSerializer,
-    ErrorSerializer,
     MessageSerializer,
     MessageSummarySerializer,
     ReplyRequestSerializer,
@@ -79,22 +80,30 @@ def _detail(message: Message, reader: User) -> dict[str, Any]:
     return dict(MessageSerializer(message, context={"links": _links(message, reader)}).data)
 
 
+class MessageQuery(PageQuery):
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Search subject, sender and reference",
+    )
+
+
 class MessageList(APIView):
     permission_classes = [IsAuthenticated, AppScope]
     oauth_scope = "mailbox"
+    pagination_class = MessagePages  # the schema then shows the page's shape
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Search subject, sender and reference"),
-            OpenApiParameter("page", int, description="Page number, 20 messages a page"),
-        ],
+        parameters=[MessageQuery],
         responses=MessageSummarySerializer(many=True),
         summary="My messages, newest first",
     )
     def get(self, request: Request) -> Response:
-        query = str(request.query_params.get("q", ""))[:100]
+        query = query_validated(MessageQuery, request)
         pages = MessagePages()
-        page = pages.paginate_queryset(messages_of(owner=_owner(request), query=query), request)
+        found = messages_of(owner=_owner(request), query=query.get("q", ""))
+        page = pages.paginate_queryset(found, request)
         return pages.get_paginated_response(MessageSummarySerializer(page, many=True).data)
 
 
@@ -116,7 +125,7 @@ class MessageDetail(APIView):
 class MessageReply(APIView):
     permission_classes = [IsAuthenticated, AppScope]
     oauth_scope = "mailbox"
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(
         request={"multipart/form-data": ReplyRequestSerializer},

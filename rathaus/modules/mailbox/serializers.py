@@ -90,8 +90,3 @@ class ConsentSerializer(serializers.Serializer[Any]):
         help_text="Whether official notices may be delivered into the mailbox (else by letter)."
     )
     recorded_at = serializers.DateTimeField(read_only=True, allow_null=True)
-
-
-class ErrorSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField()
-    detail = serializers.CharField()

@@ -95,7 +95,7 @@ class MySubscription(APIView):
         )
         return self._state(request)
 
-    @extend_schema(responses=SubscriptionSerializer, summary="Receive no more news")
+    @extend_schema(responses={200: SubscriptionSerializer}, summary="Receive no more news")
     def delete(self, request: Request) -> Response:
         services.subscription_set_topics(user=request.user, topic_ids=[])
         return self._state(request)

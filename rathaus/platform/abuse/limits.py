@@ -11,6 +11,7 @@ current town's schema: one town's counters never touch another's. Counted
 values are hashed into the cache key; an e-mail address is never stored.
 """
 
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from django_ratelimit.decorators import ratelimit
 
 F = TypeVar("F", bound=Callable[..., Any])
 _RATE = re.compile(r"^[1-9]\d*/\d*[smhd]$")
+# What a request counts as whose client address is unknown or no address.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104 (a counter's key, not an address to bind)
 
 
 class Per(StrEnum):
@@ -149,11 +152,20 @@ def client_address(request: HttpRequest) -> str:
 
     proxies: int = settings.TRUSTED_PROXIES
     remote = str(request.META.get("REMOTE_ADDR", ""))
-    if proxies <= 0:
-        return remote
     forwarded = [
         part.strip()
         for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
         if part.strip()
     ]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote
+    if proxies > 0 and len(forwarded) >= proxies:
+        remote = forwarded[-proxies]
+    return _address_or_unknown(remote)
+
+
+def _address_or_unknown(address: str) -> str:
+    # A server on a Unix socket leaves REMOTE_ADDR empty, and a misconfigured proxy may
+    # pass anything: such requests share one count (rather than fail with a 500).
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return UNKNOWN_CLIENT

@@ -7,6 +7,7 @@ from django_tenants.utils import tenant_context
 
 from rathaus.modules.appointments.models import Booking
 from tests.factories import UserFactory
+from tests.html import api_error_paths
 
 from .conftest import Office, add_location, at, log_in, open_day
 
@@ -94,7 +95,7 @@ def test_errors_have_a_code_and_a_german_message(client_a: Client, office_a: Off
     assert book(at(day - dt.timedelta(days=30), 10), "c@example.org")[1]["code"] == "past"
     missing = client_a.post(f"{API}/bookings/", {**body}, content_type="application/json")
     assert missing.status_code == 400
-    assert "start" in missing.json()
+    assert "$.start" in api_error_paths(missing)
 
 
 def test_a_logged_in_citizen_lists_their_bookings(client_a: Client, office_a: Office) -> None:

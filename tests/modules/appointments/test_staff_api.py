@@ -10,6 +10,7 @@ from rathaus.modules.appointments.models import Booking
 from rathaus.platform.audit.models import AuditEntry
 from rathaus.platform.messaging.models import OutboxMessage
 from tests.factories import UserFactory
+from tests.html import api_error_paths
 
 from .conftest import Office, at, log_in, make_clerk, open_day
 from .test_staff import _past_booking
@@ -84,11 +85,11 @@ def test_a_future_booking_cannot_be_a_no_show_and_bad_dates_are_named(
 
     assert (future.status_code, future.json()["code"]) == (400, "future")
     assert garbled.status_code == 400
-    assert "start" in garbled.json()
+    assert "$.start" in api_error_paths(garbled)
     assert backwards.status_code == 400
-    assert "end" in backwards.json()
+    assert "$.end" in api_error_paths(backwards)
     assert too_long.status_code == 400
-    assert "62" in str(too_long.json()["end"])
+    assert "62" in api_error_paths(too_long)["$.end"]
 
 
 def test_a_clerk_cancels_and_the_citizen_is_told(client_a: Client, office_a: Office) -> None:

@@ -9,6 +9,7 @@ from rathaus.modules.mailbox.models import Message, Reply
 from rathaus.modules.mailbox.selectors import consent_given
 from rathaus.platform.identity.models import User
 from rathaus.tenants.models import Municipality
+from tests.html import api_error_paths
 
 from .conftest import NOTICE_PDF, citizen, log_in, provide
 
@@ -106,7 +107,7 @@ def test_consent_is_read_and_withdrawn_with_its_time(
     assert withdrawn.json()["consented"] is False
     assert withdrawn.json()["recorded_at"]
     assert bad.status_code == 400
-    assert "consented" in bad.json()
+    assert "$.consented" in api_error_paths(bad)
     with tenant_context(mailbox_a):
         assert consent_given(account=erika) is False
 
