@@ -10,7 +10,7 @@ from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
-from .cases import DECISION_EMAIL, DECISION_MAILBOX, QUERY_EMAIL, QUERY_MAILBOX
+from .cases import DECISION_EMAIL, DECISION_MAILBOX, QUERY_EMAIL, QUERY_MAILBOX, guest_token
 from .definition import text_in
 from .models import CaseEvent, Submission
 
@@ -32,9 +32,11 @@ def _event(message: OutboxMessage) -> CaseEvent | None:
 
 
 def _case_url(submission: Submission) -> str:
-    if not submission.user_id and not submission.email:
-        return ""
-    path = reverse("applications:case", args=[submission.reference])
+    """The case's page: under "Meine Anträge" for an account, else the guest's link."""
+    if submission.user_id:
+        path = reverse("applications:case", args=[submission.reference])
+    else:
+        path = reverse("applications:guest-case", args=[guest_token(submission=submission)])
     return town_url(town=current_town(), path=path)
 
 
@@ -57,7 +59,7 @@ class _QueryKind(MessageKind):
                 % {"title": title, "reference": submission.reference},
                 event.text,
                 gettext(
-                    "Bitte antworten Sie unter „Meine Anträge“; dort können Sie auch "
+                    "Bitte antworten Sie auf der Seite Ihres Antrags; dort können Sie auch "
                     "Unterlagen hochladen: %(url)s"
                 )
                 % {"url": _case_url(submission)},
@@ -99,7 +101,7 @@ class _DecisionKind(MessageKind):
                 gettext(
                     "über Ihren Antrag „%(title)s“ (Aktenzeichen %(reference)s) ist "
                     "entschieden: %(status)s. Den Bescheid finden Sie im beigefügten "
-                    "PDF-Dokument und unter „Meine Anträge“: %(url)s"
+                    "PDF-Dokument und auf der Seite Ihres Antrags: %(url)s"
                 )
                 % {
                     "title": title,

@@ -16,6 +16,7 @@ from rathaus.platform.messaging.persons import person_message_enqueue
 from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.storage.private import private_file_save
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
 from .models import CaseEvent, Submission
 from .services import uploads_store
@@ -246,3 +247,30 @@ def case_decide(
         email_kind=DECISION_EMAIL,
     )
     return event
+
+
+# A guest's case (sent without an account) is reached by a signed link in the e-mails.
+GUEST_SALT = "applications.case"
+GUEST_LINK_DAYS = 90
+
+
+def guest_token(*, submission: Submission) -> str:
+    """The signed part of a guest's link to their case (this town only)."""
+    return town_dumps({"case": submission.reference}, salt=GUEST_SALT)
+
+
+def guest_case(*, token: str) -> Submission:
+    """The guest's case a link points to. Raises ``ExpiredToken`` for an old link and
+    ``BadToken`` for a wrong one, one of another town, or a case sent from an account
+    (its owner logs in instead)."""
+    payload = town_loads(token, salt=GUEST_SALT, max_age=GUEST_LINK_DAYS * 24 * 3600)
+    reference = payload.get("case") if isinstance(payload, dict) else None
+    found = (
+        Submission.objects.select_related("form", "version")
+        .filter(reference=str(reference), user__isnull=True)
+        .exclude(answers={})
+        .first()
+    )
+    if found is None:
+        raise BadToken("no guest case")
+    return found
