@@ -2,7 +2,7 @@
 each for the mailbox and for e-mail (``cases.citizen_tell`` picks the channel)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.registry import Attachment, MessageKind, Rendered, kinds
@@ -10,7 +10,14 @@ from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
-from .cases import DECISION_EMAIL, DECISION_MAILBOX, QUERY_EMAIL, QUERY_MAILBOX, guest_token
+from .cases import (
+    ANSWERED_EMAIL,
+    DECISION_EMAIL,
+    DECISION_MAILBOX,
+    QUERY_EMAIL,
+    QUERY_MAILBOX,
+    guest_token,
+)
 from .definition import text_in
 from .models import CaseEvent, Submission
 
@@ -136,3 +143,38 @@ class DecisionToMailbox(_DecisionKind):
 class DecisionByEmail(_DecisionKind):
     channel = "email"
     label = gettext_lazy("Bescheid zu einem Antrag (E-Mail)")
+
+
+@kinds.register(ANSWERED_EMAIL)
+class AnsweredToClerk(MessageKind):
+    """To the clerk the case is assigned to: the citizen answered the Rückfrage. It names
+    the case and links it; what the citizen wrote stays in the case."""
+
+    channel = "email"
+    label = gettext_lazy("Antwort auf eine Rückfrage (an die Sachbearbeitung)")
+
+    def render(self, message: OutboxMessage) -> Rendered | None:
+        event = _event(message)
+        if event is None:
+            return None
+        submission = event.submission
+        path = reverse("staff-applications:case", args=[submission.pk])
+        subject = gettext("Antwort auf Ihre Rückfrage zum Antrag %(reference)s") % {
+            "reference": submission.reference
+        }
+        body = "\n\n".join(
+            [
+                gettext(
+                    "Zum Antrag %(reference)s („%(title)s“) ist die Antwort auf Ihre "
+                    "Rückfrage eingegangen (%(files)s). Der Antrag ist wieder in Bearbeitung:"
+                )
+                % {
+                    "reference": submission.reference,
+                    "title": text_in(submission.version.definition["title"]),
+                    "files": ngettext("%(n)s Datei", "%(n)s Dateien", len(event.files))
+                    % {"n": len(event.files)},
+                },
+                town_url(town=current_town(), path=path),
+            ]
+        )
+        return Rendered(subject=subject, body=body)

@@ -26,6 +26,8 @@ QUERY_MAILBOX = "applications.query.mailbox"
 QUERY_EMAIL = "applications.query.email"
 DECISION_MAILBOX = "applications.decision.mailbox"
 DECISION_EMAIL = "applications.decision.email"
+# The assigned clerk hears that the citizen answered.
+ANSWERED_EMAIL = "applications.answered.email"
 # A question may be asked while the case is open (received or being worked on).
 ASKABLE = (Status.RECEIVED, Status.IN_PROGRESS)
 DECIDABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.QUERY)
@@ -140,6 +142,15 @@ def case_query_answer(
         author=user,
     )
     _status_set(submission, Status.IN_PROGRESS)
+    if submission.assignee is not None and submission.assignee.is_active:
+        message_enqueue(
+            key=f"applications.answered:{submission.reference}:{event.pk}",
+            kind=ANSWERED_EMAIL,
+            address=submission.assignee.email,
+            recipient=submission.assignee,
+            context={"submission": submission.pk, "event": event.pk},
+            language="de",
+        )
     audit_record(
         town=town,
         actor=CITIZEN,

@@ -222,3 +222,29 @@ def test_a_guest_answers_by_the_link_in_the_email_which_works_on_this_town_only(
     assert guest.get(link[:-6] + "xxxxx/").status_code == 404
     with tenant_context(applications_a):
         assert Submission.objects.get().status == Submission.Status.IN_PROGRESS
+
+
+def test_the_assigned_clerk_hears_that_the_citizen_answered(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    publish(applications_a)
+    case = _citizen_sends(applications_a, client_a)
+    staff = _staff(applications_a, client_a)
+    staff.post(f"/staff/applications/cases/{case.pk}/assign/", {"mine": "1"})
+    _ask(staff, case)
+
+    client_a.post(
+        f"/applications/account/{case.reference}/",
+        {
+            "text": "Anbei, mit freundlichen Grüßen",
+            "files": [SimpleUploadedFile("nachweis.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+    deliver_waiting(applications_a, kinds=["applications.answered.email"])
+
+    [email] = mail.outbox
+    assert email.to == ["antraege@example.org"]
+    assert case.reference in email.subject
+    assert "(1 Datei)" in email.body
+    assert f"/staff/applications/cases/{case.pk}/" in email.body
+    assert "mit freundlichen Grüßen" not in email.body  # the answer stays in the case
