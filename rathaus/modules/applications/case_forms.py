@@ -4,11 +4,13 @@ decision, and the inbox's filters."""
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.platform.identity.models import User
 
+from . import selectors
 from .forms import UploadsField
 from .models import Form, Submission
 
@@ -170,6 +172,27 @@ class InboxFilterForm(forms.Form):
             (self.MINE, _("mir zugewiesen")),
             (self.NOBODY, _("niemandem zugewiesen")),
         ] + [(pk, user.get_full_name() or user.email) for pk, user in self.clerks.items()]
+
+    def cases(self, *, user: User) -> QuerySet[Submission]:
+        """The inbox with the chosen filters (all cases while the filters are not valid);
+        "mir zugewiesen" is ``user``'s."""
+        chosen: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        wanted = chosen.get("assignee") or ""
+        assignee: User | str | None = None
+        if wanted == self.MINE:
+            assignee = user
+        elif wanted == self.NOBODY:
+            assignee = selectors.NOBODY
+        elif wanted:
+            assignee = self.clerks.get(wanted)
+        return selectors.inbox(
+            form=chosen.get("form"),
+            status=chosen.get("status", ""),
+            reference=chosen.get("q", ""),
+            assignee=assignee,
+            since=chosen.get("since"),
+            until=chosen.get("until"),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
