@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rathaus.platform.api.query import PageQuery, query_validated
 from rathaus.platform.identity.models import User
 from rathaus.platform.oauth.permissions import AppScope
 from rathaus.tenants.current import current_town
@@ -72,8 +73,13 @@ class MyPayments(APIView):
     oauth_scope = "payments"
     pagination_class = PaymentPages  # the schema then shows the page's shape
 
-    @extend_schema(responses=PaymentSerializer(many=True), summary="My payments, newest first")
+    @extend_schema(
+        parameters=[PageQuery],
+        responses=PaymentSerializer(many=True),
+        summary="My payments, newest first",
+    )
     def get(self, request: Request) -> Response:
+        query_validated(PageQuery, request)  # a page that is not a number: 400
         pages = PaymentPages()
         page: Any = pages.paginate_queryset(payments_of_person(user=_payer(request)), request)
         return pages.get_paginated_response(PaymentSerializer(page, many=True).data)
