@@ -87,8 +87,8 @@ def confirmations(
     """COUNT new accounts of town A, each with its confirmation e-mail waiting (committed)."""
     town = live_towns["a"]
     with django_db_blocker.unblock(), tenant_context(town):  # type: ignore[attr-defined]
-        users = [
-            UserFactory(email=f"killed-worker-{n}@example.org", email_verified_at=None)
+        users: list[User] = [
+            UserFactory(email=f"killed-worker-{n}@example.org", email_verified_at=None)  # type: ignore[misc]
             for n in range(COUNT)
         ]
         # Rows as the outbox writes them; queued below on this test's own broker.
@@ -134,7 +134,10 @@ def test_a_worker_killed_mid_batch_leaves_the_rest_to_the_next_and_nothing_twice
     second = None
     try:
         with tenant_context(live_towns["a"]), Connection(broker) as connection:
-            deliver_batch.apply_async(args=[confirmations], queue=QUEUE, connection=connection)
+            # send_task takes the connection (apply_async's stubs do not say so).
+            app.send_task(
+                deliver_batch.name, args=(confirmations,), queue=QUEUE, connection=connection
+            )
         _wait(lambda: slow_relay.count() >= COUNT // 3, 60, "the first e-mails")
 
         os.kill(first.pid, signal.SIGKILL)  # no clean-up, no acknowledgement
