@@ -5,7 +5,9 @@ against the real API:
 
 - ``/v1/checkout/sessions`` (create with ``mode=payment`` and one ``price_data``
   line, retrieve, ``expire``) and ``/v1/refunds`` for a session's payment intent
-  (other refunds go on to localstripe).
+  (other refunds go on to localstripe), and ``GET /v1/payment_intents/{id}`` of a
+  session's payment (its metadata from ``payment_intent_data``, its ``latest_charge``
+  with ``amount_refunded``, expanded when asked).
 - Test helpers for what the citizen does on Stripe's page:
   ``POST /_checkout/sessions/{id}/complete`` (``payment_status=paid``, or
   ``unpaid`` for a SEPA debit still on its way), ``.../async`` (``succeeded`` or
@@ -72,6 +74,8 @@ def session_create(data: Obj) -> Obj:
             "expires_at": int(data.get("expires_at") or _now() + 24 * 3600),
             "livemode": False,
             "_refunded": 0,
+            "_intent_metadata": (data.get("payment_intent_data") or {}).get("metadata") or {},
+            "_charge": "",
         },
     )
 
@@ -99,7 +103,10 @@ def session_complete(session_id: str, data: Obj) -> Obj:
     intent = _new_id("pi")
     store[f"bill_checkout_intent:{intent}"] = session_id
     session.update(
-        status="complete", payment_status="paid" if paid else "unpaid", payment_intent=intent
+        status="complete",
+        payment_status="paid" if paid else "unpaid",
+        payment_intent=intent,
+        _charge=_new_id("ch"),
     )
     return _public(session) | {"_event": _emit("checkout.session.completed", _public(session))}
 
@@ -144,17 +151,41 @@ def refund_create(data: Obj) -> Obj | None:
             "created": _now(),
         },
     )
-    charge = {
-        "id": _new_id("ch"),
+    _emit("charge.refunded", _charge(session))
+    return refund
+
+
+def _charge(session: Obj) -> Obj:
+    """The charge of a session's payment, as it stands (one per session, like Stripe's)."""
+    return {
+        "id": session["_charge"],
         "object": "charge",
-        "payment_intent": data["payment_intent"],
+        "payment_intent": session["payment_intent"],
         "amount": session["amount_total"],
         "amount_refunded": session["_refunded"],
         "currency": session["currency"],
+        "paid": session["payment_status"] == "paid",
         "refunded": session["_refunded"] == session["amount_total"],
     }
-    _emit("charge.refunded", charge)
-    return refund
+
+
+def intent_retrieve(intent: str, expand: list[str]) -> Obj | None:
+    """A session's payment intent (``None`` for any other: localstripe's)."""
+    session_id = store.get(f"bill_checkout_intent:{intent}")
+    if session_id is None:
+        return None
+    session = _get("checkout_session", session_id)
+    charge = _charge(session)
+    return {
+        "id": intent,
+        "object": "payment_intent",
+        "amount": session["amount_total"],
+        "amount_received": session["amount_total"] if charge["paid"] else 0,
+        "currency": session["currency"],
+        "status": "succeeded" if charge["paid"] else "processing",
+        "metadata": session["_intent_metadata"],
+        "latest_charge": charge if "latest_charge" in expand else charge["id"],
+    }
 
 
 def _pay_page(session_id: str) -> web.Response:
@@ -194,6 +225,7 @@ ROUTES: list[Route] = [
     ]
 ]
 PAY_PAGE = re.compile(r"/_checkout/pay/(?P<id>cs_test_\w+)$")
+INTENT = re.compile(r"/v1/payment_intents/(?P<id>pi_\w+)$")
 
 
 @web.middleware
@@ -209,6 +241,15 @@ async def checkout_middleware(request: web.Request, handler: Handler) -> web.Str
             refund = refund_create(await get_post_data(request) or {})
             if refund is not None:
                 return web.json_response(refund)
+            return await handler(request)
+        if request.method == "GET" and (found := INTENT.match(request.path)):
+            if get_api_key(request) is None:
+                raise StripeError(401, "No API key provided.")
+            intent = intent_retrieve(
+                found["id"], [v for k, v in request.query.items() if k.startswith("expand")]
+            )
+            if intent is not None:
+                return web.json_response(intent)
             return await handler(request)
         for method, pattern, route in ROUTES:
             if request.method == method and (match := pattern.match(request.path)):

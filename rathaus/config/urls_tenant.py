@@ -29,6 +29,7 @@ urlpatterns = [
     path("federation/", include("rathaus.platform.federation.urls")),
     path("payments/", include("rathaus.platform.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/payments/", include("rathaus.platform.payments.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", portal.town_file, name="town-file"),

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import api_views
+from . import api_views, staff_api
 
 urlpatterns = [
+    path("staff/cases/", staff_api.StaffCaseList.as_view(), name="staff-cases"),
+    path("staff/cases/<int:pk>/", staff_api.StaffCaseDetail.as_view(), name="staff-case"),
     path("applications/", api_views.ApplicationList.as_view(), name="applications"),
     path(
         "applications/<str:reference>/",

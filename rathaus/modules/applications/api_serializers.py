@@ -83,6 +83,17 @@ class ApplicationSummarySerializer(serializers.ModelSerializer[Submission]):
         return submission.status == Submission.Status.QUERY
 
 
+def answer_rows(submission: Submission) -> list[dict[str, str]]:
+    """The answers as the API gives them: step, question (the version's label), answer."""
+    return [
+        {"step": str(part["step"].title), "question": row["label"], "answer": row["value"]}
+        for part in answers_by_step(
+            definition=submission.version.definition, answers=submission.answers
+        )
+        for row in part["rows"]
+    ]
+
+
 class AnswerRowSerializer(serializers.Serializer[dict[str, Any]]):
     step = serializers.CharField()
     question = serializers.CharField()
@@ -98,13 +109,7 @@ class ApplicationSerializer(ApplicationSummarySerializer):
 
     @extend_schema_field(AnswerRowSerializer(many=True))
     def get_answers(self, submission: Submission) -> list[dict[str, str]]:
-        return [
-            {"step": str(part["step"].title), "question": row["label"], "answer": row["value"]}
-            for part in answers_by_step(
-                definition=submission.version.definition, answers=submission.answers
-            )
-            for row in part["rows"]
-        ]
+        return answer_rows(submission)
 
     @extend_schema_field(EventSerializer(many=True))
     def get_history(self, submission: Submission) -> list[dict[str, Any]]:

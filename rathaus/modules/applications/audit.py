@@ -82,6 +82,35 @@ def applications_audit_words(
             "%(actor)s hat %(n)s Anträge als CSV-Datei heruntergeladen.",
             count,
         ) % {"actor": actor, "n": count}
+    if action == "applications.case.retention" and isinstance(after, dict):
+        parts = []
+        if anonymised := after.get("anonymised"):
+            parts.append(
+                ngettext(
+                    "%(n)s Antrag anonymisiert (%(refs)s)",
+                    "%(n)s Anträge anonymisiert (%(refs)s)",
+                    len(anonymised),
+                )
+                % {"n": len(anonymised), "refs": ", ".join(anonymised)}
+            )
+        if deleted := after.get("deleted"):
+            parts.append(
+                ngettext(
+                    "%(n)s Antrag gelöscht (%(refs)s)",
+                    "%(n)s Anträge gelöscht (%(refs)s)",
+                    len(deleted),
+                )
+                % {"n": len(deleted), "refs": ", ".join(deleted)}
+            )
+        if drafts := int(after.get("drafts") or 0):
+            parts.append(
+                ngettext("%(n)s Entwurf gelöscht", "%(n)s Entwürfe gelöscht", drafts)
+                % {"n": drafts}
+            )
+        return _("Aufbewahrungsfrist des Formulars „%(title)s“ abgelaufen: %(what)s.") % {
+            "title": _title(target),
+            "what": "; ".join(parts),
+        }
     if action == "applications.case.paid":
         payment = after.get("payment", "") if isinstance(after, dict) else ""
         return _(

@@ -4,11 +4,13 @@ decision, and the inbox's filters."""
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rathaus.platform.identity.models import User
 
+from . import selectors
 from .forms import UploadsField
 from .models import Form, Submission
 
@@ -27,6 +29,10 @@ class QueryForm(forms.Form):
         error_messages={"required": gettext_lazy("Schreiben Sie Ihre Frage auf.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "query-%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+
 
 class AnswerForm(forms.Form):
     text = forms.CharField(
@@ -37,8 +43,9 @@ class AnswerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "answer-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
-        label = _("Unterlagen (freiwillig)")
+        label = _("Unterlagen")
         self.fields["files"] = UploadsField(
             label=label,
             accept=ANSWER_ACCEPT,
@@ -59,9 +66,14 @@ class NoteForm(forms.Form):
         error_messages={"required": gettext_lazy("Schreiben Sie die Notiz auf.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "note-%s")  # unique ids beside the other forms
+        super().__init__(*args, **kwargs)
+
 
 class AssignForm(forms.Form):
     def __init__(self, *args: Any, clerks: list[User], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "assign-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
         self.clerks = {str(user.pk): user for user in clerks}
         self.fields["assignee"] = forms.ChoiceField(
@@ -96,6 +108,7 @@ class DecisionForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decision-%s")  # unique ids beside the other forms
         super().__init__(*args, **kwargs)
         self.fields["document"] = UploadsField(
             label=_("Oder: Bescheid als PDF hochladen"),
@@ -159,6 +172,27 @@ class InboxFilterForm(forms.Form):
             (self.MINE, _("mir zugewiesen")),
             (self.NOBODY, _("niemandem zugewiesen")),
         ] + [(pk, user.get_full_name() or user.email) for pk, user in self.clerks.items()]
+
+    def cases(self, *, user: User) -> QuerySet[Submission]:
+        """The inbox with the chosen filters (all cases while the filters are not valid);
+        "mir zugewiesen" is ``user``'s."""
+        chosen: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        wanted = chosen.get("assignee") or ""
+        assignee: User | str | None = None
+        if wanted == self.MINE:
+            assignee = user
+        elif wanted == self.NOBODY:
+            assignee = selectors.NOBODY
+        elif wanted:
+            assignee = self.clerks.get(wanted)
+        return selectors.inbox(
+            form=chosen.get("form"),
+            status=chosen.get("status", ""),
+            reference=chosen.get("q", ""),
+            assignee=assignee,
+            since=chosen.get("since"),
+            until=chosen.get("until"),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

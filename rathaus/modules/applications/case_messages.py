@@ -2,7 +2,7 @@
 each for the mailbox and for e-mail (``cases.citizen_tell`` picks the channel)."""
 
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.registry import Attachment, MessageKind, Rendered, kinds
@@ -10,7 +10,14 @@ from rathaus.platform.storage.private import private_storage
 from rathaus.tenants.current import current_town
 from rathaus.tenants.selectors import town_url
 
-from .cases import DECISION_EMAIL, DECISION_MAILBOX, QUERY_EMAIL, QUERY_MAILBOX
+from .cases import (
+    ANSWERED_EMAIL,
+    DECISION_EMAIL,
+    DECISION_MAILBOX,
+    QUERY_EMAIL,
+    QUERY_MAILBOX,
+    guest_token,
+)
 from .definition import text_in
 from .models import CaseEvent, Submission
 
@@ -32,9 +39,11 @@ def _event(message: OutboxMessage) -> CaseEvent | None:
 
 
 def _case_url(submission: Submission) -> str:
-    if not submission.user_id and not submission.email:
-        return ""
-    path = reverse("applications:case", args=[submission.reference])
+    """The case's page: under "Meine Anträge" for an account, else the guest's link."""
+    if submission.user_id:
+        path = reverse("applications:case", args=[submission.reference])
+    else:
+        path = reverse("applications:guest-case", args=[guest_token(submission=submission)])
     return town_url(town=current_town(), path=path)
 
 
@@ -57,7 +66,7 @@ class _QueryKind(MessageKind):
                 % {"title": title, "reference": submission.reference},
                 event.text,
                 gettext(
-                    "Bitte antworten Sie unter „Meine Anträge“; dort können Sie auch "
+                    "Bitte antworten Sie auf der Seite Ihres Antrags; dort können Sie auch "
                     "Unterlagen hochladen: %(url)s"
                 )
                 % {"url": _case_url(submission)},
@@ -99,7 +108,7 @@ class _DecisionKind(MessageKind):
                 gettext(
                     "über Ihren Antrag „%(title)s“ (Aktenzeichen %(reference)s) ist "
                     "entschieden: %(status)s. Den Bescheid finden Sie im beigefügten "
-                    "PDF-Dokument und unter „Meine Anträge“: %(url)s"
+                    "PDF-Dokument und auf der Seite Ihres Antrags: %(url)s"
                 )
                 % {
                     "title": title,
@@ -134,3 +143,38 @@ class DecisionToMailbox(_DecisionKind):
 class DecisionByEmail(_DecisionKind):
     channel = "email"
     label = gettext_lazy("Bescheid zu einem Antrag (E-Mail)")
+
+
+@kinds.register(ANSWERED_EMAIL)
+class AnsweredToClerk(MessageKind):
+    """To the clerk the case is assigned to: the citizen answered the Rückfrage. It names
+    the case and links it; what the citizen wrote stays in the case."""
+
+    channel = "email"
+    label = gettext_lazy("Antwort auf eine Rückfrage (an die Sachbearbeitung)")
+
+    def render(self, message: OutboxMessage) -> Rendered | None:
+        event = _event(message)
+        if event is None:
+            return None
+        submission = event.submission
+        path = reverse("staff-applications:case", args=[submission.pk])
+        subject = gettext("Antwort auf Ihre Rückfrage zum Antrag %(reference)s") % {
+            "reference": submission.reference
+        }
+        body = "\n\n".join(
+            [
+                gettext(
+                    "Zum Antrag %(reference)s („%(title)s“) ist die Antwort auf Ihre "
+                    "Rückfrage eingegangen (%(files)s). Der Antrag ist wieder in Bearbeitung:"
+                )
+                % {
+                    "reference": submission.reference,
+                    "title": text_in(submission.version.definition["title"]),
+                    "files": ngettext("%(n)s Datei", "%(n)s Dateien", len(event.files))
+                    % {"n": len(event.files)},
+                },
+                town_url(town=current_town(), path=path),
+            ]
+        )
+        return Rendered(subject=subject, body=body)

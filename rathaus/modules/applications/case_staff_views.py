@@ -34,24 +34,7 @@ CLERKS = [StaffOf("applications", "clerk")]
 
 def _filtered(request: HttpRequest) -> tuple[InboxFilterForm, Any]:
     filters = InboxFilterForm(request.GET or None, clerks=selectors.clerks())
-    chosen: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
-    wanted = chosen.get("assignee") or ""
-    assignee: User | str | None = None
-    if wanted == InboxFilterForm.MINE:
-        assignee = request.user  # type: ignore[assignment]
-    elif wanted == InboxFilterForm.NOBODY:
-        assignee = selectors.NOBODY
-    elif wanted:
-        assignee = filters.clerks.get(wanted)
-    found = selectors.inbox(
-        form=chosen.get("form"),
-        status=chosen.get("status", ""),
-        reference=chosen.get("q", ""),
-        assignee=assignee,
-        since=chosen.get("since"),
-        until=chosen.get("until"),
-    )
-    return filters, found
+    return filters, filters.cases(user=request.user)  # type: ignore[arg-type]
 
 
 @clerk

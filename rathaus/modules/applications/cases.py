@@ -16,6 +16,7 @@ from rathaus.platform.messaging.persons import person_message_enqueue
 from rathaus.platform.messaging.services import message_enqueue
 from rathaus.platform.storage.private import private_file_save
 from rathaus.tenants.models import Municipality
+from rathaus.tenants.signing import BadToken, town_dumps, town_loads
 
 from .models import CaseEvent, Submission
 from .services import uploads_store
@@ -25,6 +26,8 @@ QUERY_MAILBOX = "applications.query.mailbox"
 QUERY_EMAIL = "applications.query.email"
 DECISION_MAILBOX = "applications.decision.mailbox"
 DECISION_EMAIL = "applications.decision.email"
+# The assigned clerk hears that the citizen answered.
+ANSWERED_EMAIL = "applications.answered.email"
 # A question may be asked while the case is open (received or being worked on).
 ASKABLE = (Status.RECEIVED, Status.IN_PROGRESS)
 DECIDABLE = (Status.RECEIVED, Status.IN_PROGRESS, Status.QUERY)
@@ -139,6 +142,15 @@ def case_query_answer(
         author=user,
     )
     _status_set(submission, Status.IN_PROGRESS)
+    if submission.assignee is not None and submission.assignee.is_active:
+        message_enqueue(
+            key=f"applications.answered:{submission.reference}:{event.pk}",
+            kind=ANSWERED_EMAIL,
+            address=submission.assignee.email,
+            recipient=submission.assignee,
+            context={"submission": submission.pk, "event": event.pk},
+            language="de",
+        )
     audit_record(
         town=town,
         actor=CITIZEN,
@@ -246,3 +258,30 @@ def case_decide(
         email_kind=DECISION_EMAIL,
     )
     return event
+
+
+# A guest's case (sent without an account) is reached by a signed link in the e-mails.
+GUEST_SALT = "applications.case"
+GUEST_LINK_DAYS = 90
+
+
+def guest_token(*, submission: Submission) -> str:
+    """The signed part of a guest's link to their case (this town only)."""
+    return town_dumps({"case": submission.reference}, salt=GUEST_SALT)
+
+
+def guest_case(*, token: str) -> Submission:
+    """The guest's case a link points to. Raises ``ExpiredToken`` for an old link and
+    ``BadToken`` for a wrong one, one of another town, or a case sent from an account
+    (its owner logs in instead)."""
+    payload = town_loads(token, salt=GUEST_SALT, max_age=GUEST_LINK_DAYS * 24 * 3600)
+    reference = payload.get("case") if isinstance(payload, dict) else None
+    found = (
+        Submission.objects.select_related("form", "version")
+        .filter(reference=str(reference), user__isnull=True)
+        .exclude(answers={})
+        .first()
+    )
+    if found is None:
+        raise BadToken("no guest case")
+    return found

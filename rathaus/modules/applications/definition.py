@@ -23,7 +23,7 @@ from .logic import RULE_KEYS, rule_holds, rule_money, rule_problems
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
 # Parts of the module's own addresses a form's slug must not take.
-RESERVED_SLUGS = frozenset({"account", "pay"})
+RESERVED_SLUGS = frozenset({"account", "pay", "case"})
 # What a citizen types in; a text block and a declaration are read, not filled in.
 INPUT_TYPES = frozenset(
     {

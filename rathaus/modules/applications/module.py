@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING, Any
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.modules.registry import AccountSection, Module, NavEntry, Role, modules
@@ -38,6 +39,15 @@ class Applications(Module):
         ),
     )
     price = "module_applications"
+    periodic_tasks = {
+        # Drafts and applications kept past their form's retention are removed or
+        # anonymised, and audited (``retention.py``).
+        "retention": {
+            "task": "applications.retention",
+            "schedule": crontab(hour=3, minute=10),
+            "options": {"expires": 3600},
+        },
+    }
     # A form's fee is paid through the platform's payments port (``fees.py``).
     payment_listener = "rathaus.modules.applications.fees.ApplicationFees"
 

@@ -42,8 +42,11 @@ def inbox(
     """The town's cases, newest first, filtered by form, status, assignee (a clerk, or
     ``NOBODY`` for cases given to no one), the day they came in (both ends included) and
     ``reference``: a part of the case number or of the applicant's name."""
-    cases = Submission.objects.select_related("form", "version", "assignee").order_by(
-        "-submitted_at", "-pk"
+    # The list shows no answers: they (and the version's definition) stay in the database.
+    cases = (
+        Submission.objects.select_related("form", "assignee")
+        .defer("answers")
+        .order_by("-submitted_at", "-pk")
     )
     if form is not None:
         cases = cases.filter(form=form)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .models import Form, FormVersion, Submission
+from .models import CaseEvent, Form, FormVersion, Submission
 
 
 def _iso(value: Any) -> str | None:
@@ -36,8 +36,25 @@ def applications_town_export() -> dict[str, list[dict[str, Any]]]:
                 "status": s.status,
                 "submitted_at": _iso(s.submitted_at),
                 "email": s.email,
+                "applicant_name": s.applicant_name,
+                "assignee": s.assignee.email if s.assignee else "",
                 "answers": s.answers,
             }
-            for s in Submission.objects.select_related("form", "version").order_by("pk")
+            for s in Submission.objects.select_related("form", "version", "assignee").order_by("pk")
+        ],
+        # Rückfragen, answers, internal notes and decisions; files by their stored name.
+        "case_events": [
+            {
+                "submission": e.submission.reference,
+                "kind": e.kind,
+                "created_at": _iso(e.created_at),
+                "author": e.author.email if e.author else "",
+                "text": e.text,
+                "files": [
+                    {key: item.get(key) for key in ("name", "file", "size", "sha256")}
+                    for item in e.files
+                ],
+            }
+            for e in CaseEvent.objects.select_related("submission", "author").order_by("pk")
         ],
     }

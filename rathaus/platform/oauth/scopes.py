@@ -20,6 +20,7 @@ SCOPES: dict[str, Promise] = {
         "Auf Nachrichten in Ihrem Postfach antworten und Ihre Zustimmung zur "
         "elektronischen Zustellung ändern"
     ),
+    "payments:read": _("Ihre Zahlungen, ihren Stand und ihre Quittungen sehen"),
 }
 # The ``oauth_scope`` of a public API view: any token of the town may call it, with no scope.
 OPEN_TO_APPS = "public"

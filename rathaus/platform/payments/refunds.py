@@ -3,8 +3,8 @@
 A refund up to the town's amount (``PaymentSettings.refund_four_eyes_above``) is sent
 to the provider at once; above it, it waits until another staff member frees it.
 A refund is taken for sending by one conditional UPDATE (requested → sending), so a
-double click or two approvers at once send it once; the provider is called with no
-transaction open, with an idempotency key of its own.
+double click or two approvers at once send it once; the provider is called under the
+payment's refund lock (``services.payment_refund``), with an idempotency key of its own.
 """
 
 from decimal import Decimal

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from rathaus.platform.identity.models import User
+
 from .models import Payment, ProviderConfig
 from .registry import Text, providers
 
@@ -49,3 +51,8 @@ def payments_in(
 
 def payment_by_kassenzeichen(kassenzeichen: str) -> Payment | None:
     return Payment.objects.filter(kassenzeichen=kassenzeichen.strip()).first()
+
+
+def payments_of_person(*, user: User) -> QuerySet[Payment]:
+    """The payments one person made in the current town, newest first."""
+    return Payment.objects.filter(user=user).order_by("-created_at", "-pk")

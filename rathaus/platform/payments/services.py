@@ -19,6 +19,7 @@ from django.utils import timezone
 from rathaus.platform.audit.services import Actor, audit_record
 from rathaus.platform.counters import year_counter_next
 from rathaus.platform.identity.models import User
+from rathaus.tenants.db import current_schema_name
 from rathaus.tenants.models import Municipality
 
 from . import states
@@ -299,21 +300,56 @@ def payment_outcome_apply(*, town: Municipality, provider: str, outcome: Outcome
             f"payment {payment.kassenzeichen}: {outcome.amount} {outcome.currency} paid, "
             f"{payment.amount} {payment.currency} asked"
         )
-    refunded = None
     if outcome.state in (State.PARTLY_REFUNDED, State.REFUNDED):
-        if outcome.refunded is None:
-            return False
-        refunded = outcome.refunded - payment.refunded_amount
-        if refunded <= 0:
-            return False  # known already
+        return _refund_outcome_apply(town=town, provider=provider, payment=payment, outcome=outcome)
     return payment_move(
         town=town,
         payment=payment,
         to=outcome.state,
         actor=Actor.system(provider),
-        refunded=refunded,
         note=outcome.note,
     )
+
+
+def _refunds_lock(payment: Payment) -> None:
+    """Waits for the payment's refund lock (until the transaction ends): a refund sent from
+    here and the provider's word of what was refunded are counted one after the other."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s), %s)",
+            [f"payments.refund:{current_schema_name()}", payment.pk],
+        )
+
+
+def _refund_outcome_apply(
+    *, town: Municipality, provider: str, payment: Payment, outcome: Outcome
+) -> bool:
+    """Brings the payment's refunded amount up to the total the provider names (a refund
+    made at the provider, e.g. in its dashboard); what is counted already changes nothing."""
+    if outcome.refunded is None:
+        return False
+    if outcome.currency and outcome.currency.upper() != payment.currency:
+        raise OutcomeRefused(f"payment {payment.kassenzeichen}: refund in {outcome.currency}")
+    with transaction.atomic():
+        _refunds_lock(payment)
+        payment.refresh_from_db()
+        if outcome.refunded > payment.amount:
+            raise OutcomeRefused(
+                f"payment {payment.kassenzeichen}: {outcome.refunded} refunded of {payment.amount}"
+            )
+        refunded = outcome.refunded - payment.refunded_amount
+        if refunded <= 0:
+            return False  # known already
+        return payment_move(
+            town=town,
+            payment=payment,
+            to=State.REFUNDED,
+            actor=Actor.system(provider),
+            refunded=refunded,
+            note=outcome.note,
+        )
 
 
 def _is_uuid(value: str) -> bool:
@@ -366,23 +402,33 @@ def payment_refund(*, town: Municipality, payment: Payment, amount: Decimal, act
     """Pays ``amount`` of a paid payment back through its provider, then records it; returns
     the provider's reference of the refund (``""`` for one paid back by hand).
 
-    The provider is asked first (no transaction open); its reference goes into the audit
-    entry. Raises ``PaymentError`` for a payment not paid, an amount beyond what is left,
-    or a provider that refused. Staff go through ``refunds.refund_request`` (four eyes).
+    The provider is asked under the payment's refund lock, so the provider's own word of
+    this refund (Stripe's ``charge.refunded``) waits and then finds it counted; its
+    reference goes into the audit entry. Should recording fail after the provider paid,
+    the provider's event brings the payment up to date. Raises ``PaymentError`` for a
+    payment not paid, an amount beyond what is left, or a provider that refused. Staff
+    go through ``refunds.refund_request`` (four eyes).
     """
     value, _code = amount_checked(amount, payment.currency)
-    payment.refresh_from_db()
-    if payment.state not in states.REFUNDABLE:
-        raise PaymentError(f"payment {payment.kassenzeichen} is {payment.state}, not paid")
-    if value > payment.amount - payment.refunded_amount:
-        raise PaymentError(f"refund of {value} is more than what is left")
     config = provider_config(key=payment.provider, enabled_only=False)
     if config is None:
         raise ProviderUnavailable(f"payment provider {payment.provider!r} is not set up here")
-    reference = providers[payment.provider].refund(payment=payment, amount=value, config=config)
-    payment_move(
-        town=town, payment=payment, to=State.REFUNDED, actor=actor, refunded=value, note=reference
-    )
+    with transaction.atomic():
+        _refunds_lock(payment)
+        payment.refresh_from_db()
+        if payment.state not in states.REFUNDABLE:
+            raise PaymentError(f"payment {payment.kassenzeichen} is {payment.state}, not paid")
+        if value > payment.amount - payment.refunded_amount:
+            raise PaymentError(f"refund of {value} is more than what is left")
+        reference = providers[payment.provider].refund(payment=payment, amount=value, config=config)
+        payment_move(
+            town=town,
+            payment=payment,
+            to=State.REFUNDED,
+            actor=actor,
+            refunded=value,
+            note=reference,
+        )
     return reference
 
 

@@ -117,3 +117,41 @@ def test_an_app_reads_with_applications_read_and_answers_only_with_write(
     assert answered.status_code == 201
     assert f"{API}/" in schema["paths"]
     assert "post" in schema["paths"][f"{API}/{{reference}}/answer/"]
+
+
+STAFF_API = "/api/v1/applications/staff/cases"
+
+
+def test_the_staff_api_lists_the_inbox_with_filters_and_shows_a_case_with_notes_and_files(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    publish(applications_a)
+    case = _citizen_sends(applications_a, client_a)
+    staff = _staff(applications_a, client_a)
+    staff.post(f"/staff/applications/cases/{case.pk}/note/", {"text": "Rasse prüfen."})
+    _ask(staff, case)
+    client_a.post(
+        f"/applications/account/{case.reference}/",
+        {
+            "text": "Anbei.",
+            "files": [SimpleUploadedFile("nachweis.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+
+    listed = staff.get(f"{STAFF_API}/", {"status": "in_progress", "q": "Mustermann"}).json()
+    none_found = staff.get(f"{STAFF_API}/", {"assignee": "mine"}).json()
+    bad = staff.get(f"{STAFF_API}/", {"since": "gestern"})
+    one = staff.get(f"{STAFF_API}/{case.pk}/").json()
+    citizen = client_a.get(f"{STAFF_API}/")
+
+    [row] = listed["results"]
+    assert row["reference"] == case.reference
+    assert row["applicant_name"] == "Erika Mustermann"
+    assert none_found["count"] == 0
+    assert bad.status_code == 400
+    assert "since" in bad.json()["problems"]
+    assert [e["kind"] for e in one["history"]] == ["note", "query", "answer"]
+    [file] = one["history"][2]["files"]
+    download = staff.get(_path(file["download_url"]))
+    assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    assert citizen.status_code == 403

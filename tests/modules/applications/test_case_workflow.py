@@ -189,3 +189,62 @@ def test_a_status_the_form_keeps_internal_shows_as_received(
 
     assert ("in Bearbeitung" in page) is not internal
     assert "in Bearbeitung" in clerk_page
+
+
+def test_a_guest_answers_by_the_link_in_the_email_which_works_on_this_town_only(
+    client_a: Client, client_b: Client, applications_a: Municipality, applications_b: Municipality
+) -> None:
+    publish(applications_a)
+    fill_and_send(client_a)  # as a guest, the receipt to erika@example.org
+    with tenant_context(applications_a):
+        case = Submission.objects.get()
+    staff = _staff(applications_a, client_a)
+
+    _ask(staff, case)
+    deliver_waiting(applications_a, kinds=["applications.query.email"])
+    [email] = mail.outbox
+    found = re.search(r"http://[^/]+(/applications/case/[^/\s]+/)", str(email.body))
+    assert found is not None
+    link = found.group(1)
+    guest = Client(HTTP_HOST=client_a.defaults["HTTP_HOST"])
+    page = guest.get(link).content.decode()
+    receipt = guest.get(link + "receipt.pdf")
+    answered = guest.post(link, {"text": "Die Versicherung ist abgeschlossen."})
+    after = guest.get(link).content.decode()
+
+    assert QUESTION in page
+    assert "Antwort senden" in page
+    assert receipt["Content-Type"] == "application/pdf"
+    assert answered.status_code == 302
+    assert "Die Versicherung ist abgeschlossen." in after
+    assert "Antwort senden" not in after
+    assert client_b.get(link).status_code == 404  # the other town's link check fails
+    assert guest.get(link[:-6] + "xxxxx/").status_code == 404
+    with tenant_context(applications_a):
+        assert Submission.objects.get().status == Submission.Status.IN_PROGRESS
+
+
+def test_the_assigned_clerk_hears_that_the_citizen_answered(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    publish(applications_a)
+    case = _citizen_sends(applications_a, client_a)
+    staff = _staff(applications_a, client_a)
+    staff.post(f"/staff/applications/cases/{case.pk}/assign/", {"mine": "1"})
+    _ask(staff, case)
+
+    client_a.post(
+        f"/applications/account/{case.reference}/",
+        {
+            "text": "Anbei, mit freundlichen Grüßen",
+            "files": [SimpleUploadedFile("nachweis.pdf", PDF, content_type="application/pdf")],
+        },
+    )
+    deliver_waiting(applications_a, kinds=["applications.answered.email"])
+
+    [email] = mail.outbox
+    assert email.to == ["antraege@example.org"]
+    assert case.reference in email.subject
+    assert "(1 Datei)" in email.body
+    assert f"/staff/applications/cases/{case.pk}/" in email.body
+    assert "mit freundlichen Grüßen" not in email.body  # the answer stays in the case

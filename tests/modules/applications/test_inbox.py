@@ -138,3 +138,27 @@ def test_another_role_cannot_export_or_assign(
         client_a.post(f"/staff/applications/cases/{cases[0].pk}/assign/", {"mine": "1"}).status_code
         == 403
     )
+
+
+def test_the_offboarding_export_has_the_cases_history_and_assignment(
+    client_a: Client, applications_a: Municipality
+) -> None:
+    from rathaus.modules.applications.module import Applications
+
+    cases = _three_cases(applications_a, client_a)
+    clerk = make_staff(applications_a, client_a, CLERK)
+    client_a.post(f"/staff/applications/cases/{cases[0].pk}/assign/", {"mine": "1"})
+    client_a.post(f"/staff/applications/cases/{cases[0].pk}/note/", {"text": "Rasse prüfen."})
+
+    with tenant_context(applications_a):
+        tables = Applications.town_export(town=applications_a)
+
+    first = next(s for s in tables["submissions"] if s["reference"] == cases[0].reference)
+    assert first["assignee"] == clerk.email
+    assert first["applicant_name"] == "Erika Mustermann"
+    [event] = tables["case_events"]
+    assert (event["submission"], event["kind"], event["text"]) == (
+        cases[0].reference,
+        "note",
+        "Rasse prüfen.",
+    )

@@ -73,7 +73,11 @@ def invoice_on(town: Municipality, **options: Any) -> None:
 
 
 def ask(
-    town: Municipality, amount: str = "60.00", provider: str = "invoice", ref: str = "A-1"
+    town: Municipality,
+    amount: str = "60.00",
+    provider: str = "invoice",
+    ref: str = "A-1",
+    user: User | None = None,
 ) -> Payment:
     """A payment the test module asks for in ``town``."""
     with tenant_context(town):
@@ -85,6 +89,7 @@ def ask(
             currency="EUR",
             purpose="Hundesteuer Bello",
             provider=provider,
+            user=user,
             budget_line="1.1.2.01.4032",
             object_number="HU-0815",
             return_path="/",

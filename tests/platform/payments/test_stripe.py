@@ -296,3 +296,111 @@ def test_the_nightly_reconciliation_finds_a_payment_whose_webhook_was_lost(
     assert again == {"asked": 1, "events": 0, "moved": 0}
     assert states == {"A-1": State.PAID, "A-2": State.STARTED}
     assert heard == [("paid", paid.kassenzeichen, "A-1")]
+
+
+def refund_events(api: stripe.StripeClient, session_id: str) -> list[dict[str, Any]]:
+    """The stand-in's ``charge.refunded`` events of one session's payment, oldest first
+    (by what was refunded so far: two in one second are listed in either order)."""
+    intent = api.v1.checkout.sessions.retrieve(session_id).payment_intent
+    events = [
+        event.to_dict()
+        for event in stripe_events(api, "charge.refunded")
+        if event.data.object.payment_intent == intent
+    ]
+    return sorted(events, key=lambda event: event["data"]["object"]["amount_refunded"])
+
+
+def test_a_refund_made_in_the_stripe_dashboard_is_applied_once_in_any_order(
+    client_a: Client,
+    town_a: Municipality,
+    stripe_api: stripe.StripeClient,
+    heard: list[tuple[str, str, str]],
+    queued: list[int],
+) -> None:
+    stripe_on(town_a)
+    payment = ask(town_a, provider="stripe")
+    path, done = pay_on_stripe(client_a, payment, town_a)
+    client_a.get(f"{path}return/")
+    intent = stripe_api.v1.checkout.sessions.retrieve(done["id"]).payment_intent
+
+    # In the dashboard: 15 EUR back; the event comes twice.
+    stripe_api.v1.refunds.create(params={"payment_intent": str(intent), "amount": 1500})
+    first = refund_events(stripe_api, done["id"])[0]
+    deliver(client_a, first, town_a)
+    deliver(client_a, first, town_a)
+    partly = apply_all(town_a, queued)
+    with tenant_context(town_a):
+        after_first = Payment.objects.get(pk=payment.pk)
+    # The rest, later; its event arrives before a late copy of the first one.
+    stripe_api.v1.refunds.create(params={"payment_intent": str(intent)})
+    second = refund_events(stripe_api, done["id"])[1]
+    queued.clear()
+    deliver(client_a, second, town_a)
+    deliver(client_a, {**first, "id": first["id"] + "_late"}, town_a)
+    rest = apply_all(town_a, queued)
+
+    assert partly == [True]  # stored once
+    assert (after_first.state, after_first.refunded_amount) == (
+        State.PARTLY_REFUNDED,
+        Decimal("15.00"),
+    )
+    assert rest == [True, False]
+    with tenant_context(town_a):
+        stored = Payment.objects.get(pk=payment.pk)
+        outcomes = list(ProviderEvent.objects.order_by("pk").values_list("outcome", flat=True))
+    assert (stored.state, stored.refunded_amount) == (State.REFUNDED, Decimal("60.00"))
+    assert outcomes[-3:] == ["refunded", "refunded", "no change (refunded)"]
+    assert heard[1:] == [
+        ("refunded", payment.kassenzeichen, "15.00"),
+        ("refunded", payment.kassenzeichen, "45.00"),
+    ]
+
+
+def test_the_event_of_a_refund_made_here_changes_nothing(
+    client_a: Client,
+    town_a: Municipality,
+    stripe_api: stripe.StripeClient,
+    heard: list[tuple[str, str, str]],
+    queued: list[int],
+) -> None:
+    stripe_on(town_a)
+    payment = ask(town_a, provider="stripe")
+    path, done = pay_on_stripe(client_a, payment, town_a)
+    client_a.get(f"{path}return/")
+
+    with tenant_context(town_a):
+        payment_refund(town=town_a, payment=payment, amount=Decimal("20.00"), actor=SYSTEM)
+    for event in refund_events(stripe_api, done["id"]):
+        deliver(client_a, event, town_a)
+
+    assert apply_all(town_a, queued) == [False]
+    with tenant_context(town_a):
+        stored = Payment.objects.get(pk=payment.pk)
+    assert (stored.state, stored.refunded_amount) == (State.PARTLY_REFUNDED, Decimal("20.00"))
+    assert heard[1:] == [("refunded", payment.kassenzeichen, "20.00")]
+
+
+def test_a_refund_event_of_another_towns_payment_is_refused(
+    client_a: Client,
+    client_b: Client,
+    town_a: Municipality,
+    town_b: Municipality,
+    stripe_api: stripe.StripeClient,
+    heard: list[tuple[str, str, str]],
+    queued: list[int],
+) -> None:
+    stripe_on(town_a)
+    stripe_on(town_b)
+    payment = ask(town_a, provider="stripe")
+    path, done = pay_on_stripe(client_a, payment, town_a)
+    client_a.get(f"{path}return/")
+    intent = stripe_api.v1.checkout.sessions.retrieve(done["id"]).payment_intent
+    stripe_api.v1.refunds.create(params={"payment_intent": str(intent), "amount": 1000})
+
+    deliver(client_b, refund_events(stripe_api, done["id"])[0], town_b)
+
+    assert apply_all(town_b, queued) == [False]
+    with tenant_context(town_b):
+        assert ProviderEvent.objects.get().outcome.startswith("refused: no payment")
+    with tenant_context(town_a):
+        assert Payment.objects.get(pk=payment.pk).refunded_amount == Decimal("0.00")

@@ -6,6 +6,11 @@ encrypted in ``ProviderConfig``). An event is never taken at its word: the sessi
 it names is fetched from the town's account as it is now, so events applied in any
 order or twice end in the same state, and the services refuse a session whose
 amount or currency is not the payment's, or that names another town's payment.
+
+A refund made in the Stripe dashboard arrives as ``charge.refunded``: the payment
+intent it names is fetched with its charge, and the charge's ``amount_refunded`` (the
+total paid back, never the event's own figure) is what the payment is brought to; a
+refund made here is already counted, so its own event changes nothing.
 """
 
 from decimal import Decimal
@@ -42,6 +47,7 @@ SESSION_EVENTS = frozenset(
         "checkout.session.expired",
     }
 )
+REFUND_EVENTS = frozenset({"charge.refunded", "charge.refund.updated"})
 
 
 class StripeOptions(forms.Form):
@@ -84,6 +90,35 @@ def _retrieve(config: "ProviderConfig", session_id: str) -> dict[str, Any]:
         return _client(config).v1.checkout.sessions.retrieve(session_id).to_dict()
     except stripe.StripeError as error:
         raise PaymentError(f"Stripe: {error.user_message or error}") from error
+
+
+def _intent(config: "ProviderConfig", intent_id: str) -> dict[str, Any]:
+    try:
+        return (
+            _client(config)
+            .v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge"]})
+            .to_dict()
+        )
+    except stripe.StripeError as error:
+        raise PaymentError(f"Stripe: {error.user_message or error}") from error
+
+
+def intent_refund_outcome(intent: dict[str, Any]) -> Outcome:
+    """What a payment intent says of what was paid back of it (``state`` empty: nothing)."""
+    metadata = intent.get("metadata") or {}
+    if metadata.get("town") and metadata["town"] != current_schema_name():
+        return Outcome(payment="", state="", note="an intent of another town")
+    charge = intent.get("latest_charge")
+    refunded = charge.get("amount_refunded") if isinstance(charge, dict) else None
+    if not refunded:
+        return Outcome(payment=str(metadata.get("payment") or ""), state="")
+    return Outcome(
+        payment=str(metadata.get("payment") or ""),
+        state="refunded",
+        refunded=from_cents(int(refunded)),
+        currency=str(charge.get("currency", "")) if isinstance(charge, dict) else "",
+        note="refunded at Stripe",
+    )
 
 
 def session_outcome(session: dict[str, Any]) -> Outcome:
@@ -170,8 +205,14 @@ class StripeProvider(Provider):
         return [Event(id=event.id, type=event.type, payload=event.to_dict())]
 
     def event_outcome(self, *, event: Event, config: "ProviderConfig") -> Outcome | None:
+        if event.type in REFUND_EVENTS:
+            data = event.payload.get("data", {}).get("object", {})
+            intent_id = str(data.get("payment_intent") or "")
+            if not intent_id.startswith("pi_"):
+                return None
+            return intent_refund_outcome(_intent(config, intent_id))
         if event.type not in SESSION_EVENTS:
-            return None  # refunds are applied from the refund's own answer
+            return None
         session_id = str(event.payload.get("data", {}).get("object", {}).get("id", ""))
         if not session_id.startswith("cs_"):
             return None
