@@ -172,6 +172,7 @@ def celery_worker(
     smtp_sink: SmtpSink,
     worker_sms: Path,
     print_standin: PrintStandin,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[None]:
     """A real Celery worker process on the test database and the test queue.
 
@@ -192,6 +193,8 @@ def celery_worker(
         **print_standin.env(),
     }
     app.control.purge()
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    log = log_path.open("wb")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -208,6 +211,8 @@ def celery_worker(
         ],
         cwd=ROOT,
         env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -218,6 +223,22 @@ def celery_worker(
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        log.close()
+    # An error in the worker (a task that raised, a missing table) fails the suite,
+    # even where no test waited for that task's effect.
+    errors = worker_errors(log_path.read_text(errors="replace"))
+    if errors:
+        pytest.fail("the Celery worker logged errors:\n" + "\n".join(errors[:40]))
+
+
+def worker_errors(log: str) -> list[str]:
+    """The lines of a worker's log that say something failed, with what follows each."""
+    lines = log.splitlines()
+    found = []
+    for n, line in enumerate(lines):
+        if " ERROR" in line or line.startswith("Traceback"):
+            found.extend(lines[n : n + 12])
+    return found
 
 
 @pytest.fixture(scope="session")

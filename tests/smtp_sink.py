@@ -36,6 +36,8 @@ class Received:
 @dataclass
 class SinkHandler:
     keep_messages: bool = True
+    # Seconds each message takes to be accepted: a slow relay, so a test can act mid-batch.
+    delay: float = 0.0
     messages: list[Received] = field(default_factory=list)
     message_ids: Counter[str] = field(default_factory=Counter)
     recipients: Counter[str] = field(default_factory=Counter)
@@ -58,6 +60,8 @@ class SinkHandler:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         raw = envelope.original_content or b""
         # A regular expression, not the e-mail parser: the benchmark's sink must
         # not be slower than what it measures.
@@ -76,8 +80,8 @@ class SinkHandler:
 class SmtpSink:
     """Runs the SMTP server in a thread with its own event loop."""
 
-    def __init__(self, *, keep_messages: bool = True) -> None:
-        self.handler = SinkHandler(keep_messages=keep_messages)
+    def __init__(self, *, keep_messages: bool = True, delay: float = 0.0) -> None:
+        self.handler = SinkHandler(keep_messages=keep_messages, delay=delay)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))  # a free port, read back below

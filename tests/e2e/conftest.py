@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from django_tenants.utils import tenant_context
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
@@ -66,6 +67,11 @@ def browser() -> Iterator[Browser]:
             _watch_content_security_policy(chromium)
             yield chromium
             chromium.close()
+            # While the loop runs, Django's connections (context-local) are others than
+            # those made before it started: every test from here on used a second
+            # connection, which would outlive the test database's teardown ("being
+            # accessed by other users"). Close them while they are still in reach.
+            connections.close_all()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 

@@ -19,7 +19,6 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -28,19 +27,16 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
-from oauth2_provider.models import get_access_token_model
 from schemathesis import GenerationMode
 from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from rathaus.modules.registry import modules
 from rathaus.platform.identity.models import User
-from rathaus.platform.oauth.scopes import SCOPES
 from rathaus.platform.staff.models import TOWN_ADMIN
 from rathaus.platform.staff.services import staff_add
 from rathaus.tenants.models import Municipality
@@ -49,8 +45,7 @@ from rathaus.vendor.vendor_tokens import vendor_token_create
 from tests.factories import PASSWORD, UserFactory
 from tests.modules.appointments.conftest import SYSTEM
 from tests.modules.conftest import switch_on
-from tests.platform.oauth.helpers import register_app
-from tests.security.helpers import row_counts, session_cookie
+from tests.security.helpers import app_token, row_counts, session_cookie
 
 pytestmark = pytest.mark.django_db
 
@@ -91,20 +86,6 @@ def in_process() -> Iterator[WSGIHandler]:
         request_finished.connect(close_old_connections)
 
 
-def _app_token(town: Municipality, user: User) -> str:
-    token = secrets.token_urlsafe(32)
-    app = register_app(town, name="Fuzz-App")
-    with tenant_context(town):
-        get_access_token_model().objects.create(
-            user=user,
-            application=app,
-            token=token,
-            expires=timezone.now() + timedelta(hours=1),
-            scope=" ".join(SCOPES),
-        )
-    return token
-
-
 def _town_identities(town: Municipality) -> list[Identity]:
     with tenant_context(town):
         citizen: User = UserFactory(email="fuzz-buerger@example.org")  # type: ignore[assignment]
@@ -117,7 +98,7 @@ def _town_identities(town: Municipality) -> list[Identity]:
     session = session_cookie(town, "fuzz-admin@example.org")
     return [
         Identity("anonymous", {}),
-        Identity("citizen", {"Authorization": f"Bearer {_app_token(town, citizen)}"}),
+        Identity("citizen", {"Authorization": f"Bearer {app_token(town, citizen)}"}),
         Identity(
             "admin",
             {

@@ -8,6 +8,7 @@ with GET and POST on town B's host:
 - anonymously,
 - with the session cookie of a citizen of town A,
 - with the session cookie of town A's administrator (all rights),
+- on the API's routes, with a bearer token of an app of town A (every scope),
 
 and its path parameters filled with town A's ids, uuids, slugs, file names
 and tokens minted in town A (booking, confirmation, newsletter, private file,
@@ -48,7 +49,7 @@ from rathaus.tenants.services import town_host
 from tests.factories import PASSWORD, UserFactory
 from tests.modules.appointments.conftest import SYSTEM, at, open_day, set_up_office
 from tests.modules.conftest import switch_on
-from tests.security.helpers import row_counts, session_cookie
+from tests.security.helpers import app_token, row_counts, session_cookie
 
 SECRET = "Geheim-A-7f3c"  # in town A's location, service and people; never on B's host
 
@@ -182,6 +183,9 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
         "citizen of A": session_cookie(town_a, "buergerin-a@example.org"),
         "admin of A": session_cookie(town_a, "admin-a@example.org"),
     }
+    with tenant_context(town_a):
+        citizen = User.objects.get(email="buergerin-a@example.org")
+    bearer = f"Bearer {app_token(town_a, citizen)}"
     secrets = [
         SECRET,
         "buergerin-a@example.org",
@@ -196,6 +200,8 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
     assert SECRET in own.get("/staff/team/").content.decode()
     manage = appointment_tokens.manage_token(victim.booking)
     assert SECRET in own.get(f"/appointments/termin/{manage}/").content.decode()
+    app = Client(HTTP_HOST=town_host(slug=town_a.slug), HTTP_AUTHORIZATION=bearer)
+    assert app.get("/api/v1/mailbox/messages/").status_code == 200
     before = row_counts(victim.town.schema_name)
     b_host = town_host(slug=town_b.slug)
     failures: list[str] = []
@@ -203,11 +209,16 @@ def test_no_route_on_town_bs_host_shows_or_changes_town_as_data(
 
     for route in town_routes():
         for path in concrete_paths(route, victim.values):
-            for who, cookie in identities.items():
+            callers = list(identities.items())
+            if route.startswith("api/"):
+                callers.append(("app token of A", None))
+            for who, cookie in callers:
                 for method in ("get", "post"):
                     client = Client(HTTP_HOST=b_host)
                     if cookie is not None:
                         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+                    if who == "app token of A":
+                        client.defaults["HTTP_AUTHORIZATION"] = bearer
                     response = getattr(client, method)(path)
                     requests += 1
                     body = b"".join(response) if response.streaming else response.content

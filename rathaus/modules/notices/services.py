@@ -25,6 +25,7 @@ from rathaus.platform.identity.models import User
 from rathaus.platform.messaging.models import OutboxMessage
 from rathaus.platform.messaging.registry import channels
 from rathaus.platform.messaging.services import NewMessage, messages_enqueue_many
+from rathaus.tenants.current import current_town
 from rathaus.tenants.models import Municipality
 
 from .datafile import Checked, Problem, Row, file_check
@@ -246,8 +247,35 @@ def run_drive(*, run_id: int, claim: str, chunk: int = CHUNK) -> int:
             handed += len(taken)
 
 
+def _still_reached(recipients: Sequence[Recipient]) -> list[Recipient]:
+    """Those of ``recipients`` routed to the mailbox that it still reaches now.
+
+    Consent is read again at hand-over: who withdrew it (or lost the account) since the
+    file was checked gets the notice as a letter, under the same idempotency key.
+    """
+    channel = channels.get("mailbox")
+    town = current_town()
+    routed = [r for r in recipients if r.route == Recipient.Route.MAILBOX and r.account_id]
+    if not routed:
+        return []
+    if channel is None or not channel.is_available(town=town):
+        reached: list[Recipient] = []
+    else:
+        users = User.objects.in_bulk([r.account_id for r in routed])
+        reached = [
+            r
+            for r in routed
+            if r.account_id in users
+            and channel.address_for(town=town, recipient=users[r.account_id])
+        ]
+    to_print = [r.pk for r in routed if r not in reached]
+    if to_print:
+        Recipient.objects.filter(pk__in=to_print).update(route=Recipient.Route.PRINT)
+    return reached
+
+
 def _enqueue(run: Run, recipients: Sequence[Recipient]) -> None:
-    mailbox = [r for r in recipients if r.route == Recipient.Route.MAILBOX and r.account_id]
+    mailbox = _still_reached(recipients)
     letters = [r for r in recipients if r not in mailbox]
     if mailbox:
         messages_enqueue_many(

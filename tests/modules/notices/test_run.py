@@ -12,6 +12,7 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from rathaus.modules.mailbox.models import Message
+from rathaus.modules.mailbox.services import consent_record
 from rathaus.modules.notices.models import PrintJob, Recipient, Run, Template
 from rathaus.modules.notices.services import (
     print_jobs_refresh,
@@ -208,3 +209,24 @@ def test_a_lost_answer_of_the_print_partner_is_retried_under_the_same_key_one_le
         assert PrintJob.objects.count() == 3
     assert len(print_standin.letters) == 3
     assert set(print_standin.letters_per_key().values()) == {1}  # one letter per recipient
+
+
+def test_who_withdrew_consent_after_the_check_gets_a_letter_not_a_failure(
+    client_a: Client, template_a: Template, notices_a: Municipality
+) -> None:
+    _first, other = clerks(notices_a, client_a, Client(HTTP_HOST=client_a.defaults["HTTP_HOST"]))
+    erika = citizen(notices_a, email="erika.widerruf@example.org")
+    run = _uploaded(
+        client_a, template_a, rows(3, mailbox=("erika.widerruf@example.org",)), notices_a
+    )
+    with tenant_context(notices_a):
+        assert run.recipients.filter(route=Recipient.Route.MAILBOX).count() == 1
+        consent_record(account=erika, consented=False)  # between the check and the run
+        run_release(town=notices_a, actor=Actor.staff(other), run=run, released_by=other)
+        assert run_drive(run_id=run.pk, claim="run", chunk=100) == 4
+        withdrawn = run.recipients.get(account=erika)
+        outbox = OutboxMessage.objects.get(key=withdrawn.idempotency_key)
+
+    assert withdrawn.route == Recipient.Route.PRINT
+    assert outbox.channel == "letter"
+    assert outbox.address.splitlines()[0] == "Erika Mustermann"
