@@ -85,6 +85,7 @@ FILTERS = [
 
 class StaffCaseList(StaffView):
     pagination_class = CasePages  # the schema then shows the page's shape
+
     @extend_schema(
         parameters=FILTERS,
         responses=StaffCaseSerializer(many=True),
